@@ -1,0 +1,52 @@
+#include "balancer/priority_set.h"
+
+#include <cassert>
+
+namespace faultline::balancer {
+
+PrioritySet::PrioritySet(std::vector<HostDescriptor> hosts,
+                         std::vector<std::vector<HostIndex>> levels)
+    : hosts_(std::move(hosts)),
+      flags_(hosts_.size(), 0),
+      level_of_(hosts_.size(), kNoLevel),
+      levels_(std::move(levels)),
+      healthy_(levels_.size()) {
+  for (std::uint32_t level = 0; level < levels_.size(); ++level) {
+    for (HostIndex host : levels_[level]) {
+      assert(host < hosts_.size() && "host index out of range");
+      assert(level_of_[host] == kNoLevel && "a host belongs to at most one level");
+      level_of_[host] = level;
+    }
+    rebuildHealthy(level);
+  }
+}
+
+bool PrioritySet::setFlag(HostIndex host, HealthFlag flag, bool set) {
+  const bool was_healthy = isHealthy(host);
+  if (set) {
+    flags_[host] |= flag;
+  } else {
+    flags_[host] &= static_cast<std::uint8_t>(~flag);
+  }
+  if (isHealthy(host) == was_healthy) return false;
+  if (level_of_[host] != kNoLevel) rebuildHealthy(level_of_[host]);
+  return true;
+}
+
+std::optional<std::uint32_t> PrioritySet::firstHealthyLevel() const {
+  for (std::uint32_t level = 0; level < healthy_.size(); ++level) {
+    if (!healthy_[level].empty()) return level;
+  }
+  return std::nullopt;
+}
+
+void PrioritySet::rebuildHealthy(std::uint32_t level) {
+  // Kept in the level's configured order, so a pick by index is stable as long as health is.
+  auto& healthy = healthy_[level];
+  healthy.clear();
+  for (HostIndex host : levels_[level]) {
+    if (isHealthy(host)) healthy.push_back(host);
+  }
+}
+
+}  // namespace faultline::balancer

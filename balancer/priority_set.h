@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "balancer/host.h"
+
+namespace faultline::balancer {
+
+// The hosts one balancer may use, grouped into priority levels as in Envoy's PrioritySet: level 0
+// takes the traffic while it has a healthy host, later levels are failover targets. In Faultline a
+// level is usually a region: the client's own region first, then the others by latency or by a
+// configured order. The set keeps each level's healthy hosts as a dense list, rebuilt only when a
+// host's health changes, so a pick never scans unhealthy hosts.
+class PrioritySet {
+ public:
+  // `levels[i]` lists the hosts of level i. A host belongs to at most one level; a host in no
+  // level is never picked.
+  PrioritySet(std::vector<HostDescriptor> hosts, std::vector<std::vector<HostIndex>> levels);
+
+  std::size_t hostCount() const { return hosts_.size(); }
+  const HostDescriptor& host(HostIndex host) const { return hosts_[host]; }
+  std::uint32_t levelCount() const { return static_cast<std::uint32_t>(levels_.size()); }
+  std::span<const HostIndex> hosts(std::uint32_t level) const { return levels_[level]; }
+  std::span<const HostIndex> healthyHosts(std::uint32_t level) const { return healthy_[level]; }
+
+  bool isHealthy(HostIndex host) const { return flags_[host] == 0; }
+  bool hasFlag(HostIndex host, HealthFlag flag) const { return (flags_[host] & flag) != 0; }
+
+  // Sets or clears one reason for a host to be unusable. Returns true when that changed whether
+  // the host is healthy.
+  bool setFlag(HostIndex host, HealthFlag flag, bool set);
+
+  // The first level with a healthy host, if any.
+  std::optional<std::uint32_t> firstHealthyLevel() const;
+
+ private:
+  static constexpr std::uint32_t kNoLevel = UINT32_MAX;
+  void rebuildHealthy(std::uint32_t level);
+
+  std::vector<HostDescriptor> hosts_;
+  std::vector<std::uint8_t> flags_;
+  std::vector<std::uint32_t> level_of_;
+  std::vector<std::vector<HostIndex>> levels_;
+  std::vector<std::vector<HostIndex>> healthy_;
+};
+
+}  // namespace faultline::balancer

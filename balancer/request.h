@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "balancer/host.h"
+#include "balancer/time.h"
+
+namespace faultline::balancer {
+
+// What the balancer knows about a request when it picks a host for it.
+struct Request {
+  std::uint64_t id = 0;
+  std::uint32_t attempt = 0;  // 0 for the first try
+};
+
+// Why the balancer declined to pick a host.
+enum class Refusal : std::uint8_t {
+  kNoHealthyHost,  // no level of the priority set has a host that passes its checks
+};
+
+std::string_view toString(Refusal refusal);
+
+// The answer to choose(): a host, or a reasoned refusal.
+class Decision {
+ public:
+  static Decision pick(HostIndex host) { return Decision(host, Refusal::kNoHealthyHost, true); }
+  static Decision refuse(Refusal why) { return Decision(0, why, false); }
+
+  bool hasHost() const { return has_host_; }
+  HostIndex host() const { return host_; }
+  Refusal refusal() const { return refusal_; }
+
+ private:
+  Decision(HostIndex host, Refusal refusal, bool has_host)
+      : host_(host), refusal_(refusal), has_host_(has_host) {}
+
+  HostIndex host_;
+  Refusal refusal_;
+  bool has_host_;
+};
+
+// How a try ended, as the balancer sees it.
+enum class Outcome : std::uint8_t {
+  kSuccess,
+  kServerError,     // the host answered with a 5xx of its own (not overload)
+  kOverloaded,      // the host refused the request: its queue was full (503)
+  kConnectFailure,  // connection refused: nothing listens on the host
+  kReset,           // the connection broke with the request in flight
+  kTimeout,         // no answer before the deadline; the balancer stops counting the request
+};
+
+std::string_view toString(Outcome outcome);
+
+}  // namespace faultline::balancer

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "balancer/time.h"
+
+namespace faultline::balancer {
+
+// A one-shot timer owned by its user. The callback is bound once, when the timer is created,
+// so arming it again costs no allocation.
+class Timer {
+ public:
+  virtual ~Timer() = default;
+
+  // Arms the timer to fire once, `delay` from now; re-arming replaces the previous deadline.
+  virtual void enable(Duration delay) = 0;
+  virtual void disable() = 0;
+  virtual bool enabled() const = 0;
+};
+
+// The only way the balancer core learns the time, schedules work and draws random numbers.
+// The simulator implements it over its event queue (virtual time), live mode over an Asio
+// io_context. Modelled on Envoy's TimeSource + Dispatcher + RandomGenerator, which are injected
+// by constructor for the same reason: tests script time and randomness by hand.
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+
+  virtual TimePoint now() const = 0;
+  virtual std::unique_ptr<Timer> createTimer(std::function<void()> callback) = 0;
+  // 64 uniformly distributed random bits.
+  virtual std::uint64_t random() = 0;
+};
+
+// A uniform index in [0, n) from 64 random bits, by multiply-shift (Lemire, "Fast Random Integer
+// Generation in an Interval", 2019) rather than a modulo: one multiplication, bias below 2^-32
+// for any n that fits a host list.
+inline std::uint32_t uniformIndex(std::uint64_t random_bits, std::uint32_t n) {
+  __extension__ using Wide = unsigned __int128;
+  return static_cast<std::uint32_t>((static_cast<Wide>(random_bits) * n) >> 64);
+}
+
+}  // namespace faultline::balancer

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "balancer/expected.h"
+#include "balancer/runtime.h"
+#include "balancer/strategy.h"
+
+namespace faultline::balancer {
+
+// Options a strategy may read. Each field names the strategy it belongs to.
+struct StrategyOptions {
+  std::uint32_t least_request_choice_count = 2;  // Envoy's choice_count default
+};
+
+// One line a user sees in `faultline strategies`.
+struct StrategyInfo {
+  std::string_view name;       // as written in a scenario: "least-request"
+  std::string_view summary;    // what it does, in one line
+  std::string_view semantics;  // whose semantics it follows
+};
+
+// Every strategy the core knows, in the order `faultline strategies` lists them.
+std::span<const StrategyInfo> knownStrategies();
+
+bool isKnownStrategy(std::string_view name);
+
+// Builds a strategy by name; the error names the unknown strategy and lists the known ones.
+Expected<std::unique_ptr<Strategy>, std::string> makeStrategy(std::string_view name,
+                                                              const StrategyOptions& options,
+                                                              Runtime& runtime);
+
+}  // namespace faultline::balancer

@@ -1,0 +1,37 @@
+#include "cli/app.h"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/catalog_commands.h"
+#include "cli/exit_codes.h"
+#include "cli/run_command.h"
+#include "engine/metrics/version.h"
+
+namespace faultline::cli {
+
+int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app("Faultline: a traffic-simulation and chaos lab for load-balanced, multi-region APIs",
+               "faultline");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("faultline ") + metrics::kVersion);
+  RunArguments run;
+  addRunCommand(app, run);
+  CatalogArguments catalog;
+  addCatalogCommands(app, catalog);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error, out, err);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+
+  if (app.got_subcommand("run")) return runScenario(run, out, err);
+  if (app.got_subcommand("strategies")) return listStrategies(out);
+  auto* scenarios = app.get_subcommand("scenarios");
+  if (scenarios->got_subcommand("list")) return listScenarios(out);
+  if (scenarios->got_subcommand("show")) return showScenario(catalog.show_name, out, err);
+  return validateScenarios(catalog.validate_files, out, err);
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace faultline::cli {
+
+struct RunArguments {
+  std::string scenario;
+  std::optional<std::string> strategy;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> duration;
+  std::optional<std::string> json;
+  bool quiet = false;
+};
+
+// `faultline run SCENARIO [--strategy NAME] [--seed N] [--duration D] [--json FILE]`
+void addRunCommand(CLI::App& app, RunArguments& arguments);
+
+// Loads, checks, simulates, prints the summary and writes the results. Returns the exit code.
+int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& err);
+
+}  // namespace faultline::cli

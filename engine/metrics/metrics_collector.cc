@@ -1,0 +1,137 @@
+#include "engine/metrics/metrics_collector.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace faultline::metrics {
+
+MetricsCollector::MetricsCollector(const RunLayout& layout)
+    : slo_(layout.slo),
+      warmup_end_(TimePoint{} + layout.warmup),
+      fault_seen_in_window_(layout.faults.size(), false),
+      region_counts_(layout.regions.size()),
+      fault_totals_(layout.faults.size()),
+      region_latency_(layout.regions.size()),
+      fault_latency_(layout.faults.size()) {
+  window_.region_counts.resize(layout.regions.size());
+}
+
+void MetricsCollector::recordCompletion(const CompletedRequest& request) {
+  const bool ok = request.outcome == RequestOutcome::kOk;
+  const auto latency_ns = request.latency.count();
+
+  ++window_.requests;
+  auto& from = window_.region_counts[request.client_region];
+  ++from.requests_from;
+  if (request.serving_region != kNoRegion) ++window_.region_counts[request.serving_region].requests_to;
+  if (ok) {
+    ++window_.ok;
+    ++from.ok_from;
+    if (request.serving_region != kNoRegion) ++window_.region_counts[request.serving_region].ok_to;
+    window_latency_.record(latency_ns);
+  } else {
+    ++window_.failures[static_cast<std::size_t>(request.outcome)];
+  }
+
+  for (std::uint32_t fault : active_faults_) {
+    ++fault_totals_[fault].requests;
+    if (!ok) continue;
+    ++fault_totals_[fault].ok;
+    fault_latency_[fault].record(latency_ns);
+  }
+
+  if (request.at < warmup_end_) return;
+  ++requests_;
+  auto& region = region_counts_[request.client_region];
+  ++region.requests_from;
+  if (request.serving_region != kNoRegion) {
+    ++region_counts_[request.serving_region].requests_to;
+    if (request.serving_region != request.client_region) ++cross_region_;
+  }
+  if (!ok) {
+    ++failures_[static_cast<std::size_t>(request.outcome)];
+    return;
+  }
+  ++ok_;
+  ++region.ok_from;
+  if (request.serving_region != kNoRegion) ++region_counts_[request.serving_region].ok_to;
+  latency_.record(latency_ns);
+  region_latency_[request.client_region].record(latency_ns);
+}
+
+void MetricsCollector::recordQueueWait(TimePoint at, Duration wait) {
+  if (at < warmup_end_) return;
+  queue_wait_.record(wait.count());
+}
+
+void MetricsCollector::setFaultActive(std::uint32_t fault, bool active) {
+  const auto it = std::find(active_faults_.begin(), active_faults_.end(), fault);
+  if (active) {
+    if (it == active_faults_.end()) active_faults_.push_back(fault);
+    fault_seen_in_window_[fault] = true;
+    return;
+  }
+  if (it != active_faults_.end()) active_faults_.erase(it);
+}
+
+void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
+  window_.start = window_start_;
+  window_.end = end;
+  window_.latency = summarize(window_latency_);
+  window_.active_faults.clear();
+  for (std::uint32_t fault = 0; fault < fault_seen_in_window_.size(); ++fault) {
+    if (fault_seen_in_window_[fault]) window_.active_faults.push_back(fault);
+  }
+  window_.slo_violated = windowViolatesSlo();
+  if (window_start_ >= warmup_end_) {
+    ++slo_windows_;
+    if (window_.slo_violated) ++slo_windows_violating_;
+  }
+
+  out = window_;
+
+  const auto regions = window_.region_counts.size();
+  window_ = WindowStats{};
+  window_.region_counts.resize(regions);
+  window_latency_.reset();
+  std::fill(fault_seen_in_window_.begin(), fault_seen_in_window_.end(), false);
+  for (std::uint32_t fault : active_faults_) fault_seen_in_window_[fault] = true;
+  window_start_ = end;
+}
+
+bool MetricsCollector::windowViolatesSlo() const {
+  if (window_.requests == 0) return false;
+  const double availability =
+      static_cast<double>(window_.ok) / static_cast<double>(window_.requests);
+  if (availability < slo_.availability) return true;
+  if (slo_.latency <= Duration::zero() || window_.ok == 0) return false;
+  return window_latency_.valueAtPercentile(slo_.latency_percentile) > slo_.latency.count();
+}
+
+RunSummary MetricsCollector::summary(TimePoint end, std::uint64_t events) const {
+  RunSummary summary;
+  summary.requests = requests_;
+  summary.ok = ok_;
+  summary.failures = failures_;
+  summary.latency = summarize(latency_);
+  summary.queue_wait = summarize(queue_wait_);
+  summary.cross_region = cross_region_;
+  for (std::size_t region = 0; region < region_counts_.size(); ++region) {
+    summary.regions.push_back({region_counts_[region], summarize(region_latency_[region])});
+  }
+  for (std::size_t fault = 0; fault < fault_totals_.size(); ++fault) {
+    summary.faults.push_back(
+        {fault_totals_[fault].requests, fault_totals_[fault].ok, summarize(fault_latency_[fault])});
+  }
+  summary.slo.availability_met = summary.availability() >= slo_.availability;
+  summary.slo.latency_met = slo_.latency <= Duration::zero() || latency_.count() == 0 ||
+                            latency_.valueAtPercentile(slo_.latency_percentile) <=
+                                slo_.latency.count();
+  summary.slo.windows = slo_windows_;
+  summary.slo.windows_violating = slo_windows_violating_;
+  summary.end = end;
+  summary.events = events;
+  return summary;
+}
+
+}  // namespace faultline::metrics

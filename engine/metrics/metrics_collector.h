@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/metrics/latency_histogram.h"
+#include "engine/metrics/request_outcome.h"
+#include "engine/metrics/run_layout.h"
+#include "engine/metrics/run_summary.h"
+#include "engine/metrics/window_stats.h"
+
+namespace faultline::metrics {
+
+// A request as the metrics see it when it completes.
+struct CompletedRequest {
+  TimePoint at{};
+  std::uint32_t client_region = 0;
+  std::uint32_t serving_region = kNoRegion;  // kNoRegion when no host was picked
+  RequestOutcome outcome = RequestOutcome::kOk;
+  Duration latency{};  // from the intended send time to the answer at the client
+};
+
+// Records every completed request in O(1) and cuts the run into windows. Memory is constant over
+// a run: a fixed set of histograms (the current window, the whole run, one per client region, one
+// per fault, queue waits) whatever the duration. A request counts in the window where it
+// completes; the summary leaves out requests completing before the warm-up ends, fault figures do
+// not (a fault is an explicit interval).
+class MetricsCollector {
+ public:
+  explicit MetricsCollector(const RunLayout& layout);
+
+  void recordArrival() { ++window_.arrivals; }
+  void recordCompletion(const CompletedRequest& request);
+  void recordQueueWait(TimePoint at, Duration wait);
+  void setFaultActive(std::uint32_t fault, bool active);
+
+  // Fills the request figures of the window ending at `end` and starts the next window there.
+  // Host state and balancer views are the caller's to fill.
+  void closeWindow(TimePoint end, WindowStats& out);
+
+  RunSummary summary(TimePoint end, std::uint64_t events) const;
+
+ private:
+  struct Totals {
+    std::uint64_t requests = 0;
+    std::uint64_t ok = 0;
+  };
+
+  bool windowViolatesSlo() const;
+
+  SloTarget slo_;
+  TimePoint warmup_end_;
+  TimePoint window_start_{};
+
+  WindowStats window_;
+  LatencyHistogram window_latency_;
+  std::vector<std::uint32_t> active_faults_;
+  std::vector<bool> fault_seen_in_window_;
+
+  std::uint64_t requests_ = 0;
+  std::uint64_t ok_ = 0;
+  FailureCounts failures_{};
+  std::uint64_t cross_region_ = 0;
+  std::vector<RegionCounts> region_counts_;
+  std::vector<Totals> fault_totals_;
+  std::uint64_t slo_windows_ = 0;
+  std::uint64_t slo_windows_violating_ = 0;
+
+  LatencyHistogram latency_;
+  LatencyHistogram queue_wait_;
+  std::vector<LatencyHistogram> region_latency_;
+  std::vector<LatencyHistogram> fault_latency_;
+};
+
+}  // namespace faultline::metrics

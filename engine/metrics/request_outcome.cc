@@ -1,0 +1,29 @@
+#include "engine/metrics/request_outcome.h"
+
+namespace faultline::metrics {
+
+std::string_view toString(RequestOutcome outcome) {
+  switch (outcome) {
+    case RequestOutcome::kOk:
+      return "ok";
+    case RequestOutcome::kTimeout:
+      return "timeout";
+    case RequestOutcome::kRejected:
+      return "rejected";
+    case RequestOutcome::kBackendError:
+      return "backend_error";
+    case RequestOutcome::kInjectedError:
+      return "injected_error";
+    case RequestOutcome::kConnectionRefused:
+      return "connection_refused";
+    case RequestOutcome::kConnectionReset:
+      return "connection_reset";
+    case RequestOutcome::kNoHealthyHost:
+      return "no_healthy_host";
+    case RequestOutcome::kUnfinished:
+      return "unfinished";
+  }
+  return "unknown";
+}
+
+}  // namespace faultline::metrics

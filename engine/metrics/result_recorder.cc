@@ -1,0 +1,201 @@
+#include "engine/metrics/result_recorder.h"
+
+#include "engine/metrics/version.h"
+
+namespace faultline::metrics {
+namespace {
+
+// Divisions, not multiplications by 1e-9: 60e9 / 1e9 is exactly 60, 60e9 * 1e-9 is not.
+double seconds(Duration duration) { return static_cast<double>(duration.count()) / 1e9; }
+double seconds(TimePoint time) { return seconds(time.time_since_epoch()); }
+double millis(double nanos) { return nanos / 1e6; }
+double millis(std::int64_t nanos) { return static_cast<double>(nanos) / 1e6; }
+std::int64_t count(std::uint64_t value) { return static_cast<std::int64_t>(value); }
+
+void fill(const LatencySummary& from, results::LatencyStats& to) {
+  to.set_count(count(from.count));
+  to.set_mean(millis(from.mean));
+  to.set_p50(millis(from.p50));
+  to.set_p90(millis(from.p90));
+  to.set_p99(millis(from.p99));
+  to.set_p999(millis(from.p999));
+  to.set_max(millis(from.max));
+}
+
+void fill(const FailureCounts& from, results::FailureCounts& to) {
+  auto at = [&](RequestOutcome outcome) { return count(from[static_cast<std::size_t>(outcome)]); };
+  to.set_timeout(at(RequestOutcome::kTimeout));
+  to.set_rejected(at(RequestOutcome::kRejected));
+  to.set_backend_error(at(RequestOutcome::kBackendError));
+  to.set_injected_error(at(RequestOutcome::kInjectedError));
+  to.set_connection_refused(at(RequestOutcome::kConnectionRefused));
+  to.set_connection_reset(at(RequestOutcome::kConnectionReset));
+  to.set_no_healthy_host(at(RequestOutcome::kNoHealthyHost));
+  to.set_unfinished(at(RequestOutcome::kUnfinished));
+}
+
+double share(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? 1.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+}  // namespace
+
+void ResultRecorder::onRunStarted(const RunLayout& layout) {
+  layout_ = layout;
+  result_.Clear();
+  auto& run = *result_.mutable_run();
+  run.set_scenario(layout.scenario);
+  run.set_description(layout.description);
+  run.set_strategy(layout.strategy);
+  run.set_seed(layout.seed);
+  run.set_duration_s(seconds(layout.duration));
+  run.set_window_s(seconds(layout.window));
+  run.set_warmup_s(seconds(layout.warmup));
+  run.set_mode(layout.mode);
+  run.set_faultline_version(kVersion);
+
+  auto& topology = *result_.mutable_topology();
+  for (const auto& region : layout.regions) {
+    auto& info = *topology.add_regions();
+    info.set_name(region.name);
+    for (const auto& zone : region.zones) info.add_zones(zone);
+    for (const auto& group : region.groups) {
+      auto& g = *info.add_groups();
+      g.set_name(group.name);
+      g.set_count(static_cast<std::int32_t>(group.count));
+      g.set_workers(static_cast<std::int32_t>(group.workers));
+      g.set_queue_limit(group.queue_limit ? static_cast<std::int32_t>(*group.queue_limit) : -1);
+      g.set_mean_service_ms(millis(group.mean_service.count()));
+    }
+    info.set_hosts(static_cast<std::int32_t>(region.hosts));
+    info.set_client_rate_rps(region.client_rate_rps);
+    for (std::uint32_t target : region.failover_order) {
+      info.add_failover_order(layout.regions[target].name);
+    }
+  }
+  for (const auto& fault : layout.faults) {
+    auto& info = *topology.add_faults();
+    info.set_name(fault.name);
+    info.set_kind(fault.kind);
+    info.set_start_s(seconds(fault.start));
+    info.set_end_s(seconds(fault.end));
+    for (std::uint32_t host : fault.hosts) info.add_hosts(layout.hosts[host].name);
+  }
+}
+
+void ResultRecorder::onWindowClosed(const WindowStats& window) {
+  auto& w = *result_.add_windows();
+  w.set_start_s(seconds(window.start));
+  w.set_end_s(seconds(window.end));
+  w.set_arrivals(count(window.arrivals));
+  w.set_requests(count(window.requests));
+  w.set_ok(count(window.ok));
+  w.set_failed(count(window.failed()));
+  fill(window.failures, *w.mutable_failures());
+  fill(window.latency, *w.mutable_latency_ms());
+  for (std::size_t region = 0; region < layout_.regions.size(); ++region) {
+    auto& r = *w.add_regions();
+    r.set_region(layout_.regions[region].name);
+    const auto& counts = window.region_counts[region];
+    r.set_requests_from(count(counts.requests_from));
+    r.set_ok_from(count(counts.ok_from));
+    r.set_requests_to(count(counts.requests_to));
+    r.set_ok_to(count(counts.ok_to));
+    if (region < window.region_state.size()) {
+      r.set_hosts(static_cast<std::int32_t>(window.region_state[region].hosts));
+      r.set_hosts_up(static_cast<std::int32_t>(window.region_state[region].hosts_up));
+    }
+  }
+  for (const auto& view : window.balancers) {
+    auto& b = *w.add_balancers();
+    b.set_region(layout_.regions[view.region].name);
+    for (std::uint32_t healthy : view.healthy_hosts) {
+      b.add_healthy_hosts(static_cast<std::int32_t>(healthy));
+    }
+    b.set_active_region(regionName(view.active_region));
+  }
+  for (std::uint32_t fault : window.active_faults) w.add_active_faults(layout_.faults[fault].name);
+  w.set_slo_violated(window.slo_violated);
+}
+
+void ResultRecorder::onHostHealthChanged(const HostHealthEvent& event) {
+  auto& e = addEvent(event.time, event.healthy ? results::Event::HOST_MARKED_UP
+                                               : results::Event::HOST_MARKED_DOWN);
+  e.set_balancer(layout_.regions[event.balancer_region].name);
+  e.set_host(layout_.hosts[event.host].name);
+}
+
+void ResultRecorder::onFailover(const FailoverEvent& event) {
+  auto& e = addEvent(event.time, results::Event::FAILOVER);
+  e.set_balancer(layout_.regions[event.balancer_region].name);
+  e.set_from_region(regionName(event.from_region));
+  e.set_to_region(regionName(event.to_region));
+}
+
+void ResultRecorder::onFault(const FaultEvent& event) {
+  auto& e = addEvent(event.time,
+                     event.started ? results::Event::FAULT_STARTED : results::Event::FAULT_ENDED);
+  e.set_fault(layout_.faults[event.fault].name);
+}
+
+void ResultRecorder::onRunFinished(const RunSummary& summary) {
+  auto& s = *result_.mutable_summary();
+  s.set_requests_total(count(summary.requests));
+  s.set_requests_ok(count(summary.ok));
+  s.set_requests_failed(count(summary.requests - summary.ok));
+  s.set_availability(summary.availability());
+  fill(summary.latency, *s.mutable_latency_ms());
+  fill(summary.failures, *s.mutable_failures());
+  fill(summary.queue_wait, *s.mutable_queue_wait_ms());
+  s.set_cross_region_requests(count(summary.cross_region));
+  for (std::size_t region = 0; region < summary.regions.size(); ++region) {
+    const auto& from = summary.regions[region];
+    auto& r = *s.add_regions();
+    r.set_region(layout_.regions[region].name);
+    r.set_requests_from(count(from.counts.requests_from));
+    r.set_ok_from(count(from.counts.ok_from));
+    r.set_availability_from(share(from.counts.ok_from, from.counts.requests_from));
+    fill(from.latency, *r.mutable_latency_ms());
+    r.set_requests_to(count(from.counts.requests_to));
+    r.set_ok_to(count(from.counts.ok_to));
+  }
+  for (std::size_t fault = 0; fault < summary.faults.size(); ++fault) {
+    const auto& from = summary.faults[fault];
+    const auto& layout = layout_.faults[fault];
+    auto& f = *s.add_faults();
+    f.set_name(layout.name);
+    f.set_kind(layout.kind);
+    f.set_start_s(seconds(layout.start));
+    f.set_end_s(seconds(layout.end));
+    f.set_requests(count(from.requests));
+    f.set_ok(count(from.ok));
+    f.set_failed(count(from.requests - from.ok));
+    f.set_availability(share(from.ok, from.requests));
+    fill(from.latency, *f.mutable_latency_ms());
+  }
+  auto& slo = *s.mutable_slo();
+  slo.set_availability_target(layout_.slo.availability);
+  slo.set_latency_target_ms(millis(layout_.slo.latency.count()));
+  slo.set_latency_percentile(layout_.slo.latency_percentile);
+  slo.set_availability_met(summary.slo.availability_met);
+  slo.set_latency_met(summary.slo.latency_met);
+  slo.set_met(summary.slo.availability_met && summary.slo.latency_met);
+  slo.set_windows(count(summary.slo.windows));
+  slo.set_windows_violating(count(summary.slo.windows_violating));
+  s.set_end_s(seconds(summary.end));
+  s.set_events(count(summary.events));
+}
+
+results::Event& ResultRecorder::addEvent(TimePoint time, results::Event::Kind kind) {
+  auto& event = *result_.add_events();
+  event.set_time_s(seconds(time));
+  event.set_kind(kind);
+  return event;
+}
+
+const std::string& ResultRecorder::regionName(std::optional<std::uint32_t> region) const {
+  static const std::string kNone;
+  return region ? layout_.regions[*region].name : kNone;
+}
+
+}  // namespace faultline::metrics

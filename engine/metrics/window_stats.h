@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "engine/metrics/latency_summary.h"
+#include "engine/metrics/request_outcome.h"
+#include "engine/metrics/run_layout.h"
+
+namespace faultline::metrics {
+
+// Requests attributed to a region in a window or a run.
+struct RegionCounts {
+  std::uint64_t requests_from = 0;  // completed requests of this region's clients
+  std::uint64_t ok_from = 0;
+  std::uint64_t requests_to = 0;  // completed requests a backend of this region answered or refused
+  std::uint64_t ok_to = 0;
+};
+
+struct RegionWindowState {
+  std::uint32_t hosts = 0;
+  std::uint32_t hosts_up = 0;  // the truth: not crashed, not dark
+};
+
+struct BalancerWindowView {
+  std::uint32_t region = 0;
+  std::vector<std::uint32_t> healthy_hosts;  // per region, as this balancer sees them
+  std::optional<std::uint32_t> active_region;
+};
+
+// One closed time-series window.
+struct WindowStats {
+  TimePoint start{};
+  TimePoint end{};
+  std::uint64_t arrivals = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t ok = 0;
+  FailureCounts failures{};
+  LatencySummary latency;
+  std::vector<RegionCounts> region_counts;
+  std::vector<RegionWindowState> region_state;
+  std::vector<BalancerWindowView> balancers;
+  std::vector<std::uint32_t> active_faults;  // active at some point of the window
+  bool slo_violated = false;
+
+  std::uint64_t failed() const { return requests - ok; }
+};
+
+}  // namespace faultline::metrics

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <array>
+#include <cstdint>
+
+namespace faultline::sim {
+
+// Who draws. Every component gets its own stream, keyed by the scenario seed, its component and
+// an index (which client, which balancer), so no component's draws depend on another's. The
+// workload streams (arrivals, request demand) do not depend on the strategy, so two strategies
+// run with one seed see exactly the same traffic: common random numbers, which is what makes a
+// paired comparison of strategies sharp.
+enum class Component : std::uint32_t {
+  kArrivals = 1,       // per client group: interarrival times
+  kRequestDemand = 2,  // per client group: service demand, base error, network jitter of a request
+  kBalancer = 3,       // per balancer: the strategy's own random choices
+  kFaultTargets = 4,   // per fault: which hosts a "count" selection takes
+  kProbes = 5,         // per balancer: network jitter of health probes
+};
+
+// Counter-based random numbers from Random123's Philox4x64-10 (Salmon, Moraes, Dror, Shaw,
+// "Parallel Random Numbers: As Easy as 1, 2, 3", SC'11): a draw is a pure function of
+// (key, counter), with no state to carry and no stream to share. A request's draws are keyed by
+// the request itself, so they are the same whichever host serves it and whatever happened before.
+class CounterRng {
+ public:
+  using Block = std::array<std::uint64_t, 4>;
+
+  CounterRng(std::uint64_t seed, Component component, std::uint32_t index)
+      : key_{{seed, (static_cast<std::uint64_t>(component) << 32) | index}} {}
+
+  // Four independent 64-bit draws for one counter value.
+  Block draw(std::uint64_t counter, std::uint64_t lane = 0) const {
+    const auto out = philox_(Philox::ctr_type{{counter, lane, 0, 0}}, key_);
+    return Block{out[0], out[1], out[2], out[3]};
+  }
+
+ private:
+  using Philox = r123::Philox4x64;
+  Philox philox_;
+  Philox::key_type key_;
+};
+
+// A sequential stream over a CounterRng: the n-th call returns the n-th draw.
+class RandomStream {
+ public:
+  RandomStream(std::uint64_t seed, Component component, std::uint32_t index)
+      : rng_(seed, component, index) {}
+
+  std::uint64_t next() {
+    if (used_ == buffer_.size()) {
+      buffer_ = rng_.draw(counter_++);
+      used_ = 0;
+    }
+    return buffer_[used_++];
+  }
+
+ private:
+  CounterRng rng_;
+  CounterRng::Block buffer_{};
+  std::uint64_t counter_ = 0;
+  std::size_t used_ = 4;
+};
+
+// A double uniform in the open interval (0, 1) from 64 random bits: a 52-bit grid offset by half a
+// step, so that neither end is reached (a logarithm or a quantile of it stays finite). With 53
+// bits the top value, 1 - 2^-54, would round to 1.0.
+inline double uniformOpen(std::uint64_t bits) {
+  return (static_cast<double>(bits >> 12) + 0.5) * 0x1.0p-52;
+}
+
+}  // namespace faultline::sim

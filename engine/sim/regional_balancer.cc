@@ -1,0 +1,74 @@
+#include "engine/sim/regional_balancer.h"
+
+#include <cassert>
+
+namespace faultline::sim {
+
+RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region,
+                                   const WorldSpec& spec, Kernel& kernel,
+                                   ProbeTransport& transport, metrics::Observer& observer)
+    : index_(index),
+      region_(region),
+      kernel_(kernel),
+      transport_(transport),
+      observer_(observer),
+      runtime_(kernel, RandomStream(spec.seed, Component::kBalancer, region)),
+      level_region_(spec.layout.regions[region].failover_order) {
+  std::vector<balancer::HostDescriptor> hosts;
+  std::vector<std::vector<balancer::HostIndex>> levels(level_region_.size());
+  for (std::uint32_t level = 0; level < level_region_.size(); ++level) {
+    for (std::uint32_t h = 0; h < spec.hosts.size(); ++h) {
+      if (spec.hosts[h].region != level_region_[level]) continue;
+      levels[level].push_back(static_cast<balancer::HostIndex>(hosts.size()));
+      hosts.push_back(balancer::HostDescriptor{
+          .address = h, .locality = {spec.hosts[h].region, spec.hosts[h].zone}, .weight = 1});
+      global_host_.push_back(h);
+    }
+  }
+  auto strategy = balancer::makeStrategy(spec.balancer.strategy, spec.balancer.options, runtime_);
+  assert(strategy && "buildWorldSpec checks the strategy name");
+  balancer::Prober& prober = *this;
+  balancer::BalancerEvents& events = *this;
+  core_ = std::make_unique<balancer::LoadBalancer>(
+      runtime_, prober, balancer::PrioritySet(std::move(hosts), std::move(levels)),
+      std::move(*strategy), spec.balancer.health_check, &events);
+}
+
+metrics::BalancerWindowView RegionalBalancer::view(std::uint32_t region_count) const {
+  metrics::BalancerWindowView view;
+  view.region = region_;
+  view.healthy_hosts.assign(region_count, 0);
+  const auto& hosts = core_->hosts();
+  for (std::uint32_t level = 0; level < hosts.levelCount(); ++level) {
+    view.healthy_hosts[level_region_[level]] +=
+        static_cast<std::uint32_t>(hosts.healthyHosts(level).size());
+  }
+  view.active_region = regionOfLevel(core_->activeLevel());
+  return view;
+}
+
+void RegionalBalancer::probe(balancer::HostIndex host, std::uint64_t probe_id) {
+  transport_.sendProbe(index_, host, global_host_[host], probe_id);
+}
+
+void RegionalBalancer::onHostHealthChanged(balancer::HostIndex host, bool healthy) {
+  observer_.onHostHealthChanged(metrics::HostHealthEvent{
+      .time = kernel_.now(), .balancer_region = region_, .host = global_host_[host],
+      .healthy = healthy});
+}
+
+void RegionalBalancer::onActiveLevelChanged(std::optional<std::uint32_t> from,
+                                            std::optional<std::uint32_t> to) {
+  observer_.onFailover(metrics::FailoverEvent{.time = kernel_.now(),
+                                              .balancer_region = region_,
+                                              .from_region = regionOfLevel(from),
+                                              .to_region = regionOfLevel(to)});
+}
+
+std::optional<std::uint32_t> RegionalBalancer::regionOfLevel(
+    std::optional<std::uint32_t> level) const {
+  if (!level) return std::nullopt;
+  return level_region_[*level];
+}
+
+}  // namespace faultline::sim

@@ -1,0 +1,158 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/metrics/metrics_collector.h"
+#include "engine/metrics/observer.h"
+#include "engine/sim/arrival_process.h"
+#include "engine/sim/kernel.h"
+#include "engine/sim/random_streams.h"
+#include "engine/sim/regional_balancer.h"
+#include "engine/sim/ring_queue.h"
+#include "engine/sim/slot_pool.h"
+#include "engine/sim/world_spec.h"
+
+namespace faultline::sim {
+
+// The simulated multi-region world: clients, the network, backend hosts with workers and a FIFO
+// queue, one balancer per region with clients, and faults on a timeline. It drives the real
+// balancer core through its Runtime and reports to an observer.
+//
+// A request's life, as events: it arrives at its client and the client's balancer picks a host
+// (no extra hop: the balancer is client-side); it crosses the network; at the host it is refused
+// (crashed), swallowed (dark), answered with an injected error, queued, rejected (queue full) or
+// served; the answer crosses back. The client's timeout runs meanwhile; a request that times out
+// keeps its worker busy until the work is done (wasted work) but the balancer stops counting it.
+// The rules are DESIGN.md's modelling conventions; docs/metrics.md says how each end is counted.
+class World final : private ProbeTransport {
+ public:
+  World(const WorldSpec& spec, metrics::Observer& observer);
+  ~World() override;
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // Runs the scenario to its end and reports the summary. Returns false when `stop` was raised
+  // first (checked every few thousand events); the observer then gets no summary.
+  bool run(const std::atomic<bool>* stop = nullptr);
+
+ private:
+  enum Kind : std::uint8_t {
+    kArrival = 1,
+    kReachHost,
+    kServiceDone,
+    kResponse,
+    kClientTimeout,
+    kProbeReachHost,
+    kProbeResponse,
+    kFaultChange,
+    kWindowClose,
+    kEndOfTraffic,
+  };
+
+  // Where the backend side of a request is.
+  enum class Stage : std::uint8_t { kToHost, kQueued, kInService, kToClient, kGone };
+
+  struct Request {
+    CounterRng::Block draws{};  // service time, base error, jitter to the host, jitter back
+    TimePoint sent_at{};
+    TimePoint queued_at{};
+    std::uint64_t index = 0;  // arrival number within its client: the key of its draws
+    std::uint32_t client = 0;
+    std::uint32_t host = 0;
+    balancer::HostIndex balancer_host = 0;
+    metrics::RequestOutcome answer = metrics::RequestOutcome::kOk;
+    Stage stage = Stage::kToHost;
+    bool client_done = false;
+  };
+
+  struct Host {
+    std::uint32_t region = 0;
+    std::uint32_t workers = 1;
+    std::uint32_t queue_limit = UINT32_MAX;
+    const GroupSpec* group = nullptr;
+    std::uint32_t busy = 0;
+    RingQueue<std::uint32_t> waiting;
+    std::uint32_t crashes = 0;    // active crash faults
+    std::uint32_t blackouts = 0;  // active zone or region outages
+    Duration added_latency{};
+    Duration added_jitter{};
+    double injected_error = 0;
+
+    bool dark() const { return blackouts > 0; }
+    bool serving() const { return crashes == 0 && blackouts == 0; }
+  };
+
+  struct TimeoutEntry {
+    TimePoint deadline;
+    std::uint32_t slot;
+    std::uint32_t generation;
+  };
+
+  struct Client {
+    Client(std::uint32_t region_index, CounterRng demand_rng)
+        : region(region_index), demand(demand_rng) {}
+
+    std::uint32_t region;
+    std::optional<Duration> timeout;
+    std::unique_ptr<ArrivalProcess> arrivals;
+    CounterRng demand;
+    RegionalBalancer* balancer = nullptr;
+    std::uint64_t sent = 0;
+    RingQueue<TimeoutEntry> deadlines;  // FIFO: one timeout per client, so deadlines are sorted
+    bool deadline_armed = false;
+  };
+
+  struct Probe {
+    std::uint32_t balancer = 0;
+    balancer::HostIndex local = 0;
+    std::uint32_t host = 0;
+    std::uint64_t probe_id = 0;
+    bool passed = false;
+  };
+
+  void dispatch(const Event& event);
+  void onArrival(std::uint32_t client_index);
+  void onReachHost(std::uint32_t slot);
+  void startService(std::uint32_t slot, Host& host);
+  void onServiceDone(std::uint32_t slot);
+  void sendAnswer(std::uint32_t slot, metrics::RequestOutcome answer);
+  void onResponse(std::uint32_t slot);
+  void onClientTimeout(std::uint32_t client_index);
+  void armDeadline(Client& client, TimePoint deadline);
+  void finish(std::uint32_t slot, metrics::RequestOutcome outcome);
+  void releaseIfDone(std::uint32_t slot);
+
+  void sendProbe(std::uint32_t balancer, balancer::HostIndex local, std::uint32_t host,
+                 std::uint64_t probe_id) override;
+  void onProbeReachHost(std::uint32_t slot);
+  void onProbeResponse(std::uint32_t slot);
+
+  void onFaultChange(std::uint32_t fault, bool started);
+  void refreshHostFaults(std::uint32_t host_index);
+  void dropWorkOf(const std::vector<std::uint8_t>& lost, const std::vector<std::uint8_t>& reset);
+
+  void closeWindow();
+  void finishUnanswered();
+  Duration answerDelay(const Request& request, const Host& host);
+
+  const WorldSpec& spec_;
+  metrics::Observer& observer_;
+  Kernel kernel_;
+  metrics::MetricsCollector metrics_;
+  std::vector<Host> hosts_;
+  std::vector<std::vector<std::uint32_t>> faults_of_host_;
+  std::vector<bool> fault_active_;
+  std::vector<std::unique_ptr<RegionalBalancer>> balancers_;
+  std::vector<Client> clients_;
+  SlotPool<Request> requests_;
+  SlotPool<Probe> probes_;
+  RandomStream probe_jitter_;
+  std::uint64_t pending_ = 0;  // requests whose client has no answer yet
+  bool traffic_over_ = false;
+  TimePoint window_start_{};
+};
+
+}  // namespace faultline::sim

@@ -1,0 +1,397 @@
+#include "engine/sim/world_builder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "engine/sim/random_streams.h"
+
+namespace faultline::sim {
+namespace {
+
+using namespace std::chrono_literals;
+namespace pb = scenario;
+
+constexpr Duration kDefaultWindow = 1s;
+constexpr Duration kDefaultIntraRegion = 500us;
+constexpr Duration kDefaultClientTimeout = 15s;  // Envoy's route timeout
+constexpr Duration kDrainWithoutTimeout = 60s;
+constexpr const char* kDefaultStrategy = "round-robin";  // Envoy's default lb_policy
+
+Duration fromMillis(double ms) { return Duration(std::llround(ms * 1e6)); }
+Duration fromSeconds(double s) { return Duration(std::llround(s * 1e9)); }
+
+ServiceTime serviceTime(const pb::Distribution& d) {
+  switch (d.kind_case()) {
+    case pb::Distribution::kExponential:
+      return ServiceTime::exponential(fromMillis(d.exponential().mean_ms()));
+    case pb::Distribution::kLognormal:
+      return ServiceTime::logNormal(fromMillis(d.lognormal().mean_ms()),
+                                    fromMillis(d.lognormal().stddev_ms()));
+    case pb::Distribution::kConstant:
+      return ServiceTime::constant(fromMillis(d.constant().value_ms()));
+    case pb::Distribution::kUniform:
+      return ServiceTime::uniform(fromMillis(d.uniform().min_ms()),
+                                  fromMillis(d.uniform().max_ms()));
+    case pb::Distribution::KIND_NOT_SET:
+      break;
+  }
+  return ServiceTime::constant(Duration::zero());
+}
+
+std::vector<std::string> zonesOf(const pb::Region& region) {
+  if (region.zones().empty()) return {"a"};
+  return {region.zones().begin(), region.zones().end()};
+}
+
+std::uint32_t indexOf(const std::vector<std::string>& names, const std::string& name) {
+  return static_cast<std::uint32_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+// Regions, zones, groups and hosts. Instances of a group are spread over its zones round robin.
+void buildTopology(const pb::Scenario& scenario, WorldSpec& spec) {
+  auto& layout = spec.layout;
+  for (std::uint32_t r = 0; r < static_cast<std::uint32_t>(scenario.regions_size()); ++r) {
+    const auto& region = scenario.regions(static_cast<int>(r));
+    metrics::RegionLayout region_layout;
+    region_layout.name = region.name();
+    region_layout.zones = zonesOf(region);
+    if (region.has_clients()) region_layout.client_rate_rps = region.clients().rate_rps();
+    for (const auto& group : region.backends()) {
+      const auto group_index = static_cast<std::uint32_t>(spec.groups.size());
+      GroupSpec g{.name = group.group(),
+                  .region = r,
+                  .workers = group.has_workers() ? group.workers() : 1,
+                  .queue_limit = group.has_queue_limit() ? std::optional(group.queue_limit())
+                                                         : std::nullopt,
+                  .service = serviceTime(group.service_time()),
+                  .error_probability = group.error_probability()};
+      std::vector<std::string> zones(group.zones().begin(), group.zones().end());
+      if (zones.empty()) zones = region_layout.zones;
+      for (std::uint32_t i = 0; i < group.count(); ++i) {
+        const auto zone = indexOf(region_layout.zones, zones[i % zones.size()]);
+        spec.hosts.push_back(HostSpec{.region = r, .zone = zone, .group = group_index});
+        layout.hosts.push_back(metrics::HostLayout{
+            .name = region.name() + "/" + group.group() + "-" + std::to_string(i + 1),
+            .region = r,
+            .zone = zone});
+      }
+      region_layout.groups.push_back(metrics::GroupLayout{.name = group.group(),
+                                                          .count = group.count(),
+                                                          .workers = g.workers,
+                                                          .queue_limit = g.queue_limit,
+                                                          .mean_service = g.service.mean()});
+      region_layout.hosts += group.count();
+      spec.groups.push_back(g);
+    }
+    layout.regions.push_back(std::move(region_layout));
+  }
+}
+
+// A link serves both directions unless the opposite direction has a link of its own.
+void buildNetwork(const pb::Scenario& scenario, WorldSpec& spec) {
+  const auto regions = static_cast<std::uint32_t>(spec.layout.regions.size());
+  std::vector<std::string> names;
+  for (const auto& region : spec.layout.regions) names.push_back(region.name);
+  const auto& network = scenario.network();
+  spec.network = Network(regions);
+  const Duration intra = network.has_intra_region_ms() ? fromMillis(network.intra_region_ms())
+                                                       : kDefaultIntraRegion;
+  const Duration intra_jitter = fromMillis(network.intra_region_jitter_ms());
+  for (std::uint32_t r = 0; r < regions; ++r) spec.network.setLink(r, r, intra, intra_jitter);
+  auto apply = [&](bool reverse_pass) {
+    for (const auto& link : network.links()) {
+      const auto from = indexOf(names, link.from());
+      const auto to = indexOf(names, link.to());
+      if (from >= regions || to >= regions) continue;
+      const auto one_way = fromMillis(link.one_way_ms());
+      const auto jitter = fromMillis(link.jitter_ms());
+      if (reverse_pass) {
+        spec.network.setLink(to, from, one_way, jitter);
+      } else {
+        spec.network.setLink(from, to, one_way, jitter);
+      }
+    }
+  };
+  apply(/*reverse_pass=*/true);  // first both directions, then explicit directions win
+  apply(/*reverse_pass=*/false);
+}
+
+// Own region first, then the others by the configured failover policy.
+void buildFailoverOrder(const pb::Scenario& scenario, WorldSpec& spec) {
+  const auto& locality = scenario.balancer().locality();
+  auto& regions = spec.layout.regions;
+  const auto count = static_cast<std::uint32_t>(regions.size());
+  for (std::uint32_t own = 0; own < count; ++own) {
+    std::vector<std::uint32_t> order{own};
+    if (locality.failover() == pb::Locality::BY_ORDER) {
+      for (const auto& name : locality.order()) {
+        std::vector<std::string> names;
+        for (const auto& region : regions) names.push_back(region.name);
+        const auto r = indexOf(names, name);
+        if (r != own && r < count) order.push_back(r);
+      }
+    } else if (locality.failover() == pb::Locality::BY_LATENCY) {
+      std::vector<std::uint32_t> others;
+      for (std::uint32_t r = 0; r < count; ++r) {
+        if (r != own) others.push_back(r);
+      }
+      std::stable_sort(others.begin(), others.end(), [&](std::uint32_t x, std::uint32_t y) {
+        return spec.network.baseDelay(own, x) < spec.network.baseDelay(own, y);
+      });
+      order.insert(order.end(), others.begin(), others.end());
+    }
+    regions[own].failover_order = std::move(order);
+  }
+}
+
+Expected<BalancerSpec, ConfigError> buildBalancer(const pb::Scenario& scenario,
+                                                  const RunOverrides& overrides) {
+  const auto& config = scenario.balancer();
+  BalancerSpec spec;
+  spec.strategy = overrides.strategy ? *overrides.strategy
+                  : config.strategy().empty() ? kDefaultStrategy
+                                              : config.strategy();
+  if (!balancer::isKnownStrategy(spec.strategy)) {
+    std::string known;
+    for (const auto& info : balancer::knownStrategies()) {
+      known += known.empty() ? "" : ", ";
+      known += info.name;
+    }
+    return Unexpected(ConfigError{overrides.strategy ? "--strategy" : "balancer.strategy",
+                                  "unknown strategy \"" + spec.strategy + "\" (known: " + known +
+                                      "; `faultline strategies` describes them)"});
+  }
+  if (config.least_request().has_choice_count()) {
+    spec.options.least_request_choice_count = config.least_request().choice_count();
+  }
+  const auto& hc = config.health_check();
+  auto& out = spec.health_check;
+  out.enabled = !hc.has_enabled() || hc.enabled();
+  if (hc.has_interval_ms()) out.interval = fromMillis(hc.interval_ms());
+  out.timeout = hc.has_timeout_ms() ? fromMillis(hc.timeout_ms()) : out.interval;
+  if (hc.has_unhealthy_threshold()) out.unhealthy_threshold = hc.unhealthy_threshold();
+  if (hc.has_healthy_threshold()) out.healthy_threshold = hc.healthy_threshold();
+  return spec;
+}
+
+std::string_view kindName(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kHostCrash:
+      return "host_crash";
+    case FaultKind::kZoneOutage:
+      return "zone_outage";
+    case FaultKind::kRegionOutage:
+      return "region_outage";
+    case FaultKind::kLatency:
+      return "latency";
+    case FaultKind::kErrors:
+      return "errors";
+    case FaultKind::kTrafficSurge:
+      return "traffic_surge";
+  }
+  return "unknown";
+}
+
+// Hosts matching a selector; `count` of them chosen from the fault's own random stream, so every
+// strategy run with the same seed loses the same hosts.
+std::vector<std::uint32_t> selectHosts(const pb::HostSelector& selector, const WorldSpec& spec,
+                                       std::uint64_t seed, std::uint32_t fault_index) {
+  const auto& layout = spec.layout;
+  std::vector<std::uint32_t> matching;
+  for (std::uint32_t h = 0; h < spec.hosts.size(); ++h) {
+    const auto& host = spec.hosts[h];
+    const auto& region = layout.regions[host.region];
+    if (!selector.region().empty() && region.name != selector.region()) continue;
+    if (!selector.zone().empty() && region.zones[host.zone] != selector.zone()) continue;
+    if (!selector.group().empty() && spec.groups[host.group].name != selector.group()) continue;
+    matching.push_back(h);
+  }
+  if (selector.count() == 0 || selector.count() >= matching.size()) return matching;
+  // Partial Fisher-Yates: the first `count` positions become a uniform random sample.
+  RandomStream stream(seed, Component::kFaultTargets, fault_index);
+  for (std::uint32_t i = 0; i < selector.count(); ++i) {
+    const auto remaining = static_cast<std::uint32_t>(matching.size()) - i;
+    const auto j = i + balancer::uniformIndex(stream.next(), remaining);
+    std::swap(matching[i], matching[j]);
+  }
+  matching.resize(selector.count());
+  std::sort(matching.begin(), matching.end());
+  return matching;
+}
+
+std::vector<std::uint32_t> hostsIn(const WorldSpec& spec, std::string_view region,
+                                   std::string_view zone) {
+  std::vector<std::uint32_t> hosts;
+  for (std::uint32_t h = 0; h < spec.hosts.size(); ++h) {
+    const auto& r = spec.layout.regions[spec.hosts[h].region];
+    if (r.name != region) continue;
+    if (!zone.empty() && r.zones[spec.hosts[h].zone] != zone) continue;
+    hosts.push_back(h);
+  }
+  return hosts;
+}
+
+// The fault's effect and targets; its name defaults to its kind and target.
+FaultSpec resolveFault(const pb::Fault& fault, const WorldSpec& spec, std::uint64_t seed,
+                       std::uint32_t index, std::string& target) {
+  FaultSpec out;
+  switch (fault.kind_case()) {
+    case pb::Fault::kHostCrash:
+      out.kind = FaultKind::kHostCrash;
+      out.hosts = selectHosts(fault.host_crash().hosts(), spec, seed, index);
+      break;
+    case pb::Fault::kZoneOutage:
+      out.kind = FaultKind::kZoneOutage;
+      out.hosts = hostsIn(spec, fault.zone_outage().region(), fault.zone_outage().zone());
+      target = fault.zone_outage().region() + "/" + fault.zone_outage().zone();
+      break;
+    case pb::Fault::kRegionOutage:
+      out.kind = FaultKind::kRegionOutage;
+      out.hosts = hostsIn(spec, fault.region_outage().region(), "");
+      target = fault.region_outage().region();
+      break;
+    case pb::Fault::kLatency:
+      out.kind = FaultKind::kLatency;
+      out.hosts = selectHosts(fault.latency().hosts(), spec, seed, index);
+      out.latency = fromMillis(fault.latency().latency_ms());
+      out.jitter = fromMillis(fault.latency().jitter_ms());
+      break;
+    case pb::Fault::kErrors:
+      out.kind = FaultKind::kErrors;
+      out.hosts = selectHosts(fault.errors().hosts(), spec, seed, index);
+      out.probability = fault.errors().probability();
+      break;
+    case pb::Fault::kTrafficSurge: {
+      const auto& surge = fault.traffic_surge();
+      out.kind = FaultKind::kTrafficSurge;
+      out.multiplier = surge.multiplier();
+      if (!surge.region().empty()) {
+        for (std::uint32_t r = 0; r < spec.layout.regions.size(); ++r) {
+          if (spec.layout.regions[r].name == surge.region()) out.region = r;
+        }
+      }
+      target = surge.region().empty() ? "all regions" : surge.region();
+      break;
+    }
+    case pb::Fault::KIND_NOT_SET:
+      break;
+  }
+  if (target.empty()) {
+    target = out.hosts.size() == 1 ? spec.layout.hosts[out.hosts.front()].name
+                                   : std::to_string(out.hosts.size()) + " hosts";
+  }
+  return out;
+}
+
+void buildFaults(const pb::Scenario& scenario, WorldSpec& spec) {
+  const TimePoint end = TimePoint{} + spec.layout.duration;
+  std::vector<std::string> names;
+  for (int i = 0; i < scenario.faults_size(); ++i) {
+    const auto& fault = scenario.faults(i);
+    const TimePoint start = TimePoint{} + fromSeconds(fault.start_s());
+    if (start >= end) continue;  // a shortened run (--duration) never reaches it
+    std::string target;
+    FaultSpec out = resolveFault(fault, spec, spec.seed, static_cast<std::uint32_t>(i), target);
+    out.start = start;
+    out.end = fault.has_end_s() ? std::min(end, TimePoint{} + fromSeconds(fault.end_s())) : end;
+    std::string name =
+        fault.name().empty() ? std::string(kindName(out.kind)) + " " + target : fault.name();
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      name += " #" + std::to_string(i + 1);
+    }
+    names.push_back(name);
+    spec.layout.faults.push_back(metrics::FaultLayout{.name = name,
+                                                      .kind = std::string(kindName(out.kind)),
+                                                      .start = out.start,
+                                                      .end = out.end,
+                                                      .hosts = out.hosts});
+    spec.faults.push_back(std::move(out));
+  }
+}
+
+// The clients of each region with traffic; surges multiply the rate while they last.
+std::vector<RateSegment> rateSchedule(double base_rate, std::uint32_t region,
+                                      const std::vector<FaultSpec>& faults) {
+  std::vector<const FaultSpec*> surges;
+  for (const auto& fault : faults) {
+    if (fault.kind != FaultKind::kTrafficSurge) continue;
+    if (fault.region == metrics::kNoRegion || fault.region == region) surges.push_back(&fault);
+  }
+  std::vector<TimePoint> edges{TimePoint{}};
+  for (const FaultSpec* surge : surges) {
+    edges.push_back(surge->start);
+    edges.push_back(surge->end);
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  std::vector<RateSegment> schedule;
+  for (TimePoint edge : edges) {
+    double rate = base_rate;
+    for (const FaultSpec* surge : surges) {
+      if (surge->start <= edge && edge < surge->end) rate *= surge->multiplier;
+    }
+    schedule.push_back(RateSegment{edge, rate});
+  }
+  return schedule;
+}
+
+void buildClients(const pb::Scenario& scenario, WorldSpec& spec) {
+  for (std::uint32_t r = 0; r < spec.layout.regions.size(); ++r) {
+    const auto& region = scenario.regions(static_cast<int>(r));
+    if (!region.has_clients() || region.clients().rate_rps() <= 0) continue;
+    const auto& clients = region.clients();
+    const Duration timeout =
+        clients.has_timeout_ms() ? fromMillis(clients.timeout_ms()) : kDefaultClientTimeout;
+    spec.clients.push_back(ClientSpec{
+        .region = r,
+        .rate = rateSchedule(clients.rate_rps(), r, spec.faults),
+        .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt});
+  }
+}
+
+}  // namespace
+
+Expected<WorldSpec, ConfigError> buildWorldSpec(const pb::Scenario& scenario,
+                                                const RunOverrides& overrides) {
+  WorldSpec spec;
+  auto& layout = spec.layout;
+  layout.scenario = scenario.name();
+  layout.description = scenario.description();
+  layout.mode = "sim";
+  spec.seed = overrides.seed.value_or(scenario.seed());
+  layout.seed = spec.seed;
+  layout.duration = overrides.duration.value_or(fromSeconds(scenario.duration_s()));
+  layout.warmup = fromSeconds(scenario.warmup_s());
+  layout.window = scenario.has_window_s() ? fromSeconds(scenario.window_s()) : kDefaultWindow;
+  if (overrides.duration && layout.warmup >= layout.duration) {
+    return Unexpected(ConfigError{"--duration", "must be longer than the scenario's warm-up (" +
+                                                    std::to_string(scenario.warmup_s()) + " s)"});
+  }
+  if (layout.window > layout.duration) layout.window = layout.duration;
+
+  auto balancer = buildBalancer(scenario, overrides);
+  if (!balancer) return Unexpected(balancer.error());
+  spec.balancer = std::move(*balancer);
+  layout.strategy = spec.balancer.strategy;
+
+  buildTopology(scenario, spec);
+  buildNetwork(scenario, spec);
+  buildFailoverOrder(scenario, spec);
+  buildFaults(scenario, spec);
+  buildClients(scenario, spec);
+
+  const auto& slo = scenario.slo();
+  layout.slo.availability = slo.has_availability() ? slo.availability() : 0.999;
+  layout.slo.latency = fromMillis(slo.latency_ms());
+  layout.slo.latency_percentile = slo.has_latency_percentile() ? slo.latency_percentile() : 99;
+
+  spec.drain_limit = Duration::zero();
+  for (const auto& client : spec.clients) {
+    spec.drain_limit = std::max(spec.drain_limit, client.timeout.value_or(kDrainWithoutTimeout));
+  }
+  return spec;
+}
+
+}  // namespace faultline::sim

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "balancer/health_checker.h"
+#include "balancer/strategy_registry.h"
+#include "engine/metrics/run_layout.h"
+#include "engine/sim/arrival_process.h"
+#include "engine/sim/network.h"
+#include "engine/sim/service_time.h"
+
+namespace faultline::sim {
+
+struct GroupSpec {
+  std::string name;
+  std::uint32_t region = 0;
+  std::uint32_t workers = 1;
+  std::optional<std::uint32_t> queue_limit;  // nullopt: unlimited
+  ServiceTime service = ServiceTime::constant(Duration::zero());
+  double error_probability = 0;
+};
+
+struct HostSpec {
+  std::uint32_t region = 0;
+  std::uint32_t zone = 0;
+  std::uint32_t group = 0;
+};
+
+// The clients of one region.
+struct ClientSpec {
+  std::uint32_t region = 0;
+  std::vector<RateSegment> rate;   // base rate times the surges active, from time zero
+  std::optional<Duration> timeout;  // nullopt: none
+};
+
+enum class FaultKind : std::uint8_t {
+  kHostCrash,
+  kZoneOutage,
+  kRegionOutage,
+  kLatency,
+  kErrors,
+  kTrafficSurge,
+};
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::kHostCrash;
+  TimePoint start{};
+  TimePoint end{};
+  std::vector<std::uint32_t> hosts;  // struck hosts in host order; empty for a surge
+  Duration latency{};                // kLatency
+  Duration jitter{};                 // kLatency
+  double probability = 0;            // kErrors
+  double multiplier = 1;             // kTrafficSurge
+  std::uint32_t region = metrics::kNoRegion;  // kTrafficSurge: the surging region, or all
+};
+
+struct BalancerSpec {
+  std::string strategy;
+  balancer::StrategyOptions options;
+  balancer::HealthCheckConfig health_check;
+};
+
+// A scenario resolved into what the simulator needs: names turned into indices, defaults applied,
+// times in nanoseconds, fault targets chosen. Built once by buildWorldSpec and never changed.
+struct WorldSpec {
+  metrics::RunLayout layout;  // names, durations, faults and SLO, as observers see them
+  std::vector<GroupSpec> groups;
+  std::vector<HostSpec> hosts;
+  std::vector<ClientSpec> clients;
+  Network network{0};
+  BalancerSpec balancer;
+  std::vector<FaultSpec> faults;  // parallel to layout.faults
+  std::uint64_t seed = 0;
+  // Arrivals stop at layout.duration; requests in flight then drain until this much later at
+  // most, and whatever is still unanswered counts as unfinished.
+  Duration drain_limit{};
+};
+
+}  // namespace faultline::sim

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "balancer/expected.h"
+#include "reports/results.pb.h"
+
+namespace faultline::reports {
+
+// The JSON form of a result: protobuf's JSON mapping with lowerCamelCase names, every field
+// printed even when zero (so a field never disappears), two-space indentation, a final newline.
+// int64 counts print as strings, as the mapping specifies. Deterministic: the same result always
+// prints the same bytes.
+std::string toJson(const results::RunResult& result);
+
+Expected<results::RunResult, std::string> parseResultsJson(std::string_view json);
+Expected<results::RunResult, std::string> readResultsFile(const std::filesystem::path& path);
+
+// Writes to a temporary file next to `path` and renames it into place, so a reader never sees a
+// half-written file and a failed write leaves nothing behind.
+Expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
+                                                std::string_view content);
+
+}  // namespace faultline::reports

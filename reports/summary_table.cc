@@ -1,0 +1,164 @@
+#include "reports/summary_table.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace faultline::reports {
+namespace {
+
+constexpr int kMaxEventsShown = 12;
+
+std::string percent(double share) { return fmt::format("{:.4f}%", share * 100.0); }
+
+std::string latencyColumns(const results::LatencyStats& l) {
+  if (l.count() == 0) return fmt::format("{:>9}{:>9}{:>9}{:>9}{:>10}", "-", "-", "-", "-", "-");
+  return fmt::format("{:>9.2f}{:>9.2f}{:>9.2f}{:>9.2f}{:>10.2f}", l.p50(), l.p90(), l.p99(),
+                     l.p999(), l.max());
+}
+
+std::string row(std::string_view label, std::int64_t requests, std::int64_t ok, double availability,
+                const results::LatencyStats& latency) {
+  return fmt::format("  {:<12}{:>13}{:>13}{:>11}{:>13}{}\n", label, withThousands(requests),
+                     withThousands(ok), withThousands(requests - ok), percent(availability),
+                     latencyColumns(latency));
+}
+
+void renderHeader(const results::RunResult& result, std::string& out) {
+  const auto& run = result.run();
+  const auto& summary = result.summary();
+  out += fmt::format("{}: {}\n", run.scenario(), run.description());
+  out += fmt::format("strategy {} · seed {} · {} s simulated, drained at {:.3f} s", run.strategy(),
+                     run.seed(), run.duration_s(), summary.end_s());
+  if (run.warmup_s() > 0) out += fmt::format(" · warm-up {} s left out", run.warmup_s());
+  out += "\n\n";
+}
+
+void renderTable(const results::RunResult& result, std::string& out) {
+  const auto& s = result.summary();
+  out += fmt::format("  {:<12}{:>13}{:>13}{:>11}{:>13}{:>9}{:>9}{:>9}{:>9}{:>10}\n", "clients",
+                     "requests", "ok", "failed", "availability", "p50", "p90", "p99", "p99.9",
+                     "max ms");
+  out += row("all", s.requests_total(), s.requests_ok(), s.availability(), s.latency_ms());
+  for (const auto& region : s.regions()) {
+    if (region.requests_from() == 0) continue;
+    out += row(region.region(), region.requests_from(), region.ok_from(),
+               region.availability_from(), region.latency_ms());
+  }
+  out += fmt::format("  mean latency {:.3f} ms · mean queue wait {:.3f} ms\n\n",
+                     s.latency_ms().mean(), s.queue_wait_ms().mean());
+}
+
+void renderFailures(const results::RunResult& result, std::string& out) {
+  const auto& s = result.summary();
+  const auto& f = s.failures();
+  const std::pair<std::string_view, std::int64_t> causes[] = {
+      {"timeout", f.timeout()},
+      {"rejected", f.rejected()},
+      {"backend_error", f.backend_error()},
+      {"injected_error", f.injected_error()},
+      {"connection_refused", f.connection_refused()},
+      {"connection_reset", f.connection_reset()},
+      {"no_healthy_host", f.no_healthy_host()},
+      {"unfinished", f.unfinished()}};
+  std::string listed;
+  for (const auto& [name, count] : causes) {
+    if (count == 0) continue;
+    listed += fmt::format("{}{} {}", listed.empty() ? "" : " · ", name, withThousands(count));
+  }
+  out += fmt::format("  failed by cause   {}\n", listed.empty() ? "none" : listed);
+  const double cross = s.requests_total() == 0 ? 0.0
+                                               : static_cast<double>(s.cross_region_requests()) /
+                                                     static_cast<double>(s.requests_total());
+  out += fmt::format("  cross-region      {} requests ({:.2f}%)\n\n",
+                     withThousands(s.cross_region_requests()), cross * 100.0);
+}
+
+void renderFaults(const results::RunResult& result, std::string& out) {
+  if (result.summary().faults().empty()) return;
+  out += "  faults\n";
+  for (const auto& fault : result.summary().faults()) {
+    out += fmt::format("    {:<24} {:<14} {:>7.1f} s → {:>7.1f} s  {:>11} requests  {:>10}",
+                       fault.name(), fault.kind(), fault.start_s(), fault.end_s(),
+                       withThousands(fault.requests()), percent(fault.availability()));
+    if (fault.latency_ms().count() > 0) {
+      out += fmt::format("  p99 {:.2f} ms", fault.latency_ms().p99());
+    }
+    out += "\n";
+  }
+  out += "\n";
+}
+
+void renderEvents(const results::RunResult& result, std::string& out) {
+  int shown = 0;
+  int failovers = 0;
+  int marked_down = 0;
+  int marked_up = 0;
+  std::string lines;
+  for (const auto& event : result.events()) {
+    if (event.kind() == results::Event::HOST_MARKED_DOWN) ++marked_down;
+    if (event.kind() == results::Event::HOST_MARKED_UP) ++marked_up;
+    if (event.kind() != results::Event::FAILOVER) continue;
+    ++failovers;
+    if (shown++ >= kMaxEventsShown) continue;
+    const auto from = event.from_region().empty() ? "(none)" : event.from_region();
+    const auto to = event.to_region().empty() ? "(no healthy host)" : event.to_region();
+    lines += fmt::format("    {:>9.3f} s  {} balancer: {} → {}\n", event.time_s(),
+                         event.balancer(), from, to);
+  }
+  if (failovers == 0 && marked_down == 0 && marked_up == 0) return;
+  out += fmt::format("  balancer events   {} failover(s), hosts marked down {} and up {} times\n",
+                     failovers, marked_down, marked_up);
+  out += lines;
+  if (failovers > kMaxEventsShown) {
+    out += fmt::format("    ... and {} more in the results file\n", failovers - kMaxEventsShown);
+  }
+  out += "\n";
+}
+
+void renderSlo(const results::RunResult& result, std::string& out) {
+  const auto& slo = result.summary().slo();
+  std::string objective = fmt::format("availability ≥ {}", percent(slo.availability_target()));
+  if (slo.latency_target_ms() > 0) {
+    objective += fmt::format(", p{:g} ≤ {:g} ms", slo.latency_percentile(),
+                             slo.latency_target_ms());
+  }
+  std::string why;
+  if (!slo.availability_met()) {
+    why += fmt::format(" (availability {})", percent(result.summary().availability()));
+  }
+  if (!slo.latency_met()) why += " (latency objective missed)";
+  out += fmt::format("  SLO {}: {}{} · {} of {} windows violated it\n", objective,
+                     slo.met() ? "MET" : "MISSED", why, withThousands(slo.windows_violating()),
+                     withThousands(slo.windows()));
+}
+
+}  // namespace
+
+std::string withThousands(std::int64_t value) {
+  const bool negative = value < 0;
+  std::string digits = std::to_string(negative ? -static_cast<std::uint64_t>(value)
+                                               : static_cast<std::uint64_t>(value));
+  std::string out;
+  const auto leading = digits.size() % 3 == 0 ? 3 : digits.size() % 3;
+  out.append(digits, 0, leading);
+  for (std::size_t i = leading; i < digits.size(); i += 3) {
+    out += ',';
+    out.append(digits, i, 3);
+  }
+  return negative ? "-" + out : out;
+}
+
+std::string renderSummary(const results::RunResult& result) {
+  std::string out;
+  renderHeader(result, out);
+  renderTable(result, out);
+  renderFailures(result, out);
+  renderFaults(result, out);
+  renderEvents(result, out);
+  renderSlo(result, out);
+  return out;
+}
+
+}  // namespace faultline::reports

@@ -1,0 +1,658 @@
+#include "scenarios/validator.h"
+
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "scenarios/rule_checker.h"
+#include "scenarios/topology_index.h"
+
+namespace faultline::scenarios {
+namespace {
+
+using scenario::BackendGroup;
+using scenario::Distribution;
+using scenario::Fault;
+using scenario::HostSelector;
+using scenario::Locality;
+using scenario::Region;
+using scenario::Scenario;
+
+// The limits docs/scenarios.md states. They bound what an untrusted file can make the simulator
+// allocate or loop over, well past any experiment that makes sense.
+constexpr double kMaxDurationS = 30 * 24 * 3600;  // 30 days
+constexpr double kMinWindowS = 0.001;
+constexpr double kMaxWindows = 1'000'000;
+constexpr std::size_t kMaxNameChars = 64;  // the scenario's name
+constexpr std::size_t kMaxDescriptionChars = 2000;
+constexpr std::size_t kMaxFaultNameChars = 200;
+constexpr std::uint64_t kMaxGroupCount = 100'000;
+constexpr std::uint64_t kMaxWorkers = 100'000;
+constexpr std::uint64_t kMaxQueueLimit = 10'000'000;
+constexpr std::uint64_t kMaxTotalHosts = 1'000'000;
+constexpr double kMaxServiceMs = 3'600'000;  // one hour
+constexpr double kMaxRateRps = 100'000'000;
+constexpr double kMaxTimeoutMs = 86'400'000;  // one day
+constexpr double kMaxNetworkMs = 60'000;
+constexpr std::uint64_t kMaxChoiceCount = 100;
+constexpr double kMaxProbeMs = 3'600'000;
+constexpr std::uint64_t kMaxThreshold = 1000;
+constexpr double kMaxAddedLatencyMs = 3'600'000;
+constexpr double kMaxSurgeMultiplier = 1000;
+// At most this many unlinked region pairs are reported one by one: with thousands of regions the
+// rest is a count, not a wall of text.
+constexpr std::size_t kMaxListedPairs = 10;
+
+using RegionPair = std::pair<std::string_view, std::string_view>;
+
+// A link's regions in a canonical order: a link serves both directions.
+RegionPair unorderedPair(std::string_view a, std::string_view b) {
+  return a < b ? RegionPair{a, b} : RegionPair{b, a};
+}
+
+// The rules of docs/scenarios.md, section by section in schema order. Every violation is
+// reported, but a rule that relates two values (warmup_s < duration_s) is judged only when the
+// value it refers to passed its own checks, so one mistake yields one diagnostic rather than a
+// cascade. Names are looked up in the TopologyIndex, never by rescanning the scenario.
+class Validator {
+ public:
+  Validator(const Scenario& scenario, const SourceMap& source_map)
+      : scenario_(scenario), rules_(source_map), topology_(scenario) {}
+
+  std::vector<Diagnostic> run() {
+    checkIdentity();
+    checkTiming();
+    checkRegions();
+    checkTraffic();
+    checkNetwork();
+    checkBalancer();
+    checkFaults();
+    checkSlo();
+    return rules_.takeDiagnostics();
+  }
+
+ private:
+  // A region a field refers to by name: required and declared.
+  bool checkRegionRef(const std::string& path, std::string_view region) {
+    if (region.empty()) {
+      rules_.report(path, "is required: a region name");
+      return false;
+    }
+    if (!topology_.hasRegion(region)) {
+      rules_.report(path, fmt::format("unknown region {} (regions: {})", quote(region),
+                                      nameList(topology_.regionNames())));
+      return false;
+    }
+    return true;
+  }
+
+  bool localOnly() const {
+    return scenario_.balancer().locality().failover() == Locality::LOCAL_ONLY;
+  }
+
+  // --- name, description, timing ---
+
+  void checkIdentity() {
+    const std::string& name = scenario_.name();
+    if (name.empty()) {
+      rules_.report("name",
+                    "is required: lowercase letters, digits and '-', like \"region-outage\"");
+    } else if (name.size() > kMaxNameChars) {
+      rules_.report("name", fmt::format("must be at most {} characters (got {})", kMaxNameChars,
+                                        name.size()));
+    } else if (!isLowerAlnum(name.front()) ||
+               !allOf(name, [](char c) { return isLowerAlnum(c) || c == '-'; })) {
+      rules_.report("name", fmt::format("must match [a-z0-9][a-z0-9-]* (got {})", quote(name)));
+    }
+    rules_.checkFreeText("description", scenario_.description(), kMaxDescriptionChars);
+  }
+
+  void checkTiming() {
+    const double duration = scenario_.duration_s();
+    duration_ok_ =
+        rules_.checkNumber("duration_s", duration, {.above = 0, .at_most = kMaxDurationS});
+
+    const double warmup = scenario_.warmup_s();
+    if (rules_.checkNumber("warmup_s", warmup, {.at_least = 0}) && duration_ok_ &&
+        !(warmup < duration)) {
+      rules_.report("warmup_s", fmt::format("must be < duration_s ({}) (got {})",
+                                            formatNumber(duration), formatNumber(warmup)));
+    }
+
+    if (!scenario_.has_window_s()) return;
+    const double window = scenario_.window_s();
+    if (!rules_.checkNumber("window_s", window, {.above = 0, .at_least = kMinWindowS}) ||
+        !duration_ok_) {
+      return;
+    }
+    if (window > duration) {
+      rules_.report("window_s", fmt::format("must be <= duration_s ({}) (got {})",
+                                            formatNumber(duration), formatNumber(window)));
+    } else if (duration / window > kMaxWindows) {
+      rules_.report("window_s",
+                    fmt::format("duration_s / window_s must be <= {} windows (got {})",
+                                formatNumber(kMaxWindows), formatNumber(duration / window)));
+    }
+  }
+
+  // --- regions ---
+
+  void checkRegions() {
+    if (scenario_.regions().empty()) {
+      rules_.report("regions", "at least one region is required (got none)");
+      return;
+    }
+    std::map<std::string_view, int> first_by_name;
+    for (int i = 0; i < scenario_.regions_size(); ++i) {
+      const Region& region = scenario_.regions(i);
+      const std::string path = fmt::format("regions[{}]", i);
+      if (rules_.checkLabel(path + ".name", region.name())) {
+        const auto [it, inserted] = first_by_name.emplace(region.name(), i);
+        if (!inserted) {
+          rules_.report(path + ".name", fmt::format("duplicate region name {} (also regions[{}])",
+                                                    quote(region.name()), it->second));
+        }
+      }
+      checkRegionZones(path, region);
+      checkBackends(path, region);
+      if (region.has_clients()) checkClients(path + ".clients", region.clients());
+    }
+    checkCapacity();
+  }
+
+  void checkRegionZones(const std::string& path, const Region& region) {
+    std::map<std::string_view, int> first_by_zone;
+    for (int k = 0; k < region.zones_size(); ++k) {
+      const std::string zone_path = fmt::format("{}.zones[{}]", path, k);
+      if (!rules_.checkLabel(zone_path, region.zones(k))) continue;
+      const auto [it, inserted] = first_by_zone.emplace(region.zones(k), k);
+      if (!inserted) {
+        rules_.report(zone_path, fmt::format("duplicate zone {} (also zones[{}])",
+                                             quote(region.zones(k)), it->second));
+      }
+    }
+  }
+
+  void checkBackends(const std::string& path, const Region& region) {
+    // Deduplicated in declaration order: a repeated zone is reported on its own.
+    std::vector<std::string_view> zones;
+    std::set<std::string_view> zone_set;
+    for (const std::string_view zone : TopologyIndex::effectiveZones(region)) {
+      if (zone_set.insert(zone).second) zones.push_back(zone);
+    }
+    std::map<std::string_view, int> first_by_group;
+    for (int j = 0; j < region.backends_size(); ++j) {
+      const BackendGroup& backend = region.backends(j);
+      const std::string backend_path = fmt::format("{}.backends[{}]", path, j);
+      if (rules_.checkLabel(backend_path + ".group", backend.group())) {
+        const auto [it, inserted] = first_by_group.emplace(backend.group(), j);
+        if (!inserted) {
+          rules_.report(backend_path + ".group",
+                        fmt::format("duplicate group {} in region {} (also backends[{}])",
+                                    quote(backend.group()), quote(region.name()), it->second));
+        }
+      }
+      checkBackend(backend_path, backend);
+      checkBackendZones(backend_path, backend, region, zones, zone_set);
+    }
+  }
+
+  void checkBackend(const std::string& path, const BackendGroup& backend) {
+    rules_.checkCount(path + ".count", backend.count(), 1, kMaxGroupCount);
+    if (backend.has_workers())
+      rules_.checkCount(path + ".workers", backend.workers(), 1, kMaxWorkers);
+    if (backend.has_queue_limit()) {
+      rules_.checkCount(path + ".queue_limit", backend.queue_limit(), 0, kMaxQueueLimit);
+    }
+    rules_.checkNumber(path + ".error_probability", backend.error_probability(),
+                       {.at_least = 0, .at_most = 1});
+    if (!backend.has_service_time()) {
+      rules_.report(path + ".service_time",
+                    "is required: one of exponential, lognormal, constant or uniform");
+      return;
+    }
+    checkDistribution(path + ".service_time", backend.service_time());
+  }
+
+  void checkDistribution(const std::string& path, const Distribution& distribution) {
+    const Bounds positive{.above = 0, .at_most = kMaxServiceMs};
+    const Bounds non_negative{.at_least = 0, .at_most = kMaxServiceMs};
+    switch (distribution.kind_case()) {
+      case Distribution::kExponential:
+        rules_.checkNumber(path + ".exponential.mean_ms", distribution.exponential().mean_ms(),
+                           positive);
+        return;
+      case Distribution::kLognormal:
+        rules_.checkNumber(path + ".lognormal.mean_ms", distribution.lognormal().mean_ms(),
+                           positive);
+        rules_.checkNumber(path + ".lognormal.stddev_ms", distribution.lognormal().stddev_ms(),
+                           non_negative);
+        return;
+      case Distribution::kConstant:
+        rules_.checkNumber(path + ".constant.value_ms", distribution.constant().value_ms(),
+                           non_negative);
+        return;
+      case Distribution::kUniform:
+        checkUniform(path + ".uniform", distribution.uniform());
+        return;
+      case Distribution::KIND_NOT_SET:
+        break;
+    }
+    rules_.report(
+        path, "exactly one of exponential, lognormal, constant or uniform is required (got none)");
+  }
+
+  void checkUniform(const std::string& path, const scenario::Uniform& uniform) {
+    const bool min_ok = rules_.checkNumber(path + ".min_ms", uniform.min_ms(),
+                                           {.at_least = 0, .at_most = kMaxServiceMs});
+    if (!rules_.checkNumber(path + ".max_ms", uniform.max_ms(), {.at_most = kMaxServiceMs}) ||
+        !min_ok) {
+      return;
+    }
+    if (uniform.max_ms() < uniform.min_ms()) {
+      rules_.report(path + ".max_ms",
+                    fmt::format("must be >= min_ms ({}) (got {})", formatNumber(uniform.min_ms()),
+                                formatNumber(uniform.max_ms())));
+    }
+  }
+
+  void checkBackendZones(const std::string& path, const BackendGroup& backend, const Region& region,
+                         const std::vector<std::string_view>& zones,
+                         const std::set<std::string_view>& zone_set) {
+    std::map<std::string_view, int> first_by_zone;
+    for (int k = 0; k < backend.zones_size(); ++k) {
+      const std::string zone_path = fmt::format("{}.zones[{}]", path, k);
+      const std::string& zone = backend.zones(k);
+      if (!zone_set.contains(zone)) {
+        rules_.report(zone_path, fmt::format("region {} has no zone {} (zones: {})",
+                                             quote(region.name()), quote(zone), nameList(zones)));
+        continue;
+      }
+      const auto [it, inserted] = first_by_zone.emplace(zone, k);
+      if (!inserted) {
+        rules_.report(zone_path, fmt::format("zone {} is listed twice (also zones[{}])",
+                                             quote(zone), it->second));
+      }
+    }
+  }
+
+  void checkClients(const std::string& path, const scenario::Clients& clients) {
+    rules_.checkNumber(path + ".rate_rps", clients.rate_rps(),
+                       {.at_least = 0, .at_most = kMaxRateRps});
+    if (clients.has_timeout_ms()) {
+      rules_.checkNumber(path + ".timeout_ms", clients.timeout_ms(),
+                         {.at_least = 0, .at_most = kMaxTimeoutMs});
+    }
+  }
+
+  void checkCapacity() {
+    std::uint64_t groups = 0;
+    std::uint64_t hosts = 0;
+    for (const Region& region : scenario_.regions()) {
+      groups += static_cast<std::uint64_t>(region.backends_size());
+      for (const BackendGroup& backend : region.backends())
+        hosts += backend.count();
+    }
+    if (groups == 0) {
+      rules_.report("regions", "no backends: at least one region needs a backend group");
+    }
+    if (hosts > kMaxTotalHosts) {
+      rules_.report("regions", fmt::format("must have at most {} hosts over all regions (got {})",
+                                           kMaxTotalHosts, hosts));
+    }
+  }
+
+  // --- traffic ---
+
+  static bool sendsTraffic(const Region& region) {
+    return region.has_clients() && std::isfinite(region.clients().rate_rps()) &&
+           region.clients().rate_rps() > 0;
+  }
+
+  void checkTraffic() {
+    if (scenario_.regions().empty()) return;
+    bool any_traffic = false;
+    bool any_backend = false;
+    for (const Region& region : scenario_.regions()) {
+      any_traffic = any_traffic || sendsTraffic(region);
+      any_backend = any_backend || !region.backends().empty();
+    }
+    if (!any_traffic) {
+      rules_.report("regions", "no client traffic: no region has clients with rate_rps > 0");
+    }
+    // Without any backend that is reported once already.
+    if (!any_backend || !localOnly()) return;
+    for (int i = 0; i < scenario_.regions_size(); ++i) {
+      const Region& region = scenario_.regions(i);
+      if (!sendsTraffic(region) || !region.backends().empty()) continue;
+      rules_.report(
+          fmt::format("regions[{}].clients", i),
+          fmt::format("its clients have no backend to reach with failover LOCAL_ONLY (region "
+                      "{} has no backends)",
+                      quote(region.name())));
+    }
+  }
+
+  // --- network ---
+
+  void checkNetwork() {
+    const scenario::Network& network = scenario_.network();
+    const Bounds latency{.at_least = 0, .at_most = kMaxNetworkMs};
+    if (network.has_intra_region_ms()) {
+      rules_.checkNumber("network.intra_region_ms", network.intra_region_ms(), latency);
+    }
+    rules_.checkNumber("network.intra_region_jitter_ms", network.intra_region_jitter_ms(), latency);
+
+    std::map<RegionPair, int> first_by_direction;
+    std::set<RegionPair> linked_pairs;
+    for (int i = 0; i < network.links_size(); ++i) {
+      const scenario::Link& link = network.links(i);
+      const std::string path = fmt::format("network.links[{}]", i);
+      rules_.checkNumber(path + ".one_way_ms", link.one_way_ms(), latency);
+      rules_.checkNumber(path + ".jitter_ms", link.jitter_ms(), latency);
+      const bool from_ok = checkRegionRef(path + ".from", link.from());
+      if (!checkRegionRef(path + ".to", link.to()) || !from_ok) continue;
+      if (link.from() == link.to()) {
+        rules_.report(path + ".to",
+                      fmt::format("must differ from `from`: a link joins two regions (got "
+                                  "{} for both)",
+                                  quote(link.to())));
+        continue;
+      }
+      const auto [it, inserted] = first_by_direction.emplace(RegionPair{link.from(), link.to()}, i);
+      if (!inserted) {
+        rules_.report(path, fmt::format("duplicate link from {} to {} (also network.links[{}])",
+                                        quote(link.from()), quote(link.to()), it->second));
+      }
+      linked_pairs.insert(unorderedPair(link.from(), link.to()));
+    }
+    if (!localOnly()) checkLinkCoverage(linked_pairs);
+  }
+
+  // Every pair of regions needs a link, or failover could not price the trip. Enumerating the
+  // missing pairs stops after a few, so a file with thousands of regions and no links costs
+  // O(links + regions), not O(regions^2).
+  void checkLinkCoverage(const std::set<RegionPair>& linked) {
+    const std::vector<std::string_view>& regions = topology_.regionNames();
+    const std::uint64_t count = regions.size();
+    if (count < 2) return;
+    // `linked` holds only pairs of distinct declared regions, so it cannot exceed the total.
+    const std::uint64_t missing = count * (count - 1) / 2 - linked.size();
+    if (missing == 0) return;
+    std::uint64_t reported = 0;
+    for (std::size_t i = 0; i < regions.size() && reported < kMaxListedPairs; ++i) {
+      for (std::size_t j = i + 1; j < regions.size() && reported < kMaxListedPairs; ++j) {
+        if (linked.contains(unorderedPair(regions[i], regions[j]))) continue;
+        rules_.report(
+            "network.links",
+            fmt::format("no link between regions {} and {} (every pair of regions needs one "
+                        "unless balancer.locality.failover is LOCAL_ONLY)",
+                        quote(regions[i]), quote(regions[j])));
+        ++reported;
+      }
+    }
+    if (missing > reported) {
+      rules_.report("network.links", fmt::format("... and {} more pairs of regions without a link",
+                                                 missing - reported));
+    }
+  }
+
+  // --- balancer ---
+
+  void checkBalancer() {
+    const scenario::Balancer& balancer = scenario_.balancer();
+    const std::string& strategy = balancer.strategy();
+    if (!strategy.empty() && !allOf(strategy, [](char c) { return isLowerAlnum(c) || c == '-'; })) {
+      rules_.report("balancer.strategy",
+                    fmt::format("must match [a-z0-9-]+ (got {})", quote(strategy)));
+    }
+    if (balancer.least_request().has_choice_count()) {
+      rules_.checkCount("balancer.least_request.choice_count",
+                        balancer.least_request().choice_count(), 1, kMaxChoiceCount);
+    }
+    checkHealthCheck(balancer.health_check());
+    checkLocality(balancer.locality());
+  }
+
+  void checkHealthCheck(const scenario::HealthCheck& health_check) {
+    const Bounds probe_time{.above = 0, .at_most = kMaxProbeMs};
+    if (health_check.has_interval_ms()) {
+      rules_.checkNumber("balancer.health_check.interval_ms", health_check.interval_ms(),
+                         probe_time);
+    }
+    if (health_check.has_timeout_ms()) {
+      rules_.checkNumber("balancer.health_check.timeout_ms", health_check.timeout_ms(), probe_time);
+    }
+    if (health_check.has_unhealthy_threshold()) {
+      rules_.checkCount("balancer.health_check.unhealthy_threshold",
+                        health_check.unhealthy_threshold(), 1, kMaxThreshold);
+    }
+    if (health_check.has_healthy_threshold()) {
+      rules_.checkCount("balancer.health_check.healthy_threshold", health_check.healthy_threshold(),
+                        1, kMaxThreshold);
+    }
+  }
+
+  void checkLocality(const Locality& locality) {
+    const int failover = locality.failover();
+    if (!Locality::Failover_IsValid(failover)) {
+      rules_.report("balancer.locality.failover",
+                    fmt::format("must be BY_LATENCY, BY_ORDER or LOCAL_ONLY (got {})", failover));
+    }
+    if (failover == Locality::BY_ORDER) {
+      checkFailoverOrder(locality);
+      return;
+    }
+    if (!locality.order().empty()) {
+      const std::string& mode = Locality::Failover_Name(locality.failover());
+      rules_.report("balancer.locality.order",
+                    fmt::format("order is only read with failover: BY_ORDER (failover is {})",
+                                mode.empty() ? std::to_string(failover) : mode));
+    }
+  }
+
+  void checkFailoverOrder(const Locality& locality) {
+    std::map<std::string_view, int> first_by_region;
+    for (int j = 0; j < locality.order_size(); ++j) {
+      const std::string path = fmt::format("balancer.locality.order[{}]", j);
+      if (!checkRegionRef(path, locality.order(j))) continue;
+      const auto [it, inserted] = first_by_region.emplace(locality.order(j), j);
+      if (!inserted) {
+        rules_.report(path, fmt::format("region {} is listed twice (also order[{}])",
+                                        quote(locality.order(j)), it->second));
+      }
+    }
+    for (const std::string_view region : topology_.regionNames()) {
+      if (first_by_region.contains(region)) continue;
+      rules_.report(
+          "balancer.locality.order",
+          fmt::format("misses region {} (failover BY_ORDER needs every region exactly once)",
+                      quote(region)));
+    }
+  }
+
+  // --- faults ---
+
+  void checkFaults() {
+    std::map<std::string_view, int> first_by_name;
+    for (int i = 0; i < scenario_.faults_size(); ++i) {
+      const Fault& fault = scenario_.faults(i);
+      const std::string path = fmt::format("faults[{}]", i);
+      if (!fault.name().empty()) {
+        rules_.checkFreeText(path + ".name", fault.name(), kMaxFaultNameChars);
+        const auto [it, inserted] = first_by_name.emplace(fault.name(), i);
+        if (!inserted) {
+          rules_.report(path + ".name", fmt::format("duplicate fault name {} (also faults[{}])",
+                                                    quote(fault.name()), it->second));
+        }
+      }
+      checkFaultTiming(path, fault);
+      checkFaultKind(path, fault);
+    }
+  }
+
+  void checkFaultTiming(const std::string& path, const Fault& fault) {
+    const double start = fault.start_s();
+    const double duration = scenario_.duration_s();
+    const bool start_ok = rules_.checkNumber(path + ".start_s", start, {.at_least = 0});
+    if (start_ok && duration_ok_ && !(start < duration)) {
+      rules_.report(path + ".start_s", fmt::format("must be < duration_s ({}) (got {})",
+                                                   formatNumber(duration), formatNumber(start)));
+    }
+    if (!fault.has_end_s()) return;
+    const double end = fault.end_s();
+    if (rules_.checkNumber(path + ".end_s", end, {}) && start_ok && !(end > start)) {
+      rules_.report(path + ".end_s", fmt::format("must be > start_s ({}) (got {})",
+                                                 formatNumber(start), formatNumber(end)));
+    }
+  }
+
+  void checkFaultKind(const std::string& path, const Fault& fault) {
+    switch (fault.kind_case()) {
+      case Fault::kHostCrash:
+        checkSelector(path + ".host_crash.hosts", fault.host_crash().hosts());
+        return;
+      case Fault::kZoneOutage:
+        checkZoneOutage(path + ".zone_outage", fault.zone_outage());
+        return;
+      case Fault::kRegionOutage:
+        checkRegionRef(path + ".region_outage.region", fault.region_outage().region());
+        return;
+      case Fault::kLatency:
+        checkAddedLatency(path + ".latency", fault.latency());
+        return;
+      case Fault::kErrors:
+        checkSelector(path + ".errors.hosts", fault.errors().hosts());
+        rules_.checkNumber(path + ".errors.probability", fault.errors().probability(),
+                           {.at_least = 0, .at_most = 1});
+        return;
+      case Fault::kTrafficSurge:
+        checkTrafficSurge(path + ".traffic_surge", fault.traffic_surge());
+        return;
+      case Fault::KIND_NOT_SET:
+        break;
+    }
+    rules_.report(
+        path,
+        "no fault kind set: one of host_crash, zone_outage, region_outage, latency, errors or "
+        "traffic_surge is required");
+  }
+
+  void checkZoneOutage(const std::string& path, const scenario::ZoneOutage& outage) {
+    const bool region_ok = checkRegionRef(path + ".region", outage.region());
+    if (outage.zone().empty()) {
+      rules_.report(path + ".zone", "is required: a zone of the region");
+      return;
+    }
+    if (region_ok && !topology_.regionHasZone(outage.region(), outage.zone())) {
+      rules_.report(path + ".zone", fmt::format("region {} has no zone {} (zones: {})",
+                                                quote(outage.region()), quote(outage.zone()),
+                                                nameList(topology_.zonesOf(outage.region()))));
+    }
+  }
+
+  void checkAddedLatency(const std::string& path, const scenario::AddedLatency& latency) {
+    checkSelector(path + ".hosts", latency.hosts());
+    const bool latency_ok = rules_.checkNumber(path + ".latency_ms", latency.latency_ms(),
+                                               {.at_least = 0, .at_most = kMaxAddedLatencyMs});
+    if (rules_.checkNumber(path + ".jitter_ms", latency.jitter_ms(), {.at_least = 0}) &&
+        latency_ok && latency.jitter_ms() > latency.latency_ms()) {
+      rules_.report(path + ".jitter_ms", fmt::format("must be <= latency_ms ({}) (got {})",
+                                                     formatNumber(latency.latency_ms()),
+                                                     formatNumber(latency.jitter_ms())));
+    }
+  }
+
+  void checkTrafficSurge(const std::string& path, const scenario::TrafficSurge& surge) {
+    rules_.checkNumber(path + ".multiplier", surge.multiplier(),
+                       {.above = 0, .at_most = kMaxSurgeMultiplier});
+    if (!surge.region().empty()) checkRegionRef(path + ".region", surge.region());
+  }
+
+  // Names must exist (a zone or group without a region may match in any region), the selection
+  // must hold a host, and `count` must not ask for more hosts than it holds.
+  void checkSelector(const std::string& path, const HostSelector& selector) {
+    const std::string& region = selector.region();
+    bool names_ok = region.empty() || checkRegionRef(path + ".region", region);
+    if (!selector.zone().empty()) names_ok = checkSelectorZone(path, selector) && names_ok;
+    if (!selector.group().empty()) names_ok = checkSelectorGroup(path, selector) && names_ok;
+    // Without any host the scenario is already reported as having no backends.
+    if (!names_ok || topology_.totalHosts() == 0) return;
+
+    const std::uint64_t hosts = topology_.hosts(region, selector.zone(), selector.group());
+    if (hosts == 0) {
+      rules_.report(path, fmt::format("selects no host (region {}, zone {}, group {})",
+                                      region.empty() ? "any" : quote(region),
+                                      selector.zone().empty() ? "any" : quote(selector.zone()),
+                                      selector.group().empty() ? "any" : quote(selector.group())));
+      return;
+    }
+    if (selector.count() > hosts) {
+      rules_.report(path + ".count",
+                    fmt::format("must be <= {}, the number of hosts the selector matches (got {})",
+                                hosts, selector.count()));
+    }
+  }
+
+  bool checkSelectorZone(const std::string& path, const HostSelector& selector) {
+    const std::string& region = selector.region();
+    const std::string& zone = selector.zone();
+    if (region.empty()) {
+      if (topology_.anyRegionHasZone(zone)) return true;
+      rules_.report(path + ".zone", fmt::format("no region has a zone {}", quote(zone)));
+      return false;
+    }
+    if (!topology_.hasRegion(region) || topology_.regionHasZone(region, zone)) return true;
+    rules_.report(path + ".zone", fmt::format("region {} has no zone {} (zones: {})", quote(region),
+                                              quote(zone), nameList(topology_.zonesOf(region))));
+    return false;
+  }
+
+  bool checkSelectorGroup(const std::string& path, const HostSelector& selector) {
+    const std::string& region = selector.region();
+    const std::string& group = selector.group();
+    if (region.empty()) {
+      if (topology_.anyRegionHasGroup(group)) return true;
+      rules_.report(path + ".group", fmt::format("no region has a backend group {}", quote(group)));
+      return false;
+    }
+    if (!topology_.hasRegion(region) || topology_.regionHasGroup(region, group)) return true;
+    rules_.report(path + ".group",
+                  fmt::format("region {} has no backend group {} (groups: {})", quote(region),
+                              quote(group), nameList(topology_.groupsOf(region))));
+    return false;
+  }
+
+  // --- slo ---
+
+  void checkSlo() {
+    const scenario::Slo& slo = scenario_.slo();
+    if (slo.has_availability()) {
+      rules_.checkNumber("slo.availability", slo.availability(), {.above = 0, .at_most = 1});
+    }
+    rules_.checkNumber("slo.latency_ms", slo.latency_ms(), {.at_least = 0});
+    if (slo.has_latency_percentile()) {
+      rules_.checkNumber("slo.latency_percentile", slo.latency_percentile(),
+                         {.above = 0, .below = 100});
+    }
+  }
+
+  const Scenario& scenario_;
+  RuleChecker rules_;
+  const TopologyIndex topology_;
+  bool duration_ok_ = false;
+};
+
+}  // namespace
+
+std::vector<Diagnostic> validate(const scenario::Scenario& scenario, const SourceMap& source_map) {
+  return Validator(scenario, source_map).run();
+}
+
+}  // namespace faultline::scenarios
