@@ -16,7 +16,22 @@ MetricsCollector::MetricsCollector(const RunLayout& layout)
   window_.region_counts.resize(layout.regions.size());
 }
 
+void MetricsCollector::recordArrival(TimePoint at) {
+  advanceConcurrency(at);
+  ++in_flight_;
+  ++window_.arrivals;
+}
+
+void MetricsCollector::advanceConcurrency(TimePoint now) {
+  window_in_flight_area_ += static_cast<Area>(in_flight_) *
+                            static_cast<std::uint64_t>((now - in_flight_since_).count());
+  in_flight_since_ = now;
+}
+
 void MetricsCollector::recordCompletion(const CompletedRequest& request) {
+  advanceConcurrency(request.at);
+  assert(in_flight_ > 0 && "a completion without its arrival");
+  --in_flight_;
   const bool ok = request.outcome == RequestOutcome::kOk;
   const auto latency_ns = request.latency.count();
 
@@ -83,9 +98,16 @@ void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
     if (fault_seen_in_window_[fault]) window_.active_faults.push_back(fault);
   }
   window_.slo_violated = windowViolatesSlo();
+  advanceConcurrency(end);
+  const double length_s = static_cast<double>((end - window_start_).count()) / 1e9;
+  const double area_s = static_cast<double>(window_in_flight_area_) / 1e9;
+  window_.concurrency = length_s > 0 ? area_s / length_s : 0;
+  window_in_flight_area_ = 0;
   if (window_start_ >= warmup_end_) {
     ++slo_windows_;
     if (window_.slo_violated) ++slo_windows_violating_;
+    run_in_flight_area_ += area_s;
+    run_measured_s_ += length_s;
   }
 
   out = window_;
@@ -127,6 +149,7 @@ RunSummary MetricsCollector::summary(TimePoint end, std::uint64_t events) const 
   summary.slo.latency_met = slo_.latency <= Duration::zero() || latency_.count() == 0 ||
                             latency_.valueAtPercentile(slo_.latency_percentile) <=
                                 slo_.latency.count();
+  summary.concurrency = run_measured_s_ > 0 ? run_in_flight_area_ / run_measured_s_ : 0;
   summary.slo.windows = slo_windows_;
   summary.slo.windows_violating = slo_windows_violating_;
   summary.end = end;

@@ -29,7 +29,7 @@ class MetricsCollector {
  public:
   explicit MetricsCollector(const RunLayout& layout);
 
-  void recordArrival() { ++window_.arrivals; }
+  void recordArrival(TimePoint at);
   void recordCompletion(const CompletedRequest& request);
   void recordQueueWait(TimePoint at, Duration wait);
   void setFaultActive(std::uint32_t fault, bool active);
@@ -47,6 +47,8 @@ class MetricsCollector {
   };
 
   bool windowViolatesSlo() const;
+  // Integrates the number of requests in flight up to `now` (for the time-average concurrency).
+  void advanceConcurrency(TimePoint now);
 
   SloTarget slo_;
   TimePoint warmup_end_;
@@ -64,6 +66,14 @@ class MetricsCollector {
   std::vector<RegionCounts> region_counts_;
   std::vector<Totals> fault_totals_;
   std::uint64_t slo_windows_ = 0;
+
+  // Requests sent and not yet completed, and its integral over time in request-nanoseconds.
+  std::uint64_t in_flight_ = 0;
+  TimePoint in_flight_since_{};
+  __extension__ using Area = unsigned __int128;  // request-ns: a window may hold 1e6 x 1e12
+  Area window_in_flight_area_ = 0;
+  double run_in_flight_area_ = 0;  // request-seconds, over the windows after the warm-up
+  double run_measured_s_ = 0;
   std::uint64_t slo_windows_violating_ = 0;
 
   LatencyHistogram latency_;

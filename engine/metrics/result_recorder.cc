@@ -116,6 +116,7 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
   }
   for (std::uint32_t fault : window.active_faults) w.add_active_faults(layout_.faults[fault].name);
   w.set_slo_violated(window.slo_violated);
+  w.set_concurrency(window.concurrency);
 }
 
 void ResultRecorder::onHostHealthChanged(const HostHealthEvent& event) {
@@ -148,6 +149,7 @@ void ResultRecorder::onRunFinished(const RunSummary& summary) {
   fill(summary.failures, *s.mutable_failures());
   fill(summary.queue_wait, *s.mutable_queue_wait_ms());
   s.set_cross_region_requests(count(summary.cross_region));
+  s.set_concurrency(summary.concurrency);
   for (std::size_t region = 0; region < summary.regions.size(); ++region) {
     const auto& from = summary.regions[region];
     auto& r = *s.add_regions();

@@ -149,7 +149,7 @@ void World::dispatch(const Event& event) {
 void World::onArrival(std::uint32_t client_index) {
   Client& client = clients_[client_index];
   if (auto next = client.arrivals->next()) kernel_.schedule(*next, kArrival, client_index, 0);
-  metrics_.recordArrival();
+  metrics_.recordArrival(kernel_.now());
   const std::uint64_t index = client.sent++;
 
   const auto decision = client.balancer->core().choose(balancer::Request{.id = index});
