@@ -10,25 +10,18 @@
 #include "engine/metrics/result_recorder.h"
 #include "engine/sim/simulation.h"
 #include "engine/sim/world_builder.h"
-#include "reports/results_io.h"
+#include "reports/results_file_writer.h"
 #include "reports/summary_table.h"
 #include "scenarios/loader.h"
 
 namespace faultline::cli {
 namespace {
 
-// Checked before a possibly long run, so a typo in the output path does not waste it.
-std::optional<std::string> checkOutputPath(const std::string& path) {
-  if (path == "-") return std::nullopt;
-  const std::filesystem::path file(path);
-  const auto directory = file.has_parent_path() ? file.parent_path() : ".";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(directory, ec)) {
-    return "--json: no such directory: " + directory.string();
-  }
-  if (std::filesystem::is_directory(file, ec)) return "--json: is a directory: " + path;
-  return std::nullopt;
-}
+// The terminal summary needs no time series: windows are dropped as they close.
+class DiscardWindows final : public metrics::WindowSink {
+ public:
+  void onWindow(const results::Window& /*window*/) override {}
+};
 
 }  // namespace
 
@@ -65,38 +58,44 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
     }
     overrides.duration = *duration;
   }
-  if (arguments.json) {
-    if (auto problem = checkOutputPath(*arguments.json)) {
-      err << "faultline run: " << *problem << '\n';
-      return kExitBadInput;
-    }
-  }
   auto spec = sim::buildWorldSpec(loaded->scenario, overrides);
   if (!spec) {
     printConfigError(spec.error(), loaded->source_map, "run", err);
     return kExitBadInput;
   }
+  // Opened before the run, so a bad path fails at once rather than after a long run.
+  std::unique_ptr<reports::ResultsFileWriter> writer;
+  if (arguments.json) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(*arguments.json, ec)) {
+      err << "faultline run: --json: is a directory: " << *arguments.json << '\n';
+      return kExitBadInput;
+    }
+    auto opened = reports::ResultsFileWriter::open(*arguments.json);
+    if (!opened) {
+      err << "faultline run: --json: " << opened.error() << '\n';
+      return kExitBadInput;
+    }
+    writer = std::move(*opened);
+  }
 
-  metrics::ResultRecorder recorder;
+  DiscardWindows discard;
+  metrics::ResultRecorder recorder(&discard);
   ProgressBar progress(stderr);
   metrics::ObserverList observers;
-  observers.add(recorder);
+  observers.add(writer ? static_cast<metrics::Observer&>(*writer) : recorder);
   observers.add(progress);
   sim::simulate(*spec, observers);
 
-  const auto& result = recorder.result();
   const bool json_to_stdout = arguments.json && *arguments.json == "-";
-  if (json_to_stdout) {
-    out << reports::toJson(result);
-  } else if (!arguments.quiet) {
-    out << reports::renderSummary(result);
-  }
-  if (arguments.json && !json_to_stdout) {
-    auto written = reports::writeFileAtomically(*arguments.json, reports::toJson(result));
-    if (!written) {
-      err << "faultline run: cannot write results: " << written.error() << '\n';
+  if (writer) {
+    if (auto committed = writer->commit(); !committed) {
+      err << "faultline run: cannot write results: " << committed.error() << '\n';
       return kExitFailure;
     }
+  }
+  if (!json_to_stdout && !arguments.quiet) {
+    out << reports::renderSummary(writer ? writer->resultWithoutWindows() : recorder.result());
   }
   return kExitOk;
 }

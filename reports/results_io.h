@@ -14,6 +14,8 @@ namespace faultline::reports {
 // int64 counts print as strings, as the mapping specifies. Deterministic: the same result always
 // prints the same bytes.
 std::string toJson(const results::RunResult& result);
+// One window alone, in the same style.
+std::string toJson(const results::Window& window);
 
 Expected<results::RunResult, std::string> parseResultsJson(std::string_view json);
 Expected<results::RunResult, std::string> readResultsFile(const std::filesystem::path& path);

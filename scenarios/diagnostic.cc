@@ -60,11 +60,14 @@ std::string quote(std::string_view value) {
   return out;
 }
 
-std::string printable(std::string_view text) {
+std::string printable(std::string_view text, std::size_t max_chars) {
+  const bool cut = text.size() > max_chars;
+  if (cut) text = text.substr(0, max_chars);
   std::string out;
   out.reserve(text.size());
   for (char c : text)
     appendPrintable(out, c);
+  if (cut) out += "...";
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,8 +35,10 @@ struct LoadError {
 // untrusted file and ends up on a terminal.
 std::string quote(std::string_view value);
 
-// `text` with control characters and bytes outside ASCII escaped as \xNN, for messages of other
-// libraries that may echo pieces of the input.
-std::string printable(std::string_view text);
+// `text` with control characters and bytes outside ASCII escaped as \xNN, and cut after
+// `max_chars` characters ("..." marks the cut), for messages of other libraries that echo pieces
+// of the input: an unknown field name can be a megabyte long.
+inline constexpr std::size_t kMaxPrintableChars = 300;
+std::string printable(std::string_view text, std::size_t max_chars = kMaxPrintableChars);
 
 }  // namespace faultline::scenarios

@@ -136,6 +136,7 @@ class SyntaxChecker final : public nlohmann::json_sax<nlohmann::json> {
       if (!path.empty()) path += '.';
       path += frame.key;
     }
+    // Keys are the file's own and can be of any length.
     return printable(path);
   }
 

@@ -34,6 +34,10 @@ std::string systemError(int error) {
   return std::generic_category().message(error);
 }
 
+struct CloseFile {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
 // Reads at most kMaxScenarioBytes + 1 bytes, so an endless device or a huge file cannot
 // exhaust memory.
 Expected<std::string, Diagnostic> readFile(const std::filesystem::path& path) {
@@ -46,10 +50,10 @@ Expected<std::string, Diagnostic> readFile(const std::filesystem::path& path) {
   if (!error && size > kMaxScenarioBytes) return Unexpected(Diagnostic{name, "", tooLarge("file")});
 
   errno = 0;
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(name.c_str(), "rb"),
-                                                             &std::fclose);
-  if (!file)
+  const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(name.c_str(), "rb"));
+  if (!file) {
     return Unexpected(Diagnostic{name, "", fmt::format("cannot open: {}", systemError(errno))});
+  }
 
   std::string content;
   char buffer[64 * 1024];

@@ -77,9 +77,7 @@ std::string nameList(const std::vector<std::string_view>& names) {
   for (std::size_t i = 0; i < names.size() && i < kMaxListed; ++i) {
     if (i > 0) out += ", ";
     // Declared names may themselves be invalid (reported elsewhere), so cut and escape them.
-    const std::string_view name = names[i];
-    out += printable(name.substr(0, kMaxListedNameChars));
-    if (name.size() > kMaxListedNameChars) out += "...";
+    out += printable(names[i], kMaxListedNameChars);
   }
   if (names.size() > kMaxListed) out += fmt::format(", ... ({} in all)", names.size());
   return out;

@@ -84,7 +84,8 @@ void ResultRecorder::onRunStarted(const RunLayout& layout) {
 }
 
 void ResultRecorder::onWindowClosed(const WindowStats& window) {
-  auto& w = *result_.add_windows();
+  auto& w = window_sink_ != nullptr ? scratch_window_ : *result_.add_windows();
+  w.Clear();
   w.set_start_s(seconds(window.start));
   w.set_end_s(seconds(window.end));
   w.set_arrivals(count(window.arrivals));
@@ -117,6 +118,7 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
   for (std::uint32_t fault : window.active_faults) w.add_active_faults(layout_.faults[fault].name);
   w.set_slo_violated(window.slo_violated);
   w.set_concurrency(window.concurrency);
+  if (window_sink_ != nullptr) window_sink_->onWindow(w);
 }
 
 void ResultRecorder::onHostHealthChanged(const HostHealthEvent& event) {

@@ -5,10 +5,21 @@
 
 namespace faultline::metrics {
 
-// Builds the results file (reports/results.proto) from what the engine reports: the same shape
-// for the simulator and live mode, for the CLI, the reports and the desktop app.
+// Receives each window of a run as it closes, in results form.
+class WindowSink {
+ public:
+  virtual ~WindowSink() = default;
+  virtual void onWindow(const results::Window& window) = 0;
+};
+
+// Builds the results (reports/results.proto) from what the engine reports: the same shape for the
+// simulator and live mode, for the CLI, the reports and the desktop app. With a WindowSink, windows
+// go to the sink as they close and are not kept, so memory stays flat however long the run
+// (reports::ResultsFileWriter streams them to disk that way).
 class ResultRecorder final : public Observer {
  public:
+  explicit ResultRecorder(WindowSink* window_sink = nullptr) : window_sink_(window_sink) {}
+
   void onRunStarted(const RunLayout& layout) override;
   void onWindowClosed(const WindowStats& window) override;
   void onHostHealthChanged(const HostHealthEvent& event) override;
@@ -23,8 +34,10 @@ class ResultRecorder final : public Observer {
   results::Event& addEvent(TimePoint time, results::Event::Kind kind);
   const std::string& regionName(std::optional<std::uint32_t> region) const;
 
+  WindowSink* window_sink_;
   RunLayout layout_;
   results::RunResult result_;
+  results::Window scratch_window_;  // reused for every window sent to the sink
 };
 
 }  // namespace faultline::metrics

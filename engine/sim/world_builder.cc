@@ -1,6 +1,7 @@
 #include "engine/sim/world_builder.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -20,6 +21,13 @@ constexpr Duration kDrainWithoutTimeout = 60s;
 constexpr const char* kDefaultStrategy = "round-robin";  // Envoy's default lb_policy
 
 Duration fromMillis(double ms) { return Duration(std::llround(ms * 1e6)); }
+
+// The shortest text that reads back as the same double: 10, 2.5, 0.001.
+std::string shortest(double value) {
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return error == std::errc() ? std::string(buffer, end) : std::to_string(value);
+}
 Duration fromSeconds(double s) { return Duration(std::llround(s * 1e9)); }
 
 ServiceTime serviceTime(const pb::Distribution& d) {
@@ -367,7 +375,7 @@ Expected<WorldSpec, ConfigError> buildWorldSpec(const pb::Scenario& scenario,
   layout.window = scenario.has_window_s() ? fromSeconds(scenario.window_s()) : kDefaultWindow;
   if (overrides.duration && layout.warmup >= layout.duration) {
     return Unexpected(ConfigError{"--duration", "must be longer than the scenario's warm-up (" +
-                                                    std::to_string(scenario.warmup_s()) + " s)"});
+                                                    shortest(scenario.warmup_s()) + " s)"});
   }
   if (layout.window > layout.duration) layout.window = layout.duration;
 

@@ -38,14 +38,14 @@ std::string repeat(std::string_view piece, std::size_t times, std::string_view p
   return out;
 }
 
-TEST(AdversarialTest, EmptyTextIsAnEmptyScenarioWithEveryRequiredFieldMissing) {
+TEST(ScenarioAdversarialTest, EmptyTextIsAnEmptyScenarioWithEveryRequiredFieldMissing) {
   const LoadError error = loadError("", Format::kText);
   EXPECT_THAT(error.diagnostics, Contains(diagnosticAt("name", "is required")));
   EXPECT_THAT(error.diagnostics, Contains(diagnosticAt("duration_s", "must be > 0 (got 0)")));
   EXPECT_THAT(error.diagnostics, Contains(diagnosticAt("regions", "at least one region")));
 }
 
-TEST(AdversarialTest, EmptyFileAndEmptyJson) {
+TEST(ScenarioAdversarialTest, EmptyFileAndEmptyJson) {
   TempFile file("empty.textproto", "");
   auto loaded = loadScenarioFile(file.path());
   ASSERT_FALSE(loaded.hasValue());
@@ -56,7 +56,7 @@ TEST(AdversarialTest, EmptyFileAndEmptyJson) {
   loadError("   \n\t ", Format::kJson);
 }
 
-TEST(AdversarialTest, BinaryGarbage) {
+TEST(ScenarioAdversarialTest, BinaryGarbage) {
   std::mt19937 random(12345);
   std::uniform_int_distribution<int> byte(0, 255);
   for (int round = 0; round < 200; ++round) {
@@ -71,7 +71,7 @@ TEST(AdversarialTest, BinaryGarbage) {
   }
 }
 
-TEST(AdversarialTest, DeeplyNestedBraces) {
+TEST(ScenarioAdversarialTest, DeeplyNestedBraces) {
   for (const std::size_t depth : {200u, 100'000u}) {
     loadError(repeat("regions { ", depth), Format::kText);
     loadError(repeat("{", depth), Format::kText);
@@ -83,7 +83,7 @@ TEST(AdversarialTest, DeeplyNestedBraces) {
   }
 }
 
-TEST(AdversarialTest, HugeNumbers) {
+TEST(ScenarioAdversarialTest, HugeNumbers) {
   const LoadError too_big_uint =
       loadError("regions { backends { count: 99999999999999999999999 } }", Format::kText);
   EXPECT_THAT(too_big_uint.toString(), HasSubstr("evil:1:29"));
@@ -105,7 +105,7 @@ TEST(AdversarialTest, HugeNumbers) {
   loadError(R"({"regions": [{"backends": [{"count": 4294967296}]}]})", Format::kJson);
 }
 
-TEST(AdversarialTest, NanAndInfinityInDoubles) {
+TEST(ScenarioAdversarialTest, NanAndInfinityInDoubles) {
   std::string text(kValidScenario);
   text.replace(text.find("rate_rps: 100"), 13, "rate_rps: nan");
   text.replace(text.find("one_way_ms: 30"), 14, "one_way_ms: -inf");
@@ -128,7 +128,7 @@ TEST(AdversarialTest, NanAndInfinityInDoubles) {
             "evil:1:15");
 }
 
-TEST(AdversarialTest, NegativeNumbersInUnsignedFields) {
+TEST(ScenarioAdversarialTest, NegativeNumbersInUnsignedFields) {
   const LoadError text = loadError("regions { backends { count: -1 } }", Format::kText);
   EXPECT_EQ(text.diagnostics.at(0).location, "evil:1:29");
   EXPECT_THAT(text.diagnostics.at(0).message, HasSubstr("Expected integer"));
@@ -141,7 +141,7 @@ TEST(AdversarialTest, NegativeNumbersInUnsignedFields) {
   loadError(R"({"balancer": {"leastRequest": {"choiceCount": -5}}})", Format::kJson);
 }
 
-TEST(AdversarialTest, HostileStringsAreEscapedAndCut) {
+TEST(ScenarioAdversarialTest, HostileStringsAreEscapedAndCut) {
   std::string text(kValidScenario);
   const std::string hostile = "\x1b[2J" + std::string(10'000, 'x');
   text.replace(text.find("name: \"east\""), 12, "name: \"" + hostile + "\"");
@@ -156,7 +156,22 @@ TEST(AdversarialTest, HostileStringsAreEscapedAndCut) {
   EXPECT_THAT(json.toString(), Not(HasSubstr("\xff")));
 }
 
-TEST(AdversarialTest, ManyRegionsStayFast) {
+TEST(ScenarioAdversarialTest, HugeKeysAreCutInMessages) {
+  const std::string key(1'000'000, 'k');
+  std::string duplicate = "{\"";
+  duplicate += key + "\": 1, \"" + key + "\": 2}";
+  EXPECT_LT(loadError(duplicate, Format::kJson).toString().size(), 1000u);
+  std::string unknown = "{\"regions\": [{\"";
+  unknown += key + "\": 1}]}";
+  const LoadError error = loadError(unknown, Format::kJson);
+  EXPECT_LT(error.toString().size(), 1000u);
+  EXPECT_EQ(error.diagnostics.at(0).path, "regions[0]");
+  std::string text = "name: \"";
+  text += key + "\" " + key + ": 1";
+  EXPECT_LT(loadError(text, Format::kText).toString().size(), 2000u);
+}
+
+TEST(ScenarioAdversarialTest, ManyRegionsStayFast) {
   // 50,000 regions and no links: the pair rule must not enumerate 1.25 billion pairs.
   std::string text = "name: \"wide\" duration_s: 1 ";
   for (int i = 0; i < 50'000; ++i)
@@ -167,7 +182,7 @@ TEST(AdversarialTest, ManyRegionsStayFast) {
   EXPECT_LT(error.diagnostics.size(), 20u);
 }
 
-TEST(AdversarialTest, ManyFaultsAgainstManyGroupsStayFast) {
+TEST(ScenarioAdversarialTest, ManyFaultsAgainstManyGroupsStayFast) {
   std::string text(kValidScenario);
   for (int i = 0; i < 20'000; ++i) {
     text += "regions { name: \"east\" backends { group: \"g" + std::to_string(i) +

@@ -28,14 +28,14 @@ std::string firstBlock(const std::string& markdown, const std::string& language)
   return markdown.substr(body, end == std::string::npos ? std::string::npos : end - body);
 }
 
-TEST(DocsTest, FullTextExampleLoads) {
+TEST(ScenarioDocsTest, FullTextExampleLoads) {
   const std::string example = firstBlock(readDocs(), "textproto");
   ASSERT_FALSE(example.empty());
   auto loaded = loadScenarioText(example, "docs/scenarios.md (textproto)", Format::kText);
   EXPECT_TRUE(loaded.hasValue()) << loaded.error().toString();
 }
 
-TEST(DocsTest, FullJsonExampleLoads) {
+TEST(ScenarioDocsTest, FullJsonExampleLoads) {
   const std::string example = firstBlock(readDocs(), "json");
   ASSERT_FALSE(example.empty());
   auto loaded = loadScenarioText(example, "docs/scenarios.md (json)", Format::kJson);

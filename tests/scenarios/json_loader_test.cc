@@ -21,7 +21,7 @@ Expected<LoadedScenario, LoadError> loadJson(std::string_view text) {
   return loadScenarioText(text, "s.json", Format::kJson);
 }
 
-TEST(JsonLoaderTest, JsonEquivalentOfTheTextScenarioIsIdentical) {
+TEST(ScenarioJsonLoaderTest, JsonEquivalentOfTheTextScenarioIsIdentical) {
   auto from_json = loadScenarioFile(testData("region-outage.json"));
   ASSERT_TRUE(from_json.hasValue()) << from_json.error().toString();
   auto from_text = loadScenario("region-outage");
@@ -34,7 +34,7 @@ TEST(JsonLoaderTest, JsonEquivalentOfTheTextScenarioIsIdentical) {
       google::protobuf::util::MessageDifferencer::Equals(from_json->scenario, from_text->scenario));
 }
 
-TEST(JsonLoaderTest, SyntaxErrorHasLineAndColumn) {
+TEST(ScenarioJsonLoaderTest, SyntaxErrorHasLineAndColumn) {
   const auto path = testData("syntax-error.json");
   auto loaded = loadScenarioFile(path);
   ASSERT_FALSE(loaded.hasValue());
@@ -46,14 +46,14 @@ TEST(JsonLoaderTest, SyntaxErrorHasLineAndColumn) {
   EXPECT_THAT(diagnostic.message, ::testing::Not(HasSubstr("json.exception")));
 }
 
-TEST(JsonLoaderTest, UnexpectedEndPointsAtTheEnd) {
+TEST(ScenarioJsonLoaderTest, UnexpectedEndPointsAtTheEnd) {
   auto loaded = loadJson("{\n  \"name\": \"x\",\n");
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_EQ(loaded.error().diagnostics.at(0).location, "s.json:3:1");
   EXPECT_THAT(loaded.error().diagnostics.at(0).message, HasSubstr("unexpected end of input"));
 }
 
-TEST(JsonLoaderTest, UnknownFieldIsNamedWithItsPath) {
+TEST(ScenarioJsonLoaderTest, UnknownFieldIsNamedWithItsPath) {
   auto loaded = loadJson(R"({"name": "x", "regions": [{"name": "a", "bogus": 1}]})");
   ASSERT_FALSE(loaded.hasValue());
   ASSERT_THAT(loaded.error().diagnostics, SizeIs(1));
@@ -65,20 +65,20 @@ TEST(JsonLoaderTest, UnknownFieldIsNamedWithItsPath) {
   EXPECT_THAT(diagnostic.message, ::testing::Not(HasSubstr("INVALID_ARGUMENT")));
 }
 
-TEST(JsonLoaderTest, UnknownTopLevelField) {
+TEST(ScenarioJsonLoaderTest, UnknownTopLevelField) {
   auto loaded = loadJson(R"({"name": "x", "durationSeconds": 1})");
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_EQ(loaded.error().toString(), "s.json: durationSeconds: Cannot find field.");
 }
 
-TEST(JsonLoaderTest, WrongTypeIsReportedWithThePath) {
+TEST(ScenarioJsonLoaderTest, WrongTypeIsReportedWithThePath) {
   auto loaded = loadJson(R"({"regions": [{"backends": [{"count": "many"}]}]})");
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_THAT(loaded.error().diagnostics,
               ElementsAre(diagnosticAt("regions[0].backends[0].count", "invalid value \"many\"")));
 }
 
-TEST(JsonLoaderTest, DuplicateKeysAreRefused) {
+TEST(ScenarioJsonLoaderTest, DuplicateKeysAreRefused) {
   auto loaded = loadJson(
       R"({"name": "a", "regions": [{"name": "r"}, {"name": "s", "name": "t"}], "name": "b"})");
   ASSERT_FALSE(loaded.hasValue());
@@ -87,7 +87,7 @@ TEST(JsonLoaderTest, DuplicateKeysAreRefused) {
                           diagnosticAt("name", "duplicate key \"name\"")));
 }
 
-TEST(JsonLoaderTest, TopLevelMustBeAnObject) {
+TEST(ScenarioJsonLoaderTest, TopLevelMustBeAnObject) {
   auto loaded = loadJson("\n  [1, 2]");
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_EQ(loaded.error().toString(), "s.json:2:3: a scenario must be a JSON object ({ ... })");
@@ -95,7 +95,7 @@ TEST(JsonLoaderTest, TopLevelMustBeAnObject) {
   EXPECT_FALSE(loadJson("null").hasValue());
 }
 
-TEST(JsonLoaderTest, RuleViolationsCarryThePathAndTheFile) {
+TEST(ScenarioJsonLoaderTest, RuleViolationsCarryThePathAndTheFile) {
   auto loaded = loadScenarioFile(testData("region-outage.json"));
   ASSERT_TRUE(loaded.hasValue());
   scenario::Scenario s = loaded->scenario;
@@ -109,7 +109,7 @@ TEST(JsonLoaderTest, RuleViolationsCarryThePathAndTheFile) {
             "s.json: regions[2].backends[0].workers: must be >= 1 (got 0)");
 }
 
-TEST(JsonLoaderTest, EnumsByNameOrNumber) {
+TEST(ScenarioJsonLoaderTest, EnumsByNameOrNumber) {
   const std::string base =
       R"({"name": "e", "durationS": 1, "regions": [{"name": "r", "backends": [{"group": "g",
       "count": 1, "serviceTime": {"constant": {}}}], "clients": {"rateRps": 1}}], "balancer": {"locality": )";

@@ -15,8 +15,6 @@
 namespace faultline::scenarios {
 namespace {
 
-using ::testing::IsEmpty;
-
 std::string readFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -24,7 +22,7 @@ std::string readFile(const std::filesystem::path& path) {
   return out.str();
 }
 
-TEST(LibraryTest, ContainsTheShippedScenariosSortedByName) {
+TEST(ScenarioLibraryTest, ContainsTheShippedScenariosSortedByName) {
   std::vector<std::string_view> names;
   for (const BuiltinScenario& builtin : builtinScenarios())
     names.push_back(builtin.name);
@@ -32,7 +30,7 @@ TEST(LibraryTest, ContainsTheShippedScenariosSortedByName) {
   EXPECT_THAT(names, ::testing::IsSupersetOf({"bench-3region", "region-outage"}));
 }
 
-TEST(LibraryTest, EmbedsEveryLibraryFileVerbatim) {
+TEST(ScenarioLibraryTest, EmbedsEveryLibraryFileVerbatim) {
   std::set<std::string> on_disk;
   for (const auto& entry : std::filesystem::directory_iterator(FAULTLINE_SCENARIO_LIBRARY)) {
     if (entry.path().extension() != ".textproto") continue;
@@ -45,7 +43,7 @@ TEST(LibraryTest, EmbedsEveryLibraryFileVerbatim) {
   EXPECT_EQ(on_disk.size(), builtinScenarios().size());
 }
 
-TEST(LibraryTest, EveryBuiltinLoadsAndValidatesUnderItsOwnName) {
+TEST(ScenarioLibraryTest, EveryBuiltinLoadsAndValidatesUnderItsOwnName) {
   for (const BuiltinScenario& builtin : builtinScenarios()) {
     auto loaded = loadScenario(builtin.name);
     ASSERT_TRUE(loaded.hasValue()) << builtin.name << ":\n" << loaded.error().toString();
@@ -55,7 +53,7 @@ TEST(LibraryTest, EveryBuiltinLoadsAndValidatesUnderItsOwnName) {
   }
 }
 
-TEST(LibraryTest, DescriptionComesFromTheFile) {
+TEST(ScenarioLibraryTest, DescriptionComesFromTheFile) {
   const auto builtin = findBuiltin("bench-3region");
   ASSERT_TRUE(builtin.has_value());
   EXPECT_EQ(
@@ -63,7 +61,7 @@ TEST(LibraryTest, DescriptionComesFromTheFile) {
       "The SimPy reference model: 3 regions x 20 backends x 8 workers at load 0.8, P2C, 60 s");
 }
 
-TEST(LibraryTest, FindBuiltinNeedsTheExactName) {
+TEST(ScenarioLibraryTest, FindBuiltinNeedsTheExactName) {
   EXPECT_TRUE(findBuiltin("region-outage").has_value());
   EXPECT_FALSE(findBuiltin("region").has_value());
   EXPECT_FALSE(findBuiltin("region-outage.textproto").has_value());

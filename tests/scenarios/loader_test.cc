@@ -19,7 +19,7 @@ using ::testing::SizeIs;
 using testing::TempFile;
 using testing::testData;
 
-TEST(LoaderTest, LoadsValidText) {
+TEST(ScenarioLoaderTest, LoadsValidText) {
   auto loaded = loadScenarioText(kValidScenario, "base.textproto", Format::kText);
   ASSERT_TRUE(loaded.hasValue()) << loaded.error().toString();
   EXPECT_EQ(loaded->origin, "base.textproto");
@@ -28,7 +28,7 @@ TEST(LoaderTest, LoadsValidText) {
   EXPECT_EQ(loaded->source_map.locate("regions[1].backends[1]"), "base.textproto:20:3");
 }
 
-TEST(LoaderTest, TextSyntaxErrorHasOneBasedLineAndColumn) {
+TEST(ScenarioLoaderTest, TextSyntaxErrorHasOneBasedLineAndColumn) {
   const auto path = testData("syntax-error.textproto");
   auto loaded = loadScenarioFile(path);
   ASSERT_FALSE(loaded.hasValue());
@@ -39,20 +39,20 @@ TEST(LoaderTest, TextSyntaxErrorHasOneBasedLineAndColumn) {
   EXPECT_THAT(diagnostic.message, HasSubstr("Expected integer, got: many"));
 }
 
-TEST(LoaderTest, TextSyntaxErrorOnTheFirstLine) {
+TEST(ScenarioLoaderTest, TextSyntaxErrorOnTheFirstLine) {
   auto loaded = loadScenarioText("name: \"x\" }", "f.textproto", Format::kText);
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_EQ(loaded.error().diagnostics.at(0).location, "f.textproto:1:11");
 }
 
-TEST(LoaderTest, UnknownTextFieldIsNamed) {
+TEST(ScenarioLoaderTest, UnknownTextFieldIsNamed) {
   auto loaded = loadScenarioText("name: \"x\"\nregion { }\n", "f.textproto", Format::kText);
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_THAT(loaded.error().diagnostics.at(0).location, ::testing::StartsWith("f.textproto:2:"));
   EXPECT_THAT(loaded.error().diagnostics.at(0).message, HasSubstr("no field named \"region\""));
 }
 
-TEST(LoaderTest, RuleViolationInTextPointsAtTheField) {
+TEST(ScenarioLoaderTest, RuleViolationInTextPointsAtTheField) {
   const auto path = testData("bad-workers.textproto");
   auto loaded = loadScenarioFile(path);
   ASSERT_FALSE(loaded.hasValue());
@@ -61,7 +61,7 @@ TEST(LoaderTest, RuleViolationInTextPointsAtTheField) {
             path.string() + ":9:5: regions[0].backends[0].workers: must be >= 1 (got 0)");
 }
 
-TEST(LoaderTest, ElementsWrittenAsAListPointAtThemselves) {
+TEST(ScenarioLoaderTest, ElementsWrittenAsAListPointAtThemselves) {
   const std::string text = R"txt(name: "z"
 duration_s: 1
 regions { name: "r"  zones: ["a", "b", "a"]
@@ -77,7 +77,7 @@ balancer { locality { failover: BY_ORDER  order: ["r", "x"] } })txt";
   EXPECT_THAT(loaded.error().diagnostics[1].message, HasSubstr("unknown region \"x\""));
 }
 
-TEST(LoaderTest, MissingRequiredFieldPointsAtItsEnclosingMessage) {
+TEST(ScenarioLoaderTest, MissingRequiredFieldPointsAtItsEnclosingMessage) {
   const std::string text = R"txt(name: "m"
 duration_s: 1
 regions {
@@ -92,7 +92,7 @@ regions {
   EXPECT_EQ(loaded.error().diagnostics[0].location, "m.textproto:5:3");
 }
 
-TEST(LoaderTest, AllRuleViolationsAreReported) {
+TEST(ScenarioLoaderTest, AllRuleViolationsAreReported) {
   std::string text(kValidScenario);
   text.replace(text.find("workers: 2"), 10, "workers: 0");
   text.replace(text.find("duration_s: 100"), 15, "duration_s: -1");
@@ -108,18 +108,18 @@ TEST(LoaderTest, AllRuleViolationsAreReported) {
       loaded.error().toString().find("many.textproto:4:1: duration_s: must be > 0 (got -1)\n"), 0u);
 }
 
-TEST(LoaderTest, EmptyOriginReadsInput) {
+TEST(ScenarioLoaderTest, EmptyOriginReadsInput) {
   auto loaded = loadScenarioText("name: 1", "", Format::kText);
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_EQ(loaded.error().diagnostics.at(0).location, "<input>:1:7");
 }
 
-TEST(LoaderTest, ByteOrderMarkIsSkipped) {
+TEST(ScenarioLoaderTest, ByteOrderMarkIsSkipped) {
   const std::string text = "\xEF\xBB\xBF" + std::string(kValidScenario);
   EXPECT_TRUE(loadScenarioText(text, "bom.textproto", Format::kText).hasValue());
 }
 
-TEST(LoaderTest, FormatFollowsTheExtension) {
+TEST(ScenarioLoaderTest, FormatFollowsTheExtension) {
   // Text format in a .json file is read as JSON, and fails as JSON: "name" is no JSON literal,
   // which shows at its second letter.
   TempFile json("scenario.json", kValidScenario);
@@ -134,7 +134,7 @@ TEST(LoaderTest, FormatFollowsTheExtension) {
   }
 }
 
-TEST(LoaderTest, OtherExtensionsAreSniffed) {
+TEST(ScenarioLoaderTest, OtherExtensionsAreSniffed) {
   TempFile text("scenario.cfg", kValidScenario);
   auto loaded_text = loadScenarioFile(text.path());
   EXPECT_TRUE(loaded_text.hasValue()) << loaded_text.error().toString();
@@ -145,7 +145,7 @@ TEST(LoaderTest, OtherExtensionsAreSniffed) {
   EXPECT_THAT(loaded_json.error().diagnostics.at(0).message, HasSubstr("bogus"));
 }
 
-TEST(LoaderTest, MissingFileReportsThePathAndTheReason) {
+TEST(ScenarioLoaderTest, MissingFileReportsThePathAndTheReason) {
   const std::filesystem::path path = "/nonexistent/dir/scenario.textproto";
   auto loaded = loadScenarioFile(path);
   ASSERT_FALSE(loaded.hasValue());
@@ -153,14 +153,14 @@ TEST(LoaderTest, MissingFileReportsThePathAndTheReason) {
             "/nonexistent/dir/scenario.textproto: cannot open: No such file or directory");
 }
 
-TEST(LoaderTest, DirectoryIsNotAScenario) {
+TEST(ScenarioLoaderTest, DirectoryIsNotAScenario) {
   TempFile file("x.textproto", "");
   auto loaded = loadScenarioFile(file.directory());
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_THAT(loaded.error().toString(), HasSubstr("is a directory"));
 }
 
-TEST(LoaderTest, OversizedInputIsRefused) {
+TEST(ScenarioLoaderTest, OversizedInputIsRefused) {
   const std::string huge(kMaxScenarioBytes + 1, ' ');
   auto text = loadScenarioText(huge, "huge.textproto", Format::kText);
   ASSERT_FALSE(text.hasValue());
@@ -173,14 +173,14 @@ TEST(LoaderTest, OversizedInputIsRefused) {
   EXPECT_THAT(loaded.error().toString(), HasSubstr("file is larger than 16777216 bytes"));
 }
 
-TEST(LoaderTest, EndlessDeviceIsCutOff) {
+TEST(ScenarioLoaderTest, EndlessDeviceIsCutOff) {
   if (!std::filesystem::exists("/dev/zero")) GTEST_SKIP() << "no /dev/zero";
   auto loaded = loadScenarioFile("/dev/zero");
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_THAT(loaded.error().toString(), HasSubstr("file is larger than"));
 }
 
-TEST(LoaderTest, LoadScenarioFindsBuiltinsByName) {
+TEST(ScenarioLoaderTest, LoadScenarioFindsBuiltinsByName) {
   auto loaded = loadScenario("region-outage");
   ASSERT_TRUE(loaded.hasValue()) << loaded.error().toString();
   EXPECT_EQ(loaded->origin, "region-outage");
@@ -188,7 +188,7 @@ TEST(LoaderTest, LoadScenarioFindsBuiltinsByName) {
   EXPECT_EQ(loaded->source_map.locate("regions[1].name"), "region-outage:21:3");
 }
 
-TEST(LoaderTest, LoadScenarioReadsFiles) {
+TEST(ScenarioLoaderTest, LoadScenarioReadsFiles) {
   TempFile file("mine.textproto", kValidScenario);
   auto loaded = loadScenario(file.path().string());
   ASSERT_TRUE(loaded.hasValue()) << loaded.error().toString();
@@ -196,7 +196,7 @@ TEST(LoaderTest, LoadScenarioReadsFiles) {
   EXPECT_EQ(loaded->scenario.name(), "base");
 }
 
-TEST(LoadScenarioTest, NeitherBuiltinNorFileListsTheBuiltins) {
+TEST(ScenarioLoaderTest, NeitherBuiltinNorFileListsTheBuiltins) {
   auto loaded = loadScenario("region-outag");
   ASSERT_FALSE(loaded.hasValue());
   ASSERT_THAT(loaded.error().diagnostics, SizeIs(1));
@@ -209,7 +209,7 @@ TEST(LoadScenarioTest, NeitherBuiltinNorFileListsTheBuiltins) {
   EXPECT_THAT(diagnostic.message, HasSubstr("bench-3region, region-outage"));
 }
 
-TEST(LoadScenarioTest, EmptyOrNulNamesAreRefused) {
+TEST(ScenarioLoaderTest, EmptyOrNulNamesAreRefused) {
   EXPECT_FALSE(loadScenario("").hasValue());
   auto loaded = loadScenario(std::string_view("region-outage\0x", 15));
   ASSERT_FALSE(loaded.hasValue());

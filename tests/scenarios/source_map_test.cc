@@ -27,7 +27,7 @@ SourceMap mapOf(std::string_view text) {
   return parsed->source_map;
 }
 
-TEST(SourceMapTest, LocatesFieldsAndElements) {
+TEST(ScenarioSourceMapTest, LocatesFieldsAndElements) {
   const SourceMap map = mapOf(kText);
   EXPECT_TRUE(map.hasPositions());
   EXPECT_EQ(map.locate("name"), "m.textproto:1:1");
@@ -37,7 +37,7 @@ TEST(SourceMapTest, LocatesFieldsAndElements) {
   EXPECT_EQ(map.locate("balancer.strategy"), "m.textproto:10:12");
 }
 
-TEST(SourceMapTest, ElementsOfAListLocateToTheList) {
+TEST(ScenarioSourceMapTest, ElementsOfAListLocateToTheList) {
   const SourceMap map = mapOf(kText);
   // zones: ["x", "y"] is one occurrence of two elements, each with its own position;
   // zones: "z" is the next occurrence.
@@ -51,7 +51,7 @@ TEST(SourceMapTest, ElementsOfAListLocateToTheList) {
   EXPECT_EQ(map.locate("regions[2].clients.rate_rps"), "m.textproto:9:13");
 }
 
-TEST(SourceMapTest, AbsentFieldsLocateToTheEnclosingMessage) {
+TEST(ScenarioSourceMapTest, AbsentFieldsLocateToTheEnclosingMessage) {
   const SourceMap map = mapOf(kText);
   EXPECT_EQ(map.locate("regions[0].backends[0].service_time"), "m.textproto:6:3");
   EXPECT_EQ(map.locate("regions[0].backends[0].service_time.exponential.mean_ms"),
@@ -62,7 +62,7 @@ TEST(SourceMapTest, AbsentFieldsLocateToTheEnclosingMessage) {
   EXPECT_EQ(map.locate("faults[3]"), "m.textproto");
 }
 
-TEST(SourceMapTest, MalformedPathsStopAtTheLastGoodStep) {
+TEST(ScenarioSourceMapTest, MalformedPathsStopAtTheLastGoodStep) {
   const SourceMap map = mapOf(kText);
   EXPECT_EQ(map.locate(""), "m.textproto");
   EXPECT_EQ(map.locate("nonsense"), "m.textproto");
@@ -76,14 +76,14 @@ TEST(SourceMapTest, MalformedPathsStopAtTheLastGoodStep) {
   EXPECT_EQ(map.locate("regions[0].name.deeper"), "m.textproto:3:3");
 }
 
-TEST(SourceMapTest, WithoutPositionsEveryPathIsTheOrigin) {
+TEST(ScenarioSourceMapTest, WithoutPositionsEveryPathIsTheOrigin) {
   const SourceMap map("s.json");
   EXPECT_FALSE(map.hasPositions());
   EXPECT_EQ(map.locate("regions[0].name"), "s.json");
   EXPECT_EQ(map.origin(), "s.json");
 }
 
-TEST(SourceMapTest, CopiesSharePositions) {
+TEST(ScenarioSourceMapTest, CopiesSharePositions) {
   SourceMap copy;
   {
     const SourceMap original = mapOf(kText);

@@ -19,7 +19,6 @@ using ::testing::Contains;
 using testing::diagnosticAt;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using ::testing::Not;
 using ::testing::SizeIs;
 using testing::validScenario;
 
@@ -33,11 +32,11 @@ std::string numbered(std::string_view prefix, int i) {
   return out;
 }
 
-TEST(ValidatorTest, ValidScenarioHasNoDiagnostics) {
+TEST(ScenarioValidatorTest, ValidScenarioHasNoDiagnostics) {
   EXPECT_THAT(check(validScenario()), IsEmpty());
 }
 
-TEST(ValidatorTest, DefaultsNeedNotBeSpelledOut) {
+TEST(ScenarioValidatorTest, DefaultsNeedNotBeSpelledOut) {
   Scenario s;
   s.set_name("minimal");
   s.set_duration_s(1);
@@ -53,13 +52,13 @@ TEST(ValidatorTest, DefaultsNeedNotBeSpelledOut) {
 
 // --- name and description ---
 
-TEST(ValidatorTest, NameIsRequired) {
+TEST(ScenarioValidatorTest, NameIsRequired) {
   Scenario s = validScenario();
   s.clear_name();
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("name", "is required")));
 }
 
-TEST(ValidatorTest, NameMustBeLowercaseIdentifier) {
+TEST(ScenarioValidatorTest, NameMustBeLowercaseIdentifier) {
   Scenario s = validScenario();
   s.set_name("Region_Outage");
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt(
@@ -72,7 +71,7 @@ TEST(ValidatorTest, NameMustBeLowercaseIdentifier) {
   EXPECT_THAT(check(s), IsEmpty());
 }
 
-TEST(ValidatorTest, DescriptionIsBoundedUtf8) {
+TEST(ScenarioValidatorTest, DescriptionIsBoundedUtf8) {
   Scenario s = validScenario();
   s.set_description(std::string(2001, 'x'));
   EXPECT_THAT(check(s),
@@ -90,7 +89,7 @@ TEST(ValidatorTest, DescriptionIsBoundedUtf8) {
 
 // --- timing ---
 
-TEST(ValidatorTest, DurationMustBePositiveFiniteAndAtMostThirtyDays) {
+TEST(ScenarioValidatorTest, DurationMustBePositiveFiniteAndAtMostThirtyDays) {
   Scenario s = validScenario();
   s.set_duration_s(0);
   // Relations to duration_s are not judged against an invalid duration.
@@ -106,7 +105,7 @@ TEST(ValidatorTest, DurationMustBePositiveFiniteAndAtMostThirtyDays) {
               ElementsAre(diagnosticAt("duration_s", "must be <= 2592000 (got 2592001)")));
 }
 
-TEST(ValidatorTest, WarmupMustBeBelowDuration) {
+TEST(ScenarioValidatorTest, WarmupMustBeBelowDuration) {
   Scenario s = validScenario();
   s.set_warmup_s(-1);
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("warmup_s", "must be >= 0 (got -1)")));
@@ -115,7 +114,7 @@ TEST(ValidatorTest, WarmupMustBeBelowDuration) {
               ElementsAre(diagnosticAt("warmup_s", "must be < duration_s (100) (got 100)")));
 }
 
-TEST(ValidatorTest, WindowMustFitDuration) {
+TEST(ScenarioValidatorTest, WindowMustFitDuration) {
   Scenario s = validScenario();
   s.set_window_s(0);
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("window_s", "must be > 0 (got 0)")));
@@ -134,7 +133,7 @@ TEST(ValidatorTest, WindowMustFitDuration) {
 
 // --- regions and zones ---
 
-TEST(ValidatorTest, AtLeastOneRegion) {
+TEST(ScenarioValidatorTest, AtLeastOneRegion) {
   Scenario s = validScenario();
   s.clear_regions();
   s.clear_network();
@@ -142,7 +141,7 @@ TEST(ValidatorTest, AtLeastOneRegion) {
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("regions", "at least one region is required")));
 }
 
-TEST(ValidatorTest, RegionNamesAreNonEmptyUniqueLabels) {
+TEST(ScenarioValidatorTest, RegionNamesAreNonEmptyUniqueLabels) {
   Scenario s = validScenario();
   s.mutable_regions(1)->set_name("east");
   EXPECT_THAT(check(s), Contains(diagnosticAt("regions[1].name",
@@ -154,7 +153,7 @@ TEST(ValidatorTest, RegionNamesAreNonEmptyUniqueLabels) {
   EXPECT_THAT(check(s), Contains(diagnosticAt("regions[1].name", "must not be empty")));
 }
 
-TEST(ValidatorTest, ZonesAreUniqueLabels) {
+TEST(ScenarioValidatorTest, ZonesAreUniqueLabels) {
   Scenario s = validScenario();
   s.mutable_regions(0)->add_zones("a");
   s.mutable_regions(0)->add_zones("");
@@ -165,7 +164,7 @@ TEST(ValidatorTest, ZonesAreUniqueLabels) {
 
 // --- backends ---
 
-TEST(ValidatorTest, BackendGroupsAreUniqueWithinTheirRegion) {
+TEST(ScenarioValidatorTest, BackendGroupsAreUniqueWithinTheirRegion) {
   Scenario s = validScenario();
   s.mutable_regions(1)->mutable_backends(1)->set_group("api");
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt(
@@ -176,7 +175,7 @@ TEST(ValidatorTest, BackendGroupsAreUniqueWithinTheirRegion) {
               ElementsAre(diagnosticAt("regions[1].backends[1].group", "must not be empty")));
 }
 
-TEST(ValidatorTest, BackendCountsAreBounded) {
+TEST(ScenarioValidatorTest, BackendCountsAreBounded) {
   Scenario s = validScenario();
   s.clear_faults();  // the fault's hosts would vanish with them
   auto* backend = s.mutable_regions(0)->mutable_backends(0);
@@ -198,7 +197,7 @@ TEST(ValidatorTest, BackendCountsAreBounded) {
           diagnosticAt("regions[0].backends[0].workers", "must be <= 100000 (got 100001)")));
 }
 
-TEST(ValidatorTest, ServiceTimeIsRequired) {
+TEST(ScenarioValidatorTest, ServiceTimeIsRequired) {
   Scenario s = validScenario();
   s.mutable_regions(0)->mutable_backends(0)->clear_service_time();
   EXPECT_THAT(check(s),
@@ -209,7 +208,7 @@ TEST(ValidatorTest, ServiceTimeIsRequired) {
                             "exactly one of exponential, lognormal, constant or uniform")));
 }
 
-TEST(ValidatorTest, DistributionParametersAreInRange) {
+TEST(ScenarioValidatorTest, DistributionParametersAreInRange) {
   Scenario s = validScenario();
   auto* service = s.mutable_regions(0)->mutable_backends(0)->mutable_service_time();
   service->mutable_exponential()->set_mean_ms(0);
@@ -238,14 +237,14 @@ TEST(ValidatorTest, DistributionParametersAreInRange) {
                                        "must be >= 0 (got -1)")));
 }
 
-TEST(ValidatorTest, ErrorProbabilityIsAProbability) {
+TEST(ScenarioValidatorTest, ErrorProbabilityIsAProbability) {
   Scenario s = validScenario();
   s.mutable_regions(0)->mutable_backends(0)->set_error_probability(1.5);
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("regions[0].backends[0].error_probability",
                                                  "must be <= 1 (got 1.5)")));
 }
 
-TEST(ValidatorTest, BackendZonesMustBeZonesOfTheRegion) {
+TEST(ScenarioValidatorTest, BackendZonesMustBeZonesOfTheRegion) {
   Scenario s = validScenario();
   s.clear_faults();  // the fault's zone would lose its hosts
   auto* east = s.mutable_regions(0)->mutable_backends(0);
@@ -264,7 +263,7 @@ TEST(ValidatorTest, BackendZonesMustBeZonesOfTheRegion) {
                                                  "region \"west\" has no zone \"b\" (zones: a)")));
 }
 
-TEST(ValidatorTest, TotalHostsAreBounded) {
+TEST(ScenarioValidatorTest, TotalHostsAreBounded) {
   Scenario s = validScenario();
   for (int i = 0; i < 10; ++i) {
     auto* backend = s.mutable_regions(1)->add_backends();
@@ -278,7 +277,7 @@ TEST(ValidatorTest, TotalHostsAreBounded) {
 
 // --- clients and traffic ---
 
-TEST(ValidatorTest, ClientRatesAndTimeoutsAreBounded) {
+TEST(ScenarioValidatorTest, ClientRatesAndTimeoutsAreBounded) {
   Scenario s = validScenario();
   s.mutable_regions(0)->mutable_clients()->set_rate_rps(-1);
   s.mutable_regions(0)->mutable_clients()->set_timeout_ms(86'400'001);
@@ -292,14 +291,14 @@ TEST(ValidatorTest, ClientRatesAndTimeoutsAreBounded) {
           diagnosticAt("regions[1].clients.rate_rps", "must be <= 100000000 (got 100000001)")));
 }
 
-TEST(ValidatorTest, SomeRegionMustSendTraffic) {
+TEST(ScenarioValidatorTest, SomeRegionMustSendTraffic) {
   Scenario s = validScenario();
   s.mutable_regions(0)->mutable_clients()->set_rate_rps(0);
   s.mutable_regions(1)->clear_clients();
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("regions", "no client traffic")));
 }
 
-TEST(ValidatorTest, SomeRegionMustHaveBackends) {
+TEST(ScenarioValidatorTest, SomeRegionMustHaveBackends) {
   Scenario s = validScenario();
   s.mutable_regions(0)->clear_backends();
   s.mutable_regions(1)->clear_backends();
@@ -307,7 +306,7 @@ TEST(ValidatorTest, SomeRegionMustHaveBackends) {
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("regions", "no backends")));
 }
 
-TEST(ValidatorTest, ClientsWithoutLocalBackendsNeedFailover) {
+TEST(ScenarioValidatorTest, ClientsWithoutLocalBackendsNeedFailover) {
   Scenario s = validScenario();
   s.mutable_regions(1)->clear_backends();
   EXPECT_THAT(check(s), IsEmpty()) << "BY_LATENCY fails over to east";
@@ -319,7 +318,7 @@ TEST(ValidatorTest, ClientsWithoutLocalBackendsNeedFailover) {
 
 // --- network ---
 
-TEST(ValidatorTest, IntraRegionLatencyIsBounded) {
+TEST(ScenarioValidatorTest, IntraRegionLatencyIsBounded) {
   Scenario s = validScenario();
   s.mutable_network()->set_intra_region_ms(-0.5);
   s.mutable_network()->set_intra_region_jitter_ms(60'001);
@@ -329,7 +328,7 @@ TEST(ValidatorTest, IntraRegionLatencyIsBounded) {
                   diagnosticAt("network.intra_region_jitter_ms", "must be <= 60000 (got 60001)")));
 }
 
-TEST(ValidatorTest, LinksJoinTwoDeclaredRegions) {
+TEST(ScenarioValidatorTest, LinksJoinTwoDeclaredRegions) {
   Scenario s = validScenario();
   auto* links = s.mutable_network()->mutable_links();
   auto* unknown = links->Add();
@@ -356,7 +355,7 @@ TEST(ValidatorTest, LinksJoinTwoDeclaredRegions) {
           diagnosticAt("network.links[5].to", "is required")));
 }
 
-TEST(ValidatorTest, EveryPairOfRegionsNeedsALinkUnlessLocalOnly) {
+TEST(ScenarioValidatorTest, EveryPairOfRegionsNeedsALinkUnlessLocalOnly) {
   Scenario s = validScenario();
   auto* north = s.add_regions();
   north->set_name("north");
@@ -372,7 +371,7 @@ TEST(ValidatorTest, EveryPairOfRegionsNeedsALinkUnlessLocalOnly) {
   EXPECT_THAT(check(s), IsEmpty());
 }
 
-TEST(ValidatorTest, ManyUnlinkedRegionsAreSummarised) {
+TEST(ScenarioValidatorTest, ManyUnlinkedRegionsAreSummarised) {
   Scenario s = validScenario();
   s.clear_network();
   for (int i = 0; i < 2000; ++i)
@@ -385,7 +384,7 @@ TEST(ValidatorTest, ManyUnlinkedRegionsAreSummarised) {
 
 // --- balancer ---
 
-TEST(ValidatorTest, StrategyIsAnIdentifierButNotCheckedAgainstTheRegistry) {
+TEST(ScenarioValidatorTest, StrategyIsAnIdentifierButNotCheckedAgainstTheRegistry) {
   Scenario s = validScenario();
   s.mutable_balancer()->set_strategy("no-such-strategy");
   EXPECT_THAT(check(s), IsEmpty());
@@ -394,7 +393,7 @@ TEST(ValidatorTest, StrategyIsAnIdentifierButNotCheckedAgainstTheRegistry) {
                                                  "must match [a-z0-9-]+ (got \"Least_Request\")")));
 }
 
-TEST(ValidatorTest, BalancerSettingsAreBounded) {
+TEST(ScenarioValidatorTest, BalancerSettingsAreBounded) {
   Scenario s = validScenario();
   auto* balancer = s.mutable_balancer();
   balancer->mutable_least_request()->set_choice_count(101);
@@ -415,7 +414,7 @@ TEST(ValidatorTest, BalancerSettingsAreBounded) {
                                               "must be >= 1 (got 0)")));
 }
 
-TEST(ValidatorTest, FailoverOrderListsEveryRegionOnce) {
+TEST(ScenarioValidatorTest, FailoverOrderListsEveryRegionOnce) {
   Scenario s = validScenario();
   auto* locality = s.mutable_balancer()->mutable_locality();
   locality->set_failover(Locality::BY_ORDER);
@@ -436,7 +435,7 @@ TEST(ValidatorTest, FailoverOrderListsEveryRegionOnce) {
   EXPECT_THAT(check(s), IsEmpty());
 }
 
-TEST(ValidatorTest, OrderIsOnlyForByOrder) {
+TEST(ScenarioValidatorTest, OrderIsOnlyForByOrder) {
   Scenario s = validScenario();
   s.mutable_balancer()->mutable_locality()->add_order("east");
   EXPECT_THAT(check(s),
@@ -445,7 +444,7 @@ TEST(ValidatorTest, OrderIsOnlyForByOrder) {
                   "order is only read with failover: BY_ORDER (failover is BY_LATENCY)")));
 }
 
-TEST(ValidatorTest, FailoverOutOfRangeIsReported) {
+TEST(ScenarioValidatorTest, FailoverOutOfRangeIsReported) {
   Scenario s = validScenario();
   s.mutable_balancer()->mutable_locality()->set_failover(static_cast<Locality::Failover>(7));
   EXPECT_THAT(check(s),
@@ -455,7 +454,7 @@ TEST(ValidatorTest, FailoverOutOfRangeIsReported) {
 
 // --- faults ---
 
-TEST(ValidatorTest, FaultTimesAreInsideTheRun) {
+TEST(ScenarioValidatorTest, FaultTimesAreInsideTheRun) {
   Scenario s = validScenario();
   auto* fault = s.mutable_faults(0);
   fault->set_start_s(100);
@@ -475,13 +474,13 @@ TEST(ValidatorTest, FaultTimesAreInsideTheRun) {
               ElementsAre(diagnosticAt("faults[0].end_s", "must be a finite number (got inf)")));
 }
 
-TEST(ValidatorTest, FaultNeedsAKind) {
+TEST(ScenarioValidatorTest, FaultNeedsAKind) {
   Scenario s = validScenario();
   s.add_faults()->set_start_s(1);
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("faults[1]", "no fault kind set")));
 }
 
-TEST(ValidatorTest, FaultNamesAreUniqueAndBounded) {
+TEST(ScenarioValidatorTest, FaultNamesAreUniqueAndBounded) {
   Scenario s = validScenario();
   *s.add_faults() = s.faults(0);
   auto* long_name = s.add_faults();
@@ -497,7 +496,7 @@ TEST(ValidatorTest, FaultNamesAreUniqueAndBounded) {
                   diagnosticAt("faults[2].name", "at most 200 characters (got 201)")));
 }
 
-TEST(ValidatorTest, HostSelectorNamesMustExist) {
+TEST(ScenarioValidatorTest, HostSelectorNamesMustExist) {
   Scenario s = validScenario();
   auto* hosts = s.mutable_faults(0)->mutable_host_crash()->mutable_hosts();
   hosts->set_region("mars");
@@ -529,7 +528,7 @@ TEST(ValidatorTest, HostSelectorNamesMustExist) {
                                                  "no region has a backend group \"cache\"")));
 }
 
-TEST(ValidatorTest, HostSelectorCountIsAtMostTheHostsSelected) {
+TEST(ScenarioValidatorTest, HostSelectorCountIsAtMostTheHostsSelected) {
   Scenario s = validScenario();
   auto* hosts = s.mutable_faults(0)->mutable_host_crash()->mutable_hosts();
   // east/api: 4 hosts dealt over zones a and b, so zone a holds 2.
@@ -549,7 +548,7 @@ TEST(ValidatorTest, HostSelectorCountIsAtMostTheHostsSelected) {
                             "must be <= 6, the number of hosts the selector matches (got 7)")));
 }
 
-TEST(ValidatorTest, HostsDealtRoundRobinCanLeaveAZoneEmpty) {
+TEST(ScenarioValidatorTest, HostsDealtRoundRobinCanLeaveAZoneEmpty) {
   Scenario s = validScenario();
   s.mutable_regions(0)->mutable_backends(0)->set_count(1);  // only zone a gets a host
   auto* hosts = s.mutable_faults(0)->mutable_host_crash()->mutable_hosts();
@@ -558,7 +557,7 @@ TEST(ValidatorTest, HostsDealtRoundRobinCanLeaveAZoneEmpty) {
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("faults[0].host_crash.hosts", "selects no host")));
 }
 
-TEST(ValidatorTest, OutagesNameTheirTargets) {
+TEST(ScenarioValidatorTest, OutagesNameTheirTargets) {
   Scenario s = validScenario();
   s.add_faults()->mutable_zone_outage()->set_region("east");
   auto* wrong_zone = s.add_faults()->mutable_zone_outage();
@@ -575,7 +574,7 @@ TEST(ValidatorTest, OutagesNameTheirTargets) {
                   diagnosticAt("faults[4].region_outage.region", "unknown region \"mars\"")));
 }
 
-TEST(ValidatorTest, LatencyAndErrorFaultsAreInRange) {
+TEST(ScenarioValidatorTest, LatencyAndErrorFaultsAreInRange) {
   Scenario s = validScenario();
   auto* latency = s.add_faults()->mutable_latency();
   latency->set_latency_ms(100);
@@ -592,7 +591,7 @@ TEST(ValidatorTest, LatencyAndErrorFaultsAreInRange) {
           diagnosticAt("faults[4].errors.probability", "must be a finite number (got nan)")));
 }
 
-TEST(ValidatorTest, TrafficSurgeIsBounded) {
+TEST(ScenarioValidatorTest, TrafficSurgeIsBounded) {
   Scenario s = validScenario();
   s.add_faults()->mutable_traffic_surge()->set_multiplier(2);  // all regions
   s.add_faults()->mutable_traffic_surge()->set_multiplier(0);
@@ -608,7 +607,7 @@ TEST(ValidatorTest, TrafficSurgeIsBounded) {
 
 // --- slo ---
 
-TEST(ValidatorTest, SloIsInRange) {
+TEST(ScenarioValidatorTest, SloIsInRange) {
   Scenario s = validScenario();
   s.mutable_slo()->set_availability(0);
   s.mutable_slo()->set_latency_ms(-1);
@@ -625,7 +624,7 @@ TEST(ValidatorTest, SloIsInRange) {
 
 // --- all at once ---
 
-TEST(ValidatorTest, ReportsEveryViolationNotJustTheFirst) {
+TEST(ScenarioValidatorTest, ReportsEveryViolationNotJustTheFirst) {
   Scenario s = validScenario();
   s.set_name("Bad Name");
   s.set_duration_s(-5);
@@ -642,15 +641,6 @@ TEST(ValidatorTest, ReportsEveryViolationNotJustTheFirst) {
                   diagnosticAt("slo.latency_percentile", "must be > 0 (got 0)")));
   for (const Diagnostic& diagnostic : diagnostics)
     EXPECT_EQ(diagnostic.location, "t.textproto");
-}
-
-TEST(ValidatorTest, DoesNotApplyDefaults) {
-  Scenario s = validScenario();
-  const Scenario before = s;
-  (void)check(s);
-  EXPECT_FALSE(s.regions(1).zones_size() > 0);
-  EXPECT_EQ(s.SerializeAsString(), before.SerializeAsString());
-  EXPECT_THAT(check(s), Not(Contains(diagnosticAt("regions[1].zones", ""))));
 }
 
 }  // namespace
