@@ -21,8 +21,8 @@ template <typename T, typename E>
 class [[nodiscard]] Expected {
  public:
   template <typename U = T>
-    requires std::is_constructible_v<T, U&&>
-  Expected(U&& value) : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
+  requires std::is_constructible_v<T, U&&> Expected(U&& value)
+      : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
   Expected(Unexpected<E> unexpected)
       : storage_(std::in_place_index<1>, std::move(unexpected.error)) {}
 

@@ -38,7 +38,9 @@ void HealthChecker::onProbeResult(HostIndex host, std::uint64_t probe_id, bool p
   conclude(host, passed);
 }
 
-void HealthChecker::onTimeout(HostIndex host) { conclude(host, false); }
+void HealthChecker::onTimeout(HostIndex host) {
+  conclude(host, false);
+}
 
 void HealthChecker::conclude(HostIndex host, bool passed) {
   auto& session = sessions_[host];

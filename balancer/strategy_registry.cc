@@ -21,7 +21,9 @@ constexpr std::array kStrategies = {
 
 }  // namespace
 
-std::span<const StrategyInfo> knownStrategies() { return kStrategies; }
+std::span<const StrategyInfo> knownStrategies() {
+  return kStrategies;
+}
 
 bool isKnownStrategy(std::string_view name) {
   for (const auto& info : kStrategies) {

@@ -54,8 +54,7 @@ int showScenario(const std::string& name, std::ostream& out, std::ostream& err) 
   return kExitOk;
 }
 
-int validateScenarios(const std::vector<std::string>& files, std::ostream& out,
-                      std::ostream& err) {
+int validateScenarios(const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {
   int exit_code = kExitOk;
   for (const auto& file : files) {
     auto loaded = scenarios::loadScenario(file);
@@ -79,7 +78,8 @@ int validateScenarios(const std::vector<std::string>& files, std::ostream& out,
 
 int listStrategies(std::ostream& out) {
   std::size_t width = 0;
-  for (const auto& info : balancer::knownStrategies()) width = std::max(width, info.name.size());
+  for (const auto& info : balancer::knownStrategies())
+    width = std::max(width, info.name.size());
   for (const auto& info : balancer::knownStrategies()) {
     out << fmt::format("{:<{}}  {}\n{:<{}}  follows: {}\n", info.name, width, info.summary, "",
                        width, info.semantics);

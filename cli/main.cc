@@ -2,4 +2,6 @@
 
 #include "cli/app.h"
 
-int main(int argc, char** argv) { return faultline::cli::runMain(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return faultline::cli::runMain(argc, argv, std::cout, std::cerr);
+}

@@ -12,7 +12,9 @@ namespace {
 constexpr auto kRedrawEvery = std::chrono::milliseconds(100);
 constexpr int kBarWidth = 30;
 
-double seconds(balancer::Duration d) { return static_cast<double>(d.count()) * 1e-9; }
+double seconds(balancer::Duration d) {
+  return static_cast<double>(d.count()) * 1e-9;
+}
 
 }  // namespace
 
@@ -22,7 +24,9 @@ ProgressBar::ProgressBar(std::FILE* stream)
       started_(std::chrono::steady_clock::now()),
       last_draw_(started_) {}
 
-ProgressBar::~ProgressBar() { clear(); }
+ProgressBar::~ProgressBar() {
+  clear();
+}
 
 void ProgressBar::onProgress(const metrics::Progress& progress) {
   if (!enabled_) return;
@@ -45,7 +49,9 @@ void ProgressBar::onProgress(const metrics::Progress& progress) {
   drawn_ = true;
 }
 
-void ProgressBar::onRunFinished(const metrics::RunSummary& /*summary*/) { clear(); }
+void ProgressBar::onRunFinished(const metrics::RunSummary& /*summary*/) {
+  clear();
+}
 
 void ProgressBar::clear() {
   if (!drawn_) return;

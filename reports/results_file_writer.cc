@@ -27,7 +27,8 @@ std::string nested(const std::string& json) {
 
 Expected<std::unique_ptr<ResultsFileWriter>, std::string> ResultsFileWriter::open(
     const std::filesystem::path& path) {
-  if (path == "-") return std::unique_ptr<ResultsFileWriter>(new ResultsFileWriter(nullptr, stdout));
+  if (path == "-")
+    return std::unique_ptr<ResultsFileWriter>(new ResultsFileWriter(nullptr, stdout));
   auto file = AtomicFile::create(path);
   if (!file) return Unexpected(file.error());
   std::FILE* stream = (*file)->stream();
@@ -60,7 +61,9 @@ void ResultsFileWriter::onFailover(const metrics::FailoverEvent& event) {
   recorder_.onFailover(event);
 }
 
-void ResultsFileWriter::onFault(const metrics::FaultEvent& event) { recorder_.onFault(event); }
+void ResultsFileWriter::onFault(const metrics::FaultEvent& event) {
+  recorder_.onFault(event);
+}
 
 void ResultsFileWriter::onRunFinished(const metrics::RunSummary& summary) {
   recorder_.onRunFinished(summary);

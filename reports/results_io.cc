@@ -28,8 +28,12 @@ std::string printJson(const google::protobuf::Message& message) {
 
 }  // namespace
 
-std::string toJson(const results::RunResult& result) { return printJson(result); }
-std::string toJson(const results::Window& window) { return printJson(window); }
+std::string toJson(const results::RunResult& result) {
+  return printJson(result);
+}
+std::string toJson(const results::Window& window) {
+  return printJson(window);
+}
 
 Expected<results::RunResult, std::string> parseResultsJson(std::string_view json) {
   results::RunResult result;
@@ -47,7 +51,8 @@ Expected<results::RunResult, std::string> readResultsFile(const std::filesystem:
   std::ostringstream content;
   content << in.rdbuf();
   auto result = parseResultsJson(content.str());
-  if (!result) return Unexpected(path.string() + ": not a Faultline results file: " + result.error());
+  if (!result)
+    return Unexpected(path.string() + ": not a Faultline results file: " + result.error());
   return result;
 }
 

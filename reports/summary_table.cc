@@ -10,7 +10,9 @@ namespace {
 
 constexpr int kMaxEventsShown = 12;
 
-std::string percent(double share) { return fmt::format("{:.4f}%", share * 100.0); }
+std::string percent(double share) {
+  return fmt::format("{:.4f}%", share * 100.0);
+}
 
 std::string latencyColumns(const results::LatencyStats& l) {
   if (l.count() == 0) return fmt::format("{:>9}{:>9}{:>9}{:>9}{:>10}", "-", "-", "-", "-", "-");
@@ -104,8 +106,8 @@ void renderEvents(const results::RunResult& result, std::string& out) {
     if (shown++ >= kMaxEventsShown) continue;
     const auto from = event.from_region().empty() ? "(none)" : event.from_region();
     const auto to = event.to_region().empty() ? "(no healthy host)" : event.to_region();
-    lines += fmt::format("    {:>9.3f} s  {} balancer: {} → {}\n", event.time_s(),
-                         event.balancer(), from, to);
+    lines += fmt::format("    {:>9.3f} s  {} balancer: {} → {}\n", event.time_s(), event.balancer(),
+                         from, to);
   }
   if (failovers == 0 && marked_down == 0 && marked_up == 0) return;
   out += fmt::format("  balancer events   {} failover(s), hosts marked down {} and up {} times\n",
@@ -121,8 +123,8 @@ void renderSlo(const results::RunResult& result, std::string& out) {
   const auto& slo = result.summary().slo();
   std::string objective = fmt::format("availability ≥ {}", percent(slo.availability_target()));
   if (slo.latency_target_ms() > 0) {
-    objective += fmt::format(", p{:g} ≤ {:g} ms", slo.latency_percentile(),
-                             slo.latency_target_ms());
+    objective +=
+        fmt::format(", p{:g} ≤ {:g} ms", slo.latency_percentile(), slo.latency_target_ms());
   }
   std::string why;
   if (!slo.availability_met()) {

@@ -23,8 +23,8 @@ void MetricsCollector::recordArrival(TimePoint at) {
 }
 
 void MetricsCollector::advanceConcurrency(TimePoint now) {
-  window_in_flight_area_ += static_cast<Area>(in_flight_) *
-                            static_cast<std::uint64_t>((now - in_flight_since_).count());
+  window_in_flight_area_ +=
+      static_cast<Area>(in_flight_) * static_cast<std::uint64_t>((now - in_flight_since_).count());
   in_flight_since_ = now;
 }
 
@@ -38,7 +38,8 @@ void MetricsCollector::recordCompletion(const CompletedRequest& request) {
   ++window_.requests;
   auto& from = window_.region_counts[request.client_region];
   ++from.requests_from;
-  if (request.serving_region != kNoRegion) ++window_.region_counts[request.serving_region].requests_to;
+  if (request.serving_region != kNoRegion)
+    ++window_.region_counts[request.serving_region].requests_to;
   if (ok) {
     ++window_.ok;
     ++from.ok_from;
@@ -117,7 +118,8 @@ void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
   window_.region_counts.resize(regions);
   window_latency_.reset();
   std::fill(fault_seen_in_window_.begin(), fault_seen_in_window_.end(), false);
-  for (std::uint32_t fault : active_faults_) fault_seen_in_window_[fault] = true;
+  for (std::uint32_t fault : active_faults_)
+    fault_seen_in_window_[fault] = true;
   window_start_ = end;
 }
 
@@ -146,9 +148,9 @@ RunSummary MetricsCollector::summary(TimePoint end, std::uint64_t events) const 
         {fault_totals_[fault].requests, fault_totals_[fault].ok, summarize(fault_latency_[fault])});
   }
   summary.slo.availability_met = summary.availability() >= slo_.availability;
-  summary.slo.latency_met = slo_.latency <= Duration::zero() || latency_.count() == 0 ||
-                            latency_.valueAtPercentile(slo_.latency_percentile) <=
-                                slo_.latency.count();
+  summary.slo.latency_met =
+      slo_.latency <= Duration::zero() || latency_.count() == 0 ||
+      latency_.valueAtPercentile(slo_.latency_percentile) <= slo_.latency.count();
   summary.concurrency = run_measured_s_ > 0 ? run_in_flight_area_ / run_measured_s_ : 0;
   summary.slo.windows = slo_windows_;
   summary.slo.windows_violating = slo_windows_violating_;

@@ -30,25 +30,32 @@ class ObserverList final : public Observer {
   void add(Observer& observer) { observers_.push_back(&observer); }
 
   void onRunStarted(const RunLayout& layout) override {
-    for (auto* o : observers_) o->onRunStarted(layout);
+    for (auto* o : observers_)
+      o->onRunStarted(layout);
   }
   void onWindowClosed(const WindowStats& window) override {
-    for (auto* o : observers_) o->onWindowClosed(window);
+    for (auto* o : observers_)
+      o->onWindowClosed(window);
   }
   void onHostHealthChanged(const HostHealthEvent& event) override {
-    for (auto* o : observers_) o->onHostHealthChanged(event);
+    for (auto* o : observers_)
+      o->onHostHealthChanged(event);
   }
   void onFailover(const FailoverEvent& event) override {
-    for (auto* o : observers_) o->onFailover(event);
+    for (auto* o : observers_)
+      o->onFailover(event);
   }
   void onFault(const FaultEvent& event) override {
-    for (auto* o : observers_) o->onFault(event);
+    for (auto* o : observers_)
+      o->onFault(event);
   }
   void onProgress(const Progress& progress) override {
-    for (auto* o : observers_) o->onProgress(progress);
+    for (auto* o : observers_)
+      o->onProgress(progress);
   }
   void onRunFinished(const RunSummary& summary) override {
-    for (auto* o : observers_) o->onRunFinished(summary);
+    for (auto* o : observers_)
+      o->onRunFinished(summary);
   }
 
  private:

@@ -6,11 +6,21 @@ namespace faultline::metrics {
 namespace {
 
 // Divisions, not multiplications by 1e-9: 60e9 / 1e9 is exactly 60, 60e9 * 1e-9 is not.
-double seconds(Duration duration) { return static_cast<double>(duration.count()) / 1e9; }
-double seconds(TimePoint time) { return seconds(time.time_since_epoch()); }
-double millis(double nanos) { return nanos / 1e6; }
-double millis(std::int64_t nanos) { return static_cast<double>(nanos) / 1e6; }
-std::int64_t count(std::uint64_t value) { return static_cast<std::int64_t>(value); }
+double seconds(Duration duration) {
+  return static_cast<double>(duration.count()) / 1e9;
+}
+double seconds(TimePoint time) {
+  return seconds(time.time_since_epoch());
+}
+double millis(double nanos) {
+  return nanos / 1e6;
+}
+double millis(std::int64_t nanos) {
+  return static_cast<double>(nanos) / 1e6;
+}
+std::int64_t count(std::uint64_t value) {
+  return static_cast<std::int64_t>(value);
+}
 
 void fill(const LatencySummary& from, results::LatencyStats& to) {
   to.set_count(count(from.count));
@@ -58,7 +68,8 @@ void ResultRecorder::onRunStarted(const RunLayout& layout) {
   for (const auto& region : layout.regions) {
     auto& info = *topology.add_regions();
     info.set_name(region.name);
-    for (const auto& zone : region.zones) info.add_zones(zone);
+    for (const auto& zone : region.zones)
+      info.add_zones(zone);
     for (const auto& group : region.groups) {
       auto& g = *info.add_groups();
       g.set_name(group.name);
@@ -79,7 +90,8 @@ void ResultRecorder::onRunStarted(const RunLayout& layout) {
     info.set_kind(fault.kind);
     info.set_start_s(seconds(fault.start));
     info.set_end_s(seconds(fault.end));
-    for (std::uint32_t host : fault.hosts) info.add_hosts(layout.hosts[host].name);
+    for (std::uint32_t host : fault.hosts)
+      info.add_hosts(layout.hosts[host].name);
   }
 }
 
@@ -115,7 +127,8 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
     }
     b.set_active_region(regionName(view.active_region));
   }
-  for (std::uint32_t fault : window.active_faults) w.add_active_faults(layout_.faults[fault].name);
+  for (std::uint32_t fault : window.active_faults)
+    w.add_active_faults(layout_.faults[fault].name);
   w.set_slo_violated(window.slo_violated);
   w.set_concurrency(window.concurrency);
   if (window_sink_ != nullptr) window_sink_->onWindow(w);

@@ -42,7 +42,7 @@ struct WindowStats {
   std::vector<RegionWindowState> region_state;
   std::vector<BalancerWindowView> balancers;
   std::vector<std::uint32_t> active_faults;  // active at some point of the window
-  double concurrency = 0;  // time-average of requests sent and not yet completed
+  double concurrency = 0;                    // time-average of requests sent and not yet completed
   bool slo_violated = false;
 
   std::uint64_t failed() const { return requests - ok; }

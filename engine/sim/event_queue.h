@@ -16,7 +16,8 @@ using balancer::TimePoint;
 // std::function and of virtual calls.
 struct Event {
   TimePoint time;
-  std::uint64_t order;  // sequence number << 8 | kind: events at the same time run in scheduling order
+  std::uint64_t
+      order;  // sequence number << 8 | kind: events at the same time run in scheduling order
   std::uint32_t a;
   std::uint32_t b;
 

@@ -64,7 +64,9 @@ void Kernel::armTimer(std::uint32_t slot, Duration delay) {
   queueTimer(slot, timer.deadline);
 }
 
-void Kernel::disarmTimer(std::uint32_t slot) { timers_[slot].armed = false; }
+void Kernel::disarmTimer(std::uint32_t slot) {
+  timers_[slot].armed = false;
+}
 
 void Kernel::queueTimer(std::uint32_t slot, TimePoint at) {
   TimerSlot& timer = timers_[slot];

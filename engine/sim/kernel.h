@@ -52,8 +52,8 @@ class Kernel {
   struct TimerSlot {
     std::function<void()> callback;
     TimePoint deadline;
-    TimePoint queued_for;           // time of this slot's live queue entry, when `queued`
-    std::uint32_t generation = 0;   // queue entries of other generations are stale
+    TimePoint queued_for;          // time of this slot's live queue entry, when `queued`
+    std::uint32_t generation = 0;  // queue entries of other generations are stale
     bool armed = false;
     bool queued = false;
     bool firing = false;

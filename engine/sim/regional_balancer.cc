@@ -4,9 +4,9 @@
 
 namespace faultline::sim {
 
-RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region,
-                                   const WorldSpec& spec, Kernel& kernel,
-                                   ProbeTransport& transport, metrics::Observer& observer)
+RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, const WorldSpec& spec,
+                                   Kernel& kernel, ProbeTransport& transport,
+                                   metrics::Observer& observer)
     : index_(index),
       region_(region),
       kernel_(kernel),
@@ -52,9 +52,10 @@ void RegionalBalancer::probe(balancer::HostIndex host, std::uint64_t probe_id) {
 }
 
 void RegionalBalancer::onHostHealthChanged(balancer::HostIndex host, bool healthy) {
-  observer_.onHostHealthChanged(metrics::HostHealthEvent{
-      .time = kernel_.now(), .balancer_region = region_, .host = global_host_[host],
-      .healthy = healthy});
+  observer_.onHostHealthChanged(metrics::HostHealthEvent{.time = kernel_.now(),
+                                                         .balancer_region = region_,
+                                                         .host = global_host_[host],
+                                                         .healthy = healthy});
 }
 
 void RegionalBalancer::onActiveLevelChanged(std::optional<std::uint32_t> from,

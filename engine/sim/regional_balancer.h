@@ -28,8 +28,8 @@ class ProbeTransport {
 // the observers, translated from its local indices to the world's.
 class RegionalBalancer final : private balancer::Prober, private balancer::BalancerEvents {
  public:
-  RegionalBalancer(std::uint32_t index, std::uint32_t region, const WorldSpec& spec,
-                   Kernel& kernel, ProbeTransport& transport, metrics::Observer& observer);
+  RegionalBalancer(std::uint32_t index, std::uint32_t region, const WorldSpec& spec, Kernel& kernel,
+                   ProbeTransport& transport, metrics::Observer& observer);
 
   balancer::LoadBalancer& core() { return *core_; }
   std::uint32_t region() const { return region_; }

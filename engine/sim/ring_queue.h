@@ -40,13 +40,15 @@ class RingQueue {
   // Visits the queued elements in FIFO order.
   template <typename F>
   void forEach(F&& visit) const {
-    for (std::size_t i = 0; i < size_; ++i) visit(slots_[(head_ + i) & (slots_.size() - 1)]);
+    for (std::size_t i = 0; i < size_; ++i)
+      visit(slots_[(head_ + i) & (slots_.size() - 1)]);
   }
 
  private:
   void grow() {
     std::vector<T> bigger(slots_.empty() ? 16 : slots_.size() * 2);
-    for (std::size_t i = 0; i < size_; ++i) bigger[i] = slots_[(head_ + i) & (slots_.size() - 1)];
+    for (std::size_t i = 0; i < size_; ++i)
+      bigger[i] = slots_[(head_ + i) & (slots_.size() - 1)];
     slots_ = std::move(bigger);
     head_ = 0;
   }

@@ -1,7 +1,7 @@
 #include "engine/sim/service_time.h"
 
-#include <boost/math/special_functions/erf.hpp>
 #include <algorithm>
+#include <boost/math/special_functions/erf.hpp>
 #include <cassert>
 #include <cmath>
 #include <numbers>
@@ -9,13 +9,17 @@
 namespace faultline::sim {
 namespace {
 
-double nanos(Duration d) { return static_cast<double>(d.count()); }
+double nanos(Duration d) {
+  return static_cast<double>(d.count());
+}
 
 // Heavy tails can draw absurd values from a valid scenario; a service time longer than a day is
 // kept at a day rather than overflowing the integer clock.
 constexpr double kLongestServiceNs = 86'400e9;
 
-Duration toDuration(double ns) { return Duration(std::llround(std::clamp(ns, 0.0, kLongestServiceNs))); }
+Duration toDuration(double ns) {
+  return Duration(std::llround(std::clamp(ns, 0.0, kLongestServiceNs)));
+}
 
 // The standard normal quantile, through the inverse complementary error function:
 // Phi^-1(u) = -sqrt(2) * erfc^-1(2u). Boost.Math's erfc_inv keeps full precision in both tails.

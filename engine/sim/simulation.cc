@@ -5,8 +5,7 @@
 
 namespace faultline::sim {
 
-bool simulate(const WorldSpec& spec, metrics::Observer& observer,
-              const std::atomic<bool>* stop) {
+bool simulate(const WorldSpec& spec, metrics::Observer& observer, const std::atomic<bool>* stop) {
   World world(spec, observer);
   return world.run(stop);
 }

@@ -54,7 +54,8 @@ World::World(const WorldSpec& spec, metrics::Observer& observer)
     host.group = &group;
   }
   for (std::uint32_t f = 0; f < spec.faults.size(); ++f) {
-    for (std::uint32_t h : spec.faults[f].hosts) faults_of_host_[h].push_back(f);
+    for (std::uint32_t h : spec.faults[f].hosts)
+      faults_of_host_[h].push_back(f);
   }
   std::vector<RegionalBalancer*> balancer_of_region(spec.layout.regions.size(), nullptr);
   for (const ClientSpec& c : spec.clients) {
@@ -82,7 +83,8 @@ World::~World() = default;
 
 bool World::run(const std::atomic<bool>* stop) {
   observer_.onRunStarted(spec_.layout);
-  for (auto& balancer : balancers_) balancer->core().start();
+  for (auto& balancer : balancers_)
+    balancer->core().start();
   for (std::uint32_t c = 0; c < clients_.size(); ++c) {
     if (auto first = clients_[c].arrivals->next()) kernel_.schedule(*first, kArrival, c, 0);
   }
@@ -227,7 +229,6 @@ void World::onServiceDone(std::uint32_t slot) {
   }
 }
 
-
 // The host answers; the answer reaches the client after the trip back (and any added latency).
 void World::sendAnswer(std::uint32_t slot, RequestOutcome answer) {
   Request& request = requests_[slot];
@@ -239,8 +240,7 @@ void World::sendAnswer(std::uint32_t slot, RequestOutcome answer) {
 
 Duration World::answerDelay(const Request& request, const Host& host) {
   const std::uint32_t client_region = clients_[request.client].region;
-  Duration delay =
-      spec_.network.delay(host.region, client_region, request.draws[kJitterBackDraw]);
+  Duration delay = spec_.network.delay(host.region, client_region, request.draws[kJitterBackDraw]);
   if (host.added_latency > Duration::zero()) {
     const auto bits = clients_[request.client].demand.draw(request.index, 1)[1];
     delay += Network::jittered(host.added_latency, host.added_jitter, bits);
@@ -426,7 +426,8 @@ void World::closeWindow() {
     ++window.region_state[host.region].hosts;
     if (host.serving()) ++window.region_state[host.region].hosts_up;
   }
-  for (const auto& balancer : balancers_) window.balancers.push_back(balancer->view(regions));
+  for (const auto& balancer : balancers_)
+    window.balancers.push_back(balancer->view(regions));
   observer_.onWindowClosed(window);
   observer_.onProgress(metrics::Progress{.simulated = kernel_.now(),
                                          .duration = spec_.layout.duration,

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <numeric>
 
 #include "engine/sim/random_streams.h"
 
@@ -20,7 +19,9 @@ constexpr Duration kDefaultClientTimeout = 15s;  // Envoy's route timeout
 constexpr Duration kDrainWithoutTimeout = 60s;
 constexpr const char* kDefaultStrategy = "round-robin";  // Envoy's default lb_policy
 
-Duration fromMillis(double ms) { return Duration(std::llround(ms * 1e6)); }
+Duration fromMillis(double ms) {
+  return Duration(std::llround(ms * 1e6));
+}
 
 // The shortest text that reads back as the same double: 10, 2.5, 0.001.
 std::string shortest(double value) {
@@ -28,7 +29,9 @@ std::string shortest(double value) {
   const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
   return error == std::errc() ? std::string(buffer, end) : std::to_string(value);
 }
-Duration fromSeconds(double s) { return Duration(std::llround(s * 1e9)); }
+Duration fromSeconds(double s) {
+  return Duration(std::llround(s * 1e9));
+}
 
 ServiceTime serviceTime(const pb::Distribution& d) {
   switch (d.kind_case()) {
@@ -57,6 +60,14 @@ std::uint32_t indexOf(const std::vector<std::string>& names, const std::string& 
   return static_cast<std::uint32_t>(std::find(names.begin(), names.end(), name) - names.begin());
 }
 
+// The index of a region by name; the region count when there is none.
+std::uint32_t regionIndex(const metrics::RunLayout& layout, std::string_view name) {
+  std::uint32_t r = 0;
+  while (r < layout.regions.size() && layout.regions[r].name != name)
+    ++r;
+  return r;
+}
+
 // Regions, zones, groups and hosts. Instances of a group are spread over its zones round robin.
 void buildTopology(const pb::Scenario& scenario, WorldSpec& spec) {
   auto& layout = spec.layout;
@@ -71,8 +82,8 @@ void buildTopology(const pb::Scenario& scenario, WorldSpec& spec) {
       GroupSpec g{.name = group.group(),
                   .region = r,
                   .workers = group.has_workers() ? group.workers() : 1,
-                  .queue_limit = group.has_queue_limit() ? std::optional(group.queue_limit())
-                                                         : std::nullopt,
+                  .queue_limit =
+                      group.has_queue_limit() ? std::optional(group.queue_limit()) : std::nullopt,
                   .service = serviceTime(group.service_time()),
                   .error_probability = group.error_probability()};
       std::vector<std::string> zones(group.zones().begin(), group.zones().end());
@@ -100,18 +111,17 @@ void buildTopology(const pb::Scenario& scenario, WorldSpec& spec) {
 // A link serves both directions unless the opposite direction has a link of its own.
 void buildNetwork(const pb::Scenario& scenario, WorldSpec& spec) {
   const auto regions = static_cast<std::uint32_t>(spec.layout.regions.size());
-  std::vector<std::string> names;
-  for (const auto& region : spec.layout.regions) names.push_back(region.name);
   const auto& network = scenario.network();
   spec.network = Network(regions);
-  const Duration intra = network.has_intra_region_ms() ? fromMillis(network.intra_region_ms())
-                                                       : kDefaultIntraRegion;
+  const Duration intra =
+      network.has_intra_region_ms() ? fromMillis(network.intra_region_ms()) : kDefaultIntraRegion;
   const Duration intra_jitter = fromMillis(network.intra_region_jitter_ms());
-  for (std::uint32_t r = 0; r < regions; ++r) spec.network.setLink(r, r, intra, intra_jitter);
+  for (std::uint32_t r = 0; r < regions; ++r)
+    spec.network.setLink(r, r, intra, intra_jitter);
   auto apply = [&](bool reverse_pass) {
     for (const auto& link : network.links()) {
-      const auto from = indexOf(names, link.from());
-      const auto to = indexOf(names, link.to());
+      const auto from = regionIndex(spec.layout, link.from());
+      const auto to = regionIndex(spec.layout, link.to());
       if (from >= regions || to >= regions) continue;
       const auto one_way = fromMillis(link.one_way_ms());
       const auto jitter = fromMillis(link.jitter_ms());
@@ -135,9 +145,7 @@ void buildFailoverOrder(const pb::Scenario& scenario, WorldSpec& spec) {
     std::vector<std::uint32_t> order{own};
     if (locality.failover() == pb::Locality::BY_ORDER) {
       for (const auto& name : locality.order()) {
-        std::vector<std::string> names;
-        for (const auto& region : regions) names.push_back(region.name);
-        const auto r = indexOf(names, name);
+        const auto r = regionIndex(spec.layout, name);
         if (r != own && r < count) order.push_back(r);
       }
     } else if (locality.failover() == pb::Locality::BY_LATENCY) {
@@ -158,7 +166,7 @@ Expected<BalancerSpec, ConfigError> buildBalancer(const pb::Scenario& scenario,
                                                   const RunOverrides& overrides) {
   const auto& config = scenario.balancer();
   BalancerSpec spec;
-  spec.strategy = overrides.strategy ? *overrides.strategy
+  spec.strategy = overrides.strategy          ? *overrides.strategy
                   : config.strategy().empty() ? kDefaultStrategy
                                               : config.strategy();
   if (!balancer::isKnownStrategy(spec.strategy)) {
@@ -275,11 +283,7 @@ FaultSpec resolveFault(const pb::Fault& fault, const WorldSpec& spec, std::uint6
       const auto& surge = fault.traffic_surge();
       out.kind = FaultKind::kTrafficSurge;
       out.multiplier = surge.multiplier();
-      if (!surge.region().empty()) {
-        for (std::uint32_t r = 0; r < spec.layout.regions.size(); ++r) {
-          if (spec.layout.regions[r].name == surge.region()) out.region = r;
-        }
-      }
+      if (!surge.region().empty()) out.region = regionIndex(spec.layout, surge.region());
       target = surge.region().empty() ? "all regions" : surge.region();
       break;
     }
@@ -352,10 +356,10 @@ void buildClients(const pb::Scenario& scenario, WorldSpec& spec) {
     const auto& clients = region.clients();
     const Duration timeout =
         clients.has_timeout_ms() ? fromMillis(clients.timeout_ms()) : kDefaultClientTimeout;
-    spec.clients.push_back(ClientSpec{
-        .region = r,
-        .rate = rateSchedule(clients.rate_rps(), r, spec.faults),
-        .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt});
+    spec.clients.push_back(
+        ClientSpec{.region = r,
+                   .rate = rateSchedule(clients.rate_rps(), r, spec.faults),
+                   .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt});
   }
 }
 

@@ -32,7 +32,7 @@ struct HostSpec {
 // The clients of one region.
 struct ClientSpec {
   std::uint32_t region = 0;
-  std::vector<RateSegment> rate;   // base rate times the surges active, from time zero
+  std::vector<RateSegment> rate;    // base rate times the surges active, from time zero
   std::optional<Duration> timeout;  // nullopt: none
 };
 
@@ -49,11 +49,11 @@ struct FaultSpec {
   FaultKind kind = FaultKind::kHostCrash;
   TimePoint start{};
   TimePoint end{};
-  std::vector<std::uint32_t> hosts;  // struck hosts in host order; empty for a surge
-  Duration latency{};                // kLatency
-  Duration jitter{};                 // kLatency
-  double probability = 0;            // kErrors
-  double multiplier = 1;             // kTrafficSurge
+  std::vector<std::uint32_t> hosts;           // struck hosts in host order; empty for a surge
+  Duration latency{};                         // kLatency
+  Duration jitter{};                          // kLatency
+  double probability = 0;                     // kErrors
+  double multiplier = 1;                      // kTrafficSurge
   std::uint32_t region = metrics::kNoRegion;  // kTrafficSurge: the surging region, or all
 };
 

@@ -72,7 +72,8 @@ class FakeRuntime final : public Runtime {
 
   std::size_t armedTimers() const {
     std::size_t armed = 0;
-    for (const auto& [id, timer] : timers_) armed += timer.armed ? 1 : 0;
+    for (const auto& [id, timer] : timers_)
+      armed += timer.armed ? 1 : 0;
     return armed;
   }
 

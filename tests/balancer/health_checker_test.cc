@@ -128,7 +128,7 @@ TEST_F(HealthCheckerTest, ALateAnswerToATimedOutProbeIsIgnored) {
   checker.start();
   runtime_.advance(0ns);
   const auto first = prober_.sent.back();
-  runtime_.advance(1s);  // timed out: one failure
+  runtime_.advance(1s);                               // timed out: one failure
   checker.onProbeResult(first.host, first.id, true);  // arrives too late
   runtime_.advance(2s);
   answerLast(checker, false);

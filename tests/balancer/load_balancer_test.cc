@@ -17,7 +17,9 @@ using namespace std::chrono_literals;
 using testing::FakeRuntime;
 
 struct ScriptedProber final : Prober {
-  void probe(HostIndex host, std::uint64_t probe_id) override { pending.push_back({host, probe_id}); }
+  void probe(HostIndex host, std::uint64_t probe_id) override {
+    pending.push_back({host, probe_id});
+  }
   std::vector<std::pair<HostIndex, std::uint64_t>> pending;
 };
 
@@ -91,13 +93,15 @@ TEST_F(LoadBalancerTest, FailsOverWhenTheFirstLevelHasNoHealthyHostAndBack) {
   probeRound(*lb, {0, 1});
   EXPECT_EQ(lb->activeLevel(), 1u);
   ASSERT_EQ(events_.levels.size(), 1u);
-  EXPECT_EQ(events_.levels[0], std::make_pair(std::optional<std::uint32_t>(0),
-                                              std::optional<std::uint32_t>(1)));
-  for (int i = 0; i < 4; ++i) EXPECT_GE(lb->choose(Request{}).host(), 2u);
+  EXPECT_EQ(events_.levels[0],
+            std::make_pair(std::optional<std::uint32_t>(0), std::optional<std::uint32_t>(1)));
+  for (int i = 0; i < 4; ++i)
+    EXPECT_GE(lb->choose(Request{}).host(), 2u);
 
   probeRound(*lb, {0});  // host 1 passes again: level 0 has a healthy host
   EXPECT_EQ(lb->activeLevel(), 0u);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(lb->choose(Request{}).host(), 1u);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(lb->choose(Request{}).host(), 1u);
   EXPECT_EQ(events_.levels.size(), 2u);
 }
 

@@ -9,11 +9,14 @@ namespace {
 
 PrioritySet twoLevels() {
   std::vector<HostDescriptor> hosts(5);
-  for (std::uint32_t h = 0; h < 5; ++h) hosts[h].address = 100 + h;
+  for (std::uint32_t h = 0; h < 5; ++h)
+    hosts[h].address = 100 + h;
   return PrioritySet(std::move(hosts), {{0, 1, 2}, {3, 4}});
 }
 
-std::vector<HostIndex> list(std::span<const HostIndex> span) { return {span.begin(), span.end()}; }
+std::vector<HostIndex> list(std::span<const HostIndex> span) {
+  return {span.begin(), span.end()};
+}
 
 TEST(PrioritySet, StartsWithEveryHostHealthy) {
   const auto set = twoLevels();
@@ -36,9 +39,11 @@ TEST(PrioritySet, AFlaggedHostLeavesItsLevelsHealthyListInOrder) {
 
 TEST(PrioritySet, TheFirstHealthyLevelMovesWhenALevelEmpties) {
   auto set = twoLevels();
-  for (HostIndex h : {0u, 1u, 2u}) set.setFlag(h, kFailedActiveHealthCheck, true);
+  for (HostIndex h : {0u, 1u, 2u})
+    set.setFlag(h, kFailedActiveHealthCheck, true);
   EXPECT_EQ(set.firstHealthyLevel(), 1u);
-  for (HostIndex h : {3u, 4u}) set.setFlag(h, kFailedActiveHealthCheck, true);
+  for (HostIndex h : {3u, 4u})
+    set.setFlag(h, kFailedActiveHealthCheck, true);
   EXPECT_EQ(set.firstHealthyLevel(), std::nullopt);
   set.setFlag(2, kFailedActiveHealthCheck, false);
   EXPECT_EQ(set.firstHealthyLevel(), 0u);

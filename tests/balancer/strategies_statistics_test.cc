@@ -28,7 +28,8 @@ void expectBinomial(std::int64_t count, double p, const std::string& what) {
 
 std::vector<std::int64_t> countPicks(Strategy& strategy, const std::vector<HostLoad>& load) {
   std::vector<HostIndex> candidates;
-  for (HostIndex h = 0; h < load.size(); ++h) candidates.push_back(h);
+  for (HostIndex h = 0; h < load.size(); ++h)
+    candidates.push_back(h);
   std::vector<std::int64_t> counts(load.size(), 0);
   const Request request;
   for (int i = 0; i < kPicks; ++i) {
@@ -51,7 +52,8 @@ TEST(StrategyStatistics, RoundRobinIsExactlyEven) {
   FakeRuntime runtime;
   RoundRobin strategy(runtime);
   const auto counts = countPicks(strategy, std::vector<HostLoad>(8));
-  for (auto count : counts) EXPECT_EQ(count, kPicks / 8);
+  for (auto count : counts)
+    EXPECT_EQ(count, kPicks / 8);
 }
 
 // With distinct loads, power of N choices with replacement picks the host of load rank k
@@ -62,22 +64,29 @@ void expectPowerOfChoices(std::uint32_t choices) {
   LeastRequest strategy(runtime, choices);
   const std::uint32_t n = 6;
   std::vector<HostLoad> load(n);
-  for (std::uint32_t h = 0; h < n; ++h) load[h].active_requests = h * 10;  // rank = index
+  for (std::uint32_t h = 0; h < n; ++h)
+    load[h].active_requests = h * 10;  // rank = index
   const auto counts = countPicks(strategy, load);
   for (std::uint32_t k = 0; k < n; ++k) {
-    const double p = (std::pow(n - k, choices) - std::pow(n - k - 1, choices)) / std::pow(n, choices);
+    const double p =
+        (std::pow(n - k, choices) - std::pow(n - k - 1, choices)) / std::pow(n, choices);
     expectBinomial(counts[k], p, "rank " + std::to_string(k));
   }
 }
 
-TEST(StrategyStatistics, TwoChoicesFollowTheOrderStatistics) { expectPowerOfChoices(2); }
-TEST(StrategyStatistics, ThreeChoicesFollowTheOrderStatistics) { expectPowerOfChoices(3); }
+TEST(StrategyStatistics, TwoChoicesFollowTheOrderStatistics) {
+  expectPowerOfChoices(2);
+}
+TEST(StrategyStatistics, ThreeChoicesFollowTheOrderStatistics) {
+  expectPowerOfChoices(3);
+}
 
 TEST(StrategyStatistics, LeastRequestWithEqualLoadsIsUniform) {
   FakeRuntime runtime;
   LeastRequest strategy(runtime, 2);
   const auto counts = countPicks(strategy, std::vector<HostLoad>(5));
-  for (auto count : counts) expectBinomial(count, 0.2, "equal loads");
+  for (auto count : counts)
+    expectBinomial(count, 0.2, "equal loads");
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ struct PickFixture {
 
 PickFixture hosts(std::uint32_t count) {
   PickFixture fixture;
-  for (HostIndex h = 0; h < count; ++h) fixture.candidates.push_back(h);
+  for (HostIndex h = 0; h < count; ++h)
+    fixture.candidates.push_back(h);
   fixture.load.resize(count);
   return fixture;
 }
@@ -36,7 +37,8 @@ TEST(RoundRobin, VisitsEveryHostInTurnFromTheSeededOffset) {
   RoundRobin strategy(runtime);
   const auto fixture = hosts(4);
   std::vector<HostIndex> picked;
-  for (int i = 0; i < 8; ++i) picked.push_back(strategy.pick(fixture.context()));
+  for (int i = 0; i < 8; ++i)
+    picked.push_back(strategy.pick(fixture.context()));
   EXPECT_EQ(picked, (std::vector<HostIndex>{2, 3, 0, 1, 2, 3, 0, 1}));
 }
 
@@ -57,7 +59,7 @@ TEST(RoundRobin, FollowsTheCandidateListWhenItShrinks) {
   RoundRobin strategy(runtime);
   auto fixture = hosts(4);
   EXPECT_EQ(strategy.pick(fixture.context()), 0u);
-  fixture.candidates = {1, 3};  // hosts 0 and 2 failed their checks
+  fixture.candidates = {1, 3};                      // hosts 0 and 2 failed their checks
   EXPECT_EQ(strategy.pick(fixture.context()), 3u);  // turn 1 of a list of 2
   EXPECT_EQ(strategy.pick(fixture.context()), 1u);
 }
@@ -68,8 +70,8 @@ TEST(RandomPick, MapsTheRandomBitsOntoTheCandidates) {
   auto fixture = hosts(5);
   fixture.candidates = {10, 11, 12, 13, 14};
   fixture.load.resize(15);
-  runtime.scriptRandom({FakeRuntime::bitsForIndex(3, 5), FakeRuntime::bitsForIndex(0, 5),
-                        ~std::uint64_t{0}});
+  runtime.scriptRandom(
+      {FakeRuntime::bitsForIndex(3, 5), FakeRuntime::bitsForIndex(0, 5), ~std::uint64_t{0}});
   EXPECT_EQ(strategy.pick(fixture.context()), 13u);
   EXPECT_EQ(strategy.pick(fixture.context()), 10u);
   EXPECT_EQ(strategy.pick(fixture.context()), 14u);  // the top of the range stays in bounds

@@ -13,8 +13,8 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <numeric>
 #include <string>
@@ -53,7 +53,8 @@ Runs replicate(const std::string& name) {
         if (result) runs[r] = std::move(*result);
       });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+      thread.join();
     threads.clear();
   }
   return runs;
@@ -63,7 +64,8 @@ Runs replicate(const std::string& name) {
 std::vector<double> figures(const Runs& runs,
                             const std::function<double(const results::RunResult&)>& figure) {
   std::vector<double> values;
-  for (const auto& run : runs) values.push_back(figure(run));
+  for (const auto& run : runs)
+    values.push_back(figure(run));
   return values;
 }
 
@@ -76,7 +78,8 @@ Interval confidenceInterval(const std::vector<double>& values) {
   const double n = static_cast<double>(values.size());
   const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
   double squares = 0;
-  for (double v : values) squares += (v - mean) * (v - mean);
+  for (double v : values)
+    squares += (v - mean) * (v - mean);
   const double standard_error = std::sqrt(squares / (n - 1) / n);
   const boost::math::students_t t(n - 1);
   const double quantile = boost::math::quantile(t, 1 - (1 - kConfidence) / 2);
@@ -90,8 +93,8 @@ void expectConsistent(const std::vector<double>& values, double expected, double
   ASSERT_EQ(values.size(), static_cast<std::size_t>(kReplications));
   const auto ci = confidenceInterval(values);
   EXPECT_NEAR(ci.mean, expected, ci.half_width)
-      << what << ": analytic " << expected << " outside the " << kConfidence * 100
-      << "% interval " << ci.mean << " ± " << ci.half_width;
+      << what << ": analytic " << expected << " outside the " << kConfidence * 100 << "% interval "
+      << ci.mean << " ± " << ci.half_width;
   EXPECT_LT(ci.half_width, precision * expected)
       << what << ": the interval is too wide to tell (" << ci.half_width << ")";
   std::printf("  %-10s simulated %.5f ± %.5f (%.2f%%), analytic %.5f, off by %+.2f%%\n",
@@ -114,13 +117,20 @@ double erlangC(int c, double a) {
 // Erlang B: the blocking probability of M/M/c/c.
 double erlangB(int c, double a) {
   double b = 1;
-  for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
+  for (int k = 1; k <= c; ++k)
+    b = a * b / (k + a * b);
   return b;
 }
 
-double meanLatencyMs(const results::RunResult& r) { return r.summary().latency_ms().mean(); }
-double meanWaitMs(const results::RunResult& r) { return r.summary().queue_wait_ms().mean(); }
-double concurrency(const results::RunResult& r) { return r.summary().concurrency(); }
+double meanLatencyMs(const results::RunResult& r) {
+  return r.summary().latency_ms().mean();
+}
+double meanWaitMs(const results::RunResult& r) {
+  return r.summary().queue_wait_ms().mean();
+}
+double concurrency(const results::RunResult& r) {
+  return r.summary().concurrency();
+}
 
 template <typename Case>
 std::string scenarioName(const ::testing::TestParamInfo<Case>& param) {

@@ -33,7 +33,8 @@ TEST(RandomStreams, AStreamReplaysTheCounterDraws) {
   RandomStream stream(9, Component::kBalancer, 2);
   const CounterRng rng(9, Component::kBalancer, 2);
   for (std::uint64_t block = 0; block < 3; ++block) {
-    for (auto expected : rng.draw(block)) EXPECT_EQ(stream.next(), expected);
+    for (auto expected : rng.draw(block))
+      EXPECT_EQ(stream.next(), expected);
   }
 }
 
@@ -48,7 +49,8 @@ TEST(RandomStreams, UniformOpenNeverReachesZeroOrOne) {
 double gridMean(const ServiceTime& d) {
   const int n = 200'000;
   double sum = 0;
-  for (int i = 0; i < n; ++i) sum += static_cast<double>(d.sample((i + 0.5) / n).count());
+  for (int i = 0; i < n; ++i)
+    sum += static_cast<double>(d.sample((i + 0.5) / n).count());
   return sum / n;
 }
 
@@ -92,7 +94,8 @@ TEST(ServiceTime, AHigherUniformGivesALongerTime) {
 
 std::vector<TimePoint> allArrivals(ArrivalProcess& process) {
   std::vector<TimePoint> times;
-  while (auto t = process.next()) times.push_back(*t);
+  while (auto t = process.next())
+    times.push_back(*t);
   return times;
 }
 
@@ -129,9 +132,9 @@ TEST(ArrivalProcess, ASurgeCompressesTheSameUnderlyingProcess) {
 }
 
 TEST(ArrivalProcess, AZeroRateSegmentSendsNothing) {
-  auto process = ArrivalProcess({{TimePoint{}, 50.0}, {TimePoint{} + 2s, 0.0},
-                                 {TimePoint{} + 4s, 50.0}},
-                                RandomStream(5, Component::kArrivals, 0), TimePoint{} + 6s);
+  auto process =
+      ArrivalProcess({{TimePoint{}, 50.0}, {TimePoint{} + 2s, 0.0}, {TimePoint{} + 4s, 50.0}},
+                     RandomStream(5, Component::kArrivals, 0), TimePoint{} + 6s);
   for (auto t : allArrivals(process)) {
     EXPECT_FALSE(t >= TimePoint{} + 2s && t < TimePoint{} + 4s);
   }
@@ -159,12 +162,14 @@ TEST(Network, JitterStaysWithinItsBoundsAndNeverGoesNegative) {
 
 TEST(RingQueue, IsAFifoThatGrows) {
   RingQueue<int> queue;
-  for (int i = 0; i < 100; ++i) queue.push(i);
+  for (int i = 0; i < 100; ++i)
+    queue.push(i);
   for (int i = 0; i < 50; ++i) {
     EXPECT_EQ(queue.front(), i);
     queue.pop();
   }
-  for (int i = 100; i < 200; ++i) queue.push(i);  // wraps around, then grows
+  for (int i = 100; i < 200; ++i)
+    queue.push(i);  // wraps around, then grows
   for (int i = 50; i < 200; ++i) {
     ASSERT_EQ(queue.front(), i);
     queue.pop();

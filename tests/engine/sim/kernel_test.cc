@@ -14,7 +14,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TimePoint at(Duration d) { return TimePoint{} + d; }
+TimePoint at(Duration d) {
+  return TimePoint{} + d;
+}
 
 TEST(EventQueue, OrdersByTimeThenBySchedulingOrder) {
   EventQueue queue;
@@ -82,7 +84,8 @@ TEST(Kernel, StopsAtTheHorizonWithoutTakingLaterEvents) {
 TEST(Kernel, FiresTimersInOrderWithModelEvents) {
   Kernel kernel;
   std::vector<std::string> log;
-  auto timer = kernel.createTimer([&] { log.push_back("timer@" + std::to_string(kernel.now().time_since_epoch().count())); });
+  auto timer = kernel.createTimer(
+      [&] { log.push_back("timer@" + std::to_string(kernel.now().time_since_epoch().count())); });
   timer->enable(5ns);
   kernel.schedule(at(3ns), 1, 0, 0);
   kernel.schedule(at(7ns), 1, 0, 0);
@@ -108,7 +111,8 @@ TEST(Kernel, ADisabledTimerDoesNotFire) {
 TEST(Kernel, ReArmingMovesTheDeadlineEitherWay) {
   Kernel kernel;
   std::vector<std::int64_t> fired_at;
-  auto timer = kernel.createTimer([&] { fired_at.push_back(kernel.now().time_since_epoch().count()); });
+  auto timer =
+      kernel.createTimer([&] { fired_at.push_back(kernel.now().time_since_epoch().count()); });
   timer->enable(10ns);
   timer->enable(20ns);  // later: the queued entry is reused and re-queued when it comes up
   Event event;
@@ -123,7 +127,8 @@ TEST(Kernel, PushingATimerBackRepeatedlyDoesNotFillTheQueue) {
   Kernel kernel;
   int fired = 0;
   auto timer = kernel.createTimer([&] { ++fired; });
-  for (int i = 0; i < 10'000; ++i) timer->enable(Duration(1'000 + i));
+  for (int i = 0; i < 10'000; ++i)
+    timer->enable(Duration(1'000 + i));
   EXPECT_LE(kernel.pendingEvents(), 1u);
   Event event;
   kernel.next(at(1s), event);
@@ -181,10 +186,12 @@ TEST(Kernel, IndependentKernelsRunOnSeveralThreads) {
   auto run = [](std::uint32_t seed, std::uint64_t* checksum) {
     Kernel kernel;
     std::mt19937 rng(seed);
-    for (std::uint32_t i = 0; i < 1000; ++i) kernel.schedule(at(Duration(rng() % 10'000)), 1, i, 0);
+    for (std::uint32_t i = 0; i < 1000; ++i)
+      kernel.schedule(at(Duration(rng() % 10'000)), 1, i, 0);
     Event event;
     std::uint64_t sum = 0;
-    while (kernel.next(at(1s), event)) sum = sum * 31 + event.a;
+    while (kernel.next(at(1s), event))
+      sum = sum * 31 + event.a;
     *checksum = sum;
   };
   std::uint64_t a = 0;

@@ -14,21 +14,43 @@ using namespace std::chrono_literals;
 using testing::parseScenario;
 
 const std::string kThreeRegions = R"pb(
-  name: "three" duration_s: 100 seed: 11
+  name: "three"
+  duration_s: 100
+  seed: 11
   regions {
-    name: "east" zones: ["a", "b", "c"]
-    backends { group: "api" count: 7 workers: 4 service_time { exponential { mean_ms: 10 } } }
-    backends { group: "old" count: 2 zones: ["c"] service_time { constant { value_ms: 30 } } }
+    name: "east"
+    zones: [ "a", "b", "c" ]
+    backends {
+      group: "api"
+      count: 7
+      workers: 4
+      service_time { exponential { mean_ms: 10 } }
+    }
+    backends {
+      group: "old"
+      count: 2
+      zones: [ "c" ]
+      service_time { constant { value_ms: 30 } }
+    }
     clients { rate_rps: 100 }
   }
   regions {
     name: "west"
-    backends { group: "api" count: 3 queue_limit: 10 service_time { exponential { mean_ms: 10 } } }
+    backends {
+      group: "api"
+      count: 3
+      queue_limit: 10
+      service_time { exponential { mean_ms: 10 } }
+    }
     clients { rate_rps: 50 timeout_ms: 0 }
   }
   regions {
     name: "eu"
-    backends { group: "api" count: 3 service_time { exponential { mean_ms: 10 } } }
+    backends {
+      group: "api"
+      count: 3
+      service_time { exponential { mean_ms: 10 } }
+    }
   }
   network {
     links { from: "east" to: "west" one_way_ms: 30 }
@@ -57,7 +79,7 @@ TEST(WorldBuilder, AppliesTheDocumentedDefaults) {
   EXPECT_EQ(spec.layout.slo.availability, 0.999);
   EXPECT_EQ(spec.network.baseDelay(0, 0), 500us);
   ASSERT_EQ(spec.clients.size(), 2u);
-  EXPECT_EQ(spec.clients[0].timeout, 15s);          // Envoy's route timeout
+  EXPECT_EQ(spec.clients[0].timeout, 15s);           // Envoy's route timeout
   EXPECT_EQ(spec.clients[1].timeout, std::nullopt);  // 0 switches it off
   EXPECT_EQ(spec.groups[0].workers, 4u);
   EXPECT_EQ(spec.groups[1].workers, 1u);
@@ -73,7 +95,8 @@ TEST(WorldBuilder, NamesHostsAndSpreadsThemOverZones) {
   EXPECT_EQ(spec.layout.hosts[0].name, "east/api-1");
   EXPECT_EQ(spec.layout.hosts[8].name, "east/old-2");
   std::vector<std::uint32_t> zones;
-  for (int h = 0; h < 9; ++h) zones.push_back(spec.hosts[h].zone);
+  for (int h = 0; h < 9; ++h)
+    zones.push_back(spec.hosts[h].zone);
   EXPECT_EQ(zones, (std::vector<std::uint32_t>{0, 1, 2, 0, 1, 2, 0, 2, 2}));
   EXPECT_EQ(spec.layout.regions[0].hosts, 9u);
 }
@@ -91,8 +114,12 @@ TEST(WorldBuilder, FailsOverByLatencyByOrderOrNotAtAll) {
   EXPECT_EQ(spec.layout.regions[0].failover_order, (std::vector<std::uint32_t>{0, 1, 2}));
   EXPECT_EQ(spec.layout.regions[1].failover_order, (std::vector<std::uint32_t>{1, 0, 2}));
   EXPECT_EQ(spec.layout.regions[2].failover_order, (std::vector<std::uint32_t>{2, 0, 1}));
-  spec = build(kThreeRegions +
-               R"pb(balancer { locality { failover: BY_ORDER order: ["eu", "west", "east"] } })pb");
+  spec = build(kThreeRegions + R"pb(balancer {
+                                      locality {
+                                        failover: BY_ORDER
+                                        order: [ "eu", "west", "east" ]
+                                      }
+                                    })pb");
   EXPECT_EQ(spec.layout.regions[0].failover_order, (std::vector<std::uint32_t>{0, 2, 1}));
   EXPECT_EQ(spec.layout.regions[1].failover_order, (std::vector<std::uint32_t>{1, 2, 0}));
   spec = build(kThreeRegions + R"pb(balancer { locality { failover: LOCAL_ONLY } })pb");
@@ -100,8 +127,8 @@ TEST(WorldBuilder, FailsOverByLatencyByOrderOrNotAtAll) {
 }
 
 TEST(WorldBuilder, AnUnknownStrategyIsReportedAtItsField) {
-  auto spec = buildWorldSpec(parseScenario(kThreeRegions + R"pb(balancer { strategy: "fastest" })pb"),
-                             {});
+  auto spec =
+      buildWorldSpec(parseScenario(kThreeRegions + R"pb(balancer { strategy: "fastest" })pb"), {});
   ASSERT_FALSE(spec);
   EXPECT_EQ(spec.error().path, "balancer.strategy");
   EXPECT_NE(spec.error().message.find("fastest"), std::string::npos);
@@ -125,19 +152,46 @@ TEST(WorldBuilder, ADurationOverrideMustOutlastTheWarmUp) {
 }
 
 const std::string kFaults = R"pb(
-  faults { host_crash { hosts { region: "east" group: "api" count: 3 } } start_s: 10 end_s: 20 }
-  faults { name: "eu gone" region_outage { region: "eu" } start_s: 30 }
-  faults { zone_outage { region: "east" zone: "c" } start_s: 40 end_s: 500 }
-  faults { traffic_surge { region: "west" multiplier: 2 } start_s: 50 end_s: 60 }
-  faults { traffic_surge { multiplier: 3 } start_s: 55 end_s: 70 }
-  faults { latency { hosts { zone: "a" } latency_ms: 20 } start_s: 200 }
+  faults {
+    host_crash { hosts { region: "east" group: "api" count: 3 } }
+    start_s: 10
+    end_s: 20
+  }
+  faults {
+    name: "eu gone"
+    region_outage { region: "eu" }
+    start_s: 30
+  }
+  faults {
+    zone_outage { region: "east" zone: "c" }
+    start_s: 40
+    end_s: 500
+  }
+  faults {
+    traffic_surge { region: "west" multiplier: 2 }
+    start_s: 50
+    end_s: 60
+  }
+  faults {
+    traffic_surge { multiplier: 3 }
+    start_s: 55
+    end_s: 70
+  }
+  faults {
+    latency {
+      hosts { zone: "a" }
+      latency_ms: 20
+    }
+    start_s: 200
+  }
 )pb";
 
 TEST(WorldBuilder, ResolvesFaultTargetsAndClipsThemToTheRun) {
   const auto spec = build(kThreeRegions + kFaults);
   ASSERT_EQ(spec.faults.size(), 5u);  // the one starting after the run is dropped
   EXPECT_EQ(spec.faults[0].hosts.size(), 3u);
-  for (auto h : spec.faults[0].hosts) EXPECT_LT(h, 7u);  // east/api only
+  for (auto h : spec.faults[0].hosts)
+    EXPECT_LT(h, 7u);  // east/api only
   EXPECT_TRUE(std::is_sorted(spec.faults[0].hosts.begin(), spec.faults[0].hosts.end()));
   EXPECT_EQ(spec.faults[1].hosts, (std::vector<std::uint32_t>{12, 13, 14}));
   EXPECT_EQ(spec.faults[1].end, TimePoint{} + 100s);  // no end: to the end of the run

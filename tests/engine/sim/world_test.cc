@@ -17,14 +17,24 @@ using testing::simulateText;
 // One region, one host with one worker, constant 10 ms of work, 0.5 ms each way, a request every
 // second on average: no request ever waits, so every latency is exactly 11 ms.
 const std::string kOneHost = R"pb(
-  name: "one-host" duration_s: 200 seed: 3
+  name: "one-host"
+  duration_s: 200
+  seed: 3
   regions {
     name: "r0"
-    backends { group: "api" count: 1 workers: 1 service_time { constant { value_ms: 10 } } }
+    backends {
+      group: "api"
+      count: 1
+      workers: 1
+      service_time { constant { value_ms: 10 } }
+    }
     clients { rate_rps: 1 timeout_ms: 0 }
   }
   network { intra_region_ms: 0.5 }
-  balancer { health_check { enabled: false } locality { failover: LOCAL_ONLY } }
+  balancer {
+    health_check { enabled: false }
+    locality { failover: LOCAL_ONLY }
+  }
 )pb";
 
 TEST(World, ARequestTakesTwoTripsAndItsServiceTime) {
@@ -59,42 +69,73 @@ TEST(World, WindowsCoverTheRunWithoutGapsAndEndWhenTheLastRequestDrains) {
 TEST(World, AFullQueueRejectsAtOnce) {
   // No waiting room: a request finding the worker busy is rejected (a loss system).
   const auto result = simulateText(R"pb(
-    name: "loss" duration_s: 100 seed: 1
+    name: "loss"
+    duration_s: 100
+    seed: 1
     regions {
       name: "r0"
-      backends { group: "api" count: 1 workers: 1 queue_limit: 0
-                 service_time { constant { value_ms: 100 } } }
+      backends {
+        group: "api"
+        count: 1
+        workers: 1
+        queue_limit: 0
+        service_time { constant { value_ms: 100 } }
+      }
       clients { rate_rps: 20 timeout_ms: 0 }
     }
-    balancer { health_check { enabled: false } locality { failover: LOCAL_ONLY } }
+    balancer {
+      health_check { enabled: false }
+      locality { failover: LOCAL_ONLY }
+    }
   )pb");
   const auto& s = result.summary();
   EXPECT_GT(s.failures().rejected(), 0);
   EXPECT_EQ(s.requests_ok() + s.failures().rejected(), s.requests_total());
   // Erlang B with one server and offered load 2: blocking 2/3; 2,000 requests, 5 sd.
-  const double blocked = static_cast<double>(s.failures().rejected()) /
-                         static_cast<double>(s.requests_total());
+  const double blocked =
+      static_cast<double>(s.failures().rejected()) / static_cast<double>(s.requests_total());
   EXPECT_NEAR(blocked, 2.0 / 3.0, 5 * std::sqrt(2.0 / 9.0 / 2000));
   EXPECT_DOUBLE_EQ(s.queue_wait_ms().max(), 0.0);
 }
 
 const std::string kTwoRegions = R"pb(
-  name: "two-regions" duration_s: 40 seed: 5
+  name: "two-regions"
+  duration_s: 40
+  seed: 5
   regions {
-    name: "r0" zones: ["a", "b"]
-    backends { group: "api" count: 4 workers: 4 service_time { exponential { mean_ms: 5 } } }
+    name: "r0"
+    zones: [ "a", "b" ]
+    backends {
+      group: "api"
+      count: 4
+      workers: 4
+      service_time { exponential { mean_ms: 5 } }
+    }
     clients { rate_rps: 200 timeout_ms: 200 }
   }
   regions {
     name: "r1"
-    backends { group: "api" count: 4 workers: 4 service_time { exponential { mean_ms: 5 } } }
+    backends {
+      group: "api"
+      count: 4
+      workers: 4
+      service_time { exponential { mean_ms: 5 } }
+    }
   }
-  network { intra_region_ms: 0.5 links { from: "r0" to: "r1" one_way_ms: 20 } }
+  network {
+    intra_region_ms: 0.5
+    links { from: "r0" to: "r1" one_way_ms: 20 }
+  }
   balancer {
     strategy: "round-robin"
     health_check { interval_ms: 1000 timeout_ms: 500 unhealthy_threshold: 3 healthy_threshold: 2 }
   }
-  faults { name: "r0 dark" region_outage { region: "r0" } start_s: 10 end_s: 20 }
+  faults {
+    name: "r0 dark"
+    region_outage { region: "r0" }
+    start_s: 10
+    end_s: 20
+  }
 )pb";
 
 TEST(World, ARegionOutageFailsOverOnceTheHealthChecksNoticeAndBackAfterwards) {
@@ -146,26 +187,46 @@ TEST(World, TheBalancerViewLagsTheTruth) {
 
 TEST(World, ACrashedHostRefusesConnectionsAndResetsItsWorkInFlight) {
   const auto result = simulateText(R"pb(
-    name: "crash" duration_s: 30 seed: 2
+    name: "crash"
+    duration_s: 30
+    seed: 2
     regions {
       name: "r0"
-      backends { group: "api" count: 1 workers: 4 service_time { constant { value_ms: 500 } } }
+      backends {
+        group: "api"
+        count: 1
+        workers: 4
+        service_time { constant { value_ms: 500 } }
+      }
       clients { rate_rps: 4 timeout_ms: 0 }
     }
-    balancer { health_check { enabled: false } locality { failover: LOCAL_ONLY } }
-    faults { host_crash { hosts { region: "r0" } } start_s: 10 end_s: 20 }
+    balancer {
+      health_check { enabled: false }
+      locality { failover: LOCAL_ONLY }
+    }
+    faults {
+      host_crash { hosts { region: "r0" } }
+      start_s: 10
+      end_s: 20
+    }
   )pb");
   const auto& f = result.summary().failures();
-  EXPECT_GT(f.connection_reset(), 0);    // in service when it died
-  EXPECT_GT(f.connection_refused(), 20); // sent while it was down
-  EXPECT_EQ(result.summary().faults(0).ok(), result.summary().faults(0).requests() -
-                                                 result.summary().faults(0).failed());
+  EXPECT_GT(f.connection_reset(), 0);     // in service when it died
+  EXPECT_GT(f.connection_refused(), 20);  // sent while it was down
+  EXPECT_EQ(result.summary().faults(0).ok(),
+            result.summary().faults(0).requests() - result.summary().faults(0).failed());
   EXPECT_EQ(result.windows(25).failed(), 0);  // back after the fault
 }
 
 TEST(World, AddedLatencyDelaysEveryAnswer) {
   std::string text = kOneHost;
-  text += R"pb(faults { latency { hosts { region: "r0" } latency_ms: 50 } start_s: 0 })pb";
+  text += R"pb(faults {
+                 latency {
+                   hosts { region: "r0" }
+                   latency_ms: 50
+                 }
+                 start_s: 0
+               })pb";
   const auto result = simulateText(text);
   EXPECT_NEAR(result.summary().latency_ms().p50(), 61.0, 61.0 * 0.001);
 }
@@ -173,7 +234,13 @@ TEST(World, AddedLatencyDelaysEveryAnswer) {
 TEST(World, InjectedErrorsFailTheirShareWithoutUsingAWorker) {
   std::string text = kOneHost;
   text.replace(text.find("rate_rps: 1 "), 12, "rate_rps: 50 ");
-  text += R"pb(faults { errors { hosts { group: "api" } probability: 0.3 } start_s: 0 })pb";
+  text += R"pb(faults {
+                 errors {
+                   hosts { group: "api" }
+                   probability: 0.3
+                 }
+                 start_s: 0
+               })pb";
   const auto result = simulateText(text);
   const auto& s = result.summary();
   const double n = static_cast<double>(s.requests_total());
@@ -185,12 +252,18 @@ TEST(World, InjectedErrorsFailTheirShareWithoutUsingAWorker) {
 TEST(World, ASurgeMultipliesTheArrivalsWhileItLasts) {
   std::string text = kOneHost;
   text.replace(text.find("rate_rps: 1 "), 12, "rate_rps: 20 ");
-  text += R"pb(faults { traffic_surge { multiplier: 3 } start_s: 50 end_s: 150 })pb";
+  text += R"pb(faults {
+                 traffic_surge { multiplier: 3 }
+                 start_s: 50
+                 end_s: 150
+               })pb";
   const auto result = simulateText(text);
   std::int64_t before = 0;
   std::int64_t during = 0;
-  for (int w = 0; w < 50; ++w) before += result.windows(w).arrivals();
-  for (int w = 50; w < 150; ++w) during += result.windows(w).arrivals();
+  for (int w = 0; w < 50; ++w)
+    before += result.windows(w).arrivals();
+  for (int w = 50; w < 150; ++w)
+    during += result.windows(w).arrivals();
   // Poisson counts: 1,000 and 6,000 expected; 5 sd each.
   EXPECT_NEAR(static_cast<double>(before), 1000, 5 * std::sqrt(1000.0));
   EXPECT_NEAR(static_cast<double>(during), 6000, 5 * std::sqrt(6000.0));
@@ -202,13 +275,23 @@ TEST(World, TimedOutRequestsStillKeepTheirWorkerBusy) {
   // arrived around 40 s start their service, about 20 s late (a backend that dropped timed-out
   // work would show no wait at all).
   const auto result = simulateText(R"pb(
-    name: "wasted-work" duration_s: 60 seed: 4
+    name: "wasted-work"
+    duration_s: 60
+    seed: 4
     regions {
       name: "r0"
-      backends { group: "api" count: 1 workers: 1 service_time { constant { value_ms: 100 } } }
+      backends {
+        group: "api"
+        count: 1
+        workers: 1
+        service_time { constant { value_ms: 100 } }
+      }
       clients { rate_rps: 15 timeout_ms: 50 }
     }
-    balancer { health_check { enabled: false } locality { failover: LOCAL_ONLY } }
+    balancer {
+      health_check { enabled: false }
+      locality { failover: LOCAL_ONLY }
+    }
   )pb");
   const auto& s = result.summary();
   EXPECT_EQ(s.failures().timeout(), s.requests_total());
@@ -217,7 +300,10 @@ TEST(World, TimedOutRequestsStillKeepTheirWorkerBusy) {
 
 TEST(World, WithoutATimeoutADarkHostLeavesUnfinishedRequests) {
   std::string text = kOneHost;
-  text += R"pb(faults { region_outage { region: "r0" } start_s: 100 })pb";
+  text += R"pb(faults {
+                 region_outage { region: "r0" }
+                 start_s: 100
+               })pb";
   const auto result = simulateText(text);
   EXPECT_GT(result.summary().failures().unfinished(), 50);
   EXPECT_DOUBLE_EQ(result.summary().end_s(), 200.0 + 60.0);  // the drain limit without timeouts
@@ -226,13 +312,23 @@ TEST(World, WithoutATimeoutADarkHostLeavesUnfinishedRequests) {
 TEST(World, ProbesDoNotQueueBehindRealWork) {
   // Overloaded: the queue grows without bound, yet probes pass, so no host is ever marked down.
   const auto result = simulateText(R"pb(
-    name: "overloaded" duration_s: 30 seed: 4
+    name: "overloaded"
+    duration_s: 30
+    seed: 4
     regions {
       name: "r0"
-      backends { group: "api" count: 2 workers: 1 service_time { constant { value_ms: 100 } } }
+      backends {
+        group: "api"
+        count: 2
+        workers: 1
+        service_time { constant { value_ms: 100 } }
+      }
       clients { rate_rps: 40 timeout_ms: 100 }
     }
-    balancer { health_check { interval_ms: 500 timeout_ms: 50 } locality { failover: LOCAL_ONLY } }
+    balancer {
+      health_check { interval_ms: 500 timeout_ms: 50 }
+      locality { failover: LOCAL_ONLY }
+    }
   )pb");
   for (const auto& event : result.events()) {
     EXPECT_NE(event.kind(), results::Event::HOST_MARKED_DOWN);
@@ -270,7 +366,8 @@ TEST(World, EveryStrategySeesTheSameTraffic) {
     const auto result = simulateText(kTwoRegions, overrides);
     EXPECT_EQ(result.run().strategy(), strategy);
     std::vector<std::int64_t> per_window;
-    for (int w = 0; w < 40; ++w) per_window.push_back(result.windows(w).arrivals());
+    for (int w = 0; w < 40; ++w)
+      per_window.push_back(result.windows(w).arrivals());
     arrivals.push_back(per_window);
   }
   EXPECT_EQ(arrivals[0], arrivals[1]);

@@ -18,7 +18,8 @@ inline scenario::Scenario parseScenario(const std::string& text) {
 }
 
 // Runs a scenario written in a test through the same path `faultline run` takes.
-inline results::RunResult simulateText(const std::string& text, const RunOverrides& overrides = {}) {
+inline results::RunResult simulateText(const std::string& text,
+                                       const RunOverrides& overrides = {}) {
   auto result = simulateScenario(parseScenario(text), overrides);
   EXPECT_TRUE(result) << (result ? "" : result.error().path + ": " + result.error().message);
   return result ? std::move(*result) : results::RunResult{};
