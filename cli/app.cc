@@ -12,7 +12,9 @@ namespace faultline::cli {
 int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app("Faultline: a traffic-simulation and chaos lab for load-balanced, multi-region APIs",
                "faultline");
-  app.require_subcommand(1);
+  // Not require_subcommand(): CLI11 would report a missing subcommand before an unknown word, so
+  // `faultline simulate` would not name "simulate". Checked after parsing instead.
+  app.require_subcommand(0, 1);
   app.set_version_flag("--version", std::string("faultline ") + metrics::kVersion);
   RunArguments run;
   addRunCommand(app, run);
@@ -26,6 +28,10 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     return code == 0 ? kExitOk : kExitBadInput;
   }
 
+  if (app.get_subcommands().empty()) {
+    err << "faultline: a subcommand is required: run, scenarios or strategies (see --help)\n";
+    return kExitBadInput;
+  }
   if (app.got_subcommand("run")) return runScenario(run, out, err);
   if (app.got_subcommand("strategies")) return listStrategies(out);
   auto* scenarios = app.get_subcommand("scenarios");

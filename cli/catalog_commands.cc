@@ -69,8 +69,12 @@ int validateScenarios(const std::vector<std::string>& files, std::ostream& out, 
       exit_code = kExitBadInput;
       continue;
     }
-    out << fmt::format("{}: ok ({} regions, {} hosts, {} faults, strategy {})\n", loaded->origin,
-                       spec->layout.regions.size(), spec->hosts.size(), spec->faults.size(),
+    const auto plural = [](std::size_t n, std::string_view noun) {
+      return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+    };
+    out << fmt::format("{}: ok ({}, {}, {}, strategy {})\n", loaded->origin,
+                       plural(spec->layout.regions.size(), "region"),
+                       plural(spec->hosts.size(), "host"), plural(spec->faults.size(), "fault"),
                        spec->balancer.strategy);
   }
   return exit_code;

@@ -3,8 +3,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/duration_arg.h"
+#include "cli/arguments.h"
 #include "cli/exit_codes.h"
+#include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "cli/scenario_errors.h"
 #include "engine/metrics/result_recorder.h"
@@ -32,7 +33,8 @@ void addRunCommand(CLI::App& app, RunArguments& arguments) {
       ->required();
   run->add_option("--strategy", arguments.strategy,
                   "Balancing strategy to use instead of the scenario's (faultline strategies)");
-  run->add_option("--seed", arguments.seed, "Seed instead of the scenario's");
+  run->add_option("--seed", arguments.seed, "Seed instead of the scenario's (0 to 2^64 - 1)")
+      ->type_name("N");
   run->add_option("--duration", arguments.duration,
                   "Simulated duration instead of the scenario's: 90s, 10m, 1h, 500ms");
   run->add_option("--json", arguments.json,
@@ -48,8 +50,15 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
     return kExitBadInput;
   }
   sim::RunOverrides overrides;
-  overrides.seed = arguments.seed;
   overrides.strategy = arguments.strategy;
+  if (arguments.seed) {
+    auto seed = parseSeed(*arguments.seed);
+    if (!seed) {
+      err << "faultline run: --seed: " << seed.error() << '\n';
+      return kExitBadInput;
+    }
+    overrides.seed = *seed;
+  }
   if (arguments.duration) {
     auto duration = parseDuration(*arguments.duration);
     if (!duration) {
@@ -71,7 +80,7 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
       err << "faultline run: --json: is a directory: " << *arguments.json << '\n';
       return kExitBadInput;
     }
-    auto opened = reports::ResultsFileWriter::open(*arguments.json);
+    auto opened = reports::ResultsFileWriter::open(*arguments.json, out);
     if (!opened) {
       err << "faultline run: --json: " << opened.error() << '\n';
       return kExitBadInput;
@@ -85,7 +94,12 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   metrics::ObserverList observers;
   observers.add(writer ? static_cast<metrics::Observer&>(*writer) : recorder);
   observers.add(progress);
-  sim::simulate(*spec, observers);
+  const StopOnSignal stop;
+  if (!sim::simulate(*spec, observers, &stop.requested())) {
+    // The writer goes out of scope uncommitted: its temporary file is removed.
+    err << "faultline run: interrupted; nothing written\n";
+    return 128 + stop.signal();
+  }
 
   const bool json_to_stdout = arguments.json && *arguments.json == "-";
   if (writer) {

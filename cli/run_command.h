@@ -12,7 +12,7 @@ namespace faultline::cli {
 struct RunArguments {
   std::string scenario;
   std::optional<std::string> strategy;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;
   std::optional<std::string> duration;
   std::optional<std::string> json;
   bool quiet = false;

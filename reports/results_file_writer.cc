@@ -26,13 +26,13 @@ std::string nested(const std::string& json) {
 }  // namespace
 
 Expected<std::unique_ptr<ResultsFileWriter>, std::string> ResultsFileWriter::open(
-    const std::filesystem::path& path) {
-  if (path == "-")
-    return std::unique_ptr<ResultsFileWriter>(new ResultsFileWriter(nullptr, stdout));
+    const std::filesystem::path& path, std::ostream& standard_output) {
+  if (path == "-") {
+    return std::unique_ptr<ResultsFileWriter>(new ResultsFileWriter(nullptr, &standard_output));
+  }
   auto file = AtomicFile::create(path);
   if (!file) return Unexpected(file.error());
-  std::FILE* stream = (*file)->stream();
-  return std::unique_ptr<ResultsFileWriter>(new ResultsFileWriter(std::move(*file), stream));
+  return std::unique_ptr<ResultsFileWriter>(new ResultsFileWriter(std::move(*file), nullptr));
 }
 
 void ResultsFileWriter::onRunStarted(const metrics::RunLayout& layout) {
@@ -76,14 +76,19 @@ void ResultsFileWriter::onRunFinished(const metrics::RunSummary& summary) {
 }
 
 void ResultsFileWriter::write(std::string_view text) {
-  if (std::fwrite(text.data(), 1, text.size(), stream_) != text.size()) failed_ = true;
+  if (stream_ != nullptr) {
+    stream_->write(text.data(), static_cast<std::streamsize>(text.size()));
+    failed_ = failed_ || !*stream_;
+    return;
+  }
+  if (std::fwrite(text.data(), 1, text.size(), file_->stream()) != text.size()) failed_ = true;
 }
 
 Expected<void, std::string> ResultsFileWriter::commit() {
   assert(finished_ && "commit() before the run finished");
   if (failed_) return Unexpected(std::string("write failed: ") + std::strerror(errno));
   if (file_) return file_->commit();
-  if (std::fflush(stream_) != 0) return Unexpected(std::string("stdout: ") + std::strerror(errno));
+  if (!stream_->flush()) return Unexpected(std::string("standard output: write failed"));
   return {};
 }
 

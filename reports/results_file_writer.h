@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "balancer/expected.h"
@@ -21,9 +22,9 @@ namespace faultline::reports {
 // half a file, and a run that fails or is abandoned leaves nothing behind.
 class ResultsFileWriter final : public metrics::Observer, private metrics::WindowSink {
  public:
-  // Writes to `path`; "-" writes to stdout.
+  // Writes to `path`; "-" writes to `standard_output` instead.
   static Expected<std::unique_ptr<ResultsFileWriter>, std::string> open(
-      const std::filesystem::path& path);
+      const std::filesystem::path& path, std::ostream& standard_output);
 
   void onRunStarted(const metrics::RunLayout& layout) override;
   void onWindowClosed(const metrics::WindowStats& window) override;
@@ -39,13 +40,13 @@ class ResultsFileWriter final : public metrics::Observer, private metrics::Windo
   const results::RunResult& resultWithoutWindows() const { return recorder_.result(); }
 
  private:
-  ResultsFileWriter(std::unique_ptr<AtomicFile> file, std::FILE* stream)
+  ResultsFileWriter(std::unique_ptr<AtomicFile> file, std::ostream* stream)
       : file_(std::move(file)), stream_(stream), recorder_(this) {}
   void onWindow(const results::Window& window) override;
   void write(std::string_view text);
 
-  std::unique_ptr<AtomicFile> file_;  // null when writing to stdout
-  std::FILE* stream_;
+  std::unique_ptr<AtomicFile> file_;  // null when writing to a stream
+  std::ostream* stream_;              // null when writing to a file
   metrics::ResultRecorder recorder_;
   bool wrote_window_ = false;
   bool finished_ = false;

@@ -36,16 +36,26 @@ std::string toJson(const results::Window& window) {
 }
 
 Expected<results::RunResult, std::string> parseResultsJson(std::string_view json) {
+  if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Unexpected(std::string("empty"));
+  }
   results::RunResult result;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;  // files from newer versions stay readable
   const auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(json.data(), json.size()), &result, options);
-  if (!status.ok()) return Unexpected(std::string(status.message()));
+  if (!status.ok()) {
+    // Protobuf follows its message with the offending text and a caret on lines of their own.
+    const std::string message(status.message());
+    return Unexpected(message.substr(0, message.find('\n')));
+  }
   return result;
 }
 
 Expected<results::RunResult, std::string> readResultsFile(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return Unexpected(path.string() + ": is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Unexpected(path.string() + ": " + std::strerror(errno));
   std::ostringstream content;

@@ -10,7 +10,8 @@
 namespace faultline::reports {
 
 // The JSON form of a result: protobuf's JSON mapping with lowerCamelCase names, every field
-// printed even when zero (so a field never disappears), two-space indentation, a final newline.
+// printed even when zero (so a field never disappears), one space of indentation per level (as
+// protobuf's printer does), a final newline.
 // int64 counts print as strings, as the mapping specifies. Deterministic: the same result always
 // prints the same bytes.
 std::string toJson(const results::RunResult& result);

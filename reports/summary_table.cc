@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 
@@ -10,8 +11,26 @@ namespace {
 
 constexpr int kMaxEventsShown = 12;
 
+// A share as a percentage with four decimals that never rounds a failure away: 0.9999999 is
+// ">99.9999%", not "100.0000%".
 std::string percent(double share) {
-  return fmt::format("{:.4f}%", share * 100.0);
+  std::string text = fmt::format("{:.4f}%", share * 100.0);
+  if (share < 1.0 && text == "100.0000%") return ">99.9999%";
+  if (share > 0.0 && text == "0.0000%") return "<0.0001%";
+  return text;
+}
+
+// "1 failover", "2 failovers".
+std::string count(std::int64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", withThousands(n), noun, n == 1 ? "" : "s");
+}
+
+// The label column fits the longest client region name; never narrower than 12.
+std::size_t labelWidth(const results::Summary& summary) {
+  std::size_t width = 12;
+  for (const auto& region : summary.regions())
+    width = std::max(width, region.region().size() + 2);
+  return width;
 }
 
 std::string latencyColumns(const results::LatencyStats& l) {
@@ -20,9 +39,9 @@ std::string latencyColumns(const results::LatencyStats& l) {
                      l.p999(), l.max());
 }
 
-std::string row(std::string_view label, std::int64_t requests, std::int64_t ok, double availability,
-                const results::LatencyStats& latency) {
-  return fmt::format("  {:<12}{:>13}{:>13}{:>11}{:>13}{}\n", label, withThousands(requests),
+std::string row(std::size_t width, std::string_view label, std::int64_t requests, std::int64_t ok,
+                double availability, const results::LatencyStats& latency) {
+  return fmt::format("  {:<{}}{:>13}{:>13}{:>11}{:>13}{}\n", label, width, withThousands(requests),
                      withThousands(ok), withThousands(requests - ok), percent(availability),
                      latencyColumns(latency));
 }
@@ -39,13 +58,14 @@ void renderHeader(const results::RunResult& result, std::string& out) {
 
 void renderTable(const results::RunResult& result, std::string& out) {
   const auto& s = result.summary();
-  out += fmt::format("  {:<12}{:>13}{:>13}{:>11}{:>13}{:>9}{:>9}{:>9}{:>9}{:>10}\n", "clients",
-                     "requests", "ok", "failed", "availability", "p50", "p90", "p99", "p99.9",
-                     "max ms");
-  out += row("all", s.requests_total(), s.requests_ok(), s.availability(), s.latency_ms());
+  const std::size_t width = labelWidth(s);
+  out += fmt::format("  {:<{}}{:>13}{:>13}{:>11}{:>13}{:>9}{:>9}{:>9}{:>9}{:>10}\n", "clients",
+                     width, "requests", "ok", "failed", "availability", "p50", "p90", "p99",
+                     "p99.9", "max ms");
+  out += row(width, "all", s.requests_total(), s.requests_ok(), s.availability(), s.latency_ms());
   for (const auto& region : s.regions()) {
     if (region.requests_from() == 0) continue;
-    out += row(region.region(), region.requests_from(), region.ok_from(),
+    out += row(width, region.region(), region.requests_from(), region.ok_from(),
                region.availability_from(), region.latency_ms());
   }
   out += fmt::format("  mean latency {:.3f} ms · mean queue wait {:.3f} ms\n\n",
@@ -79,10 +99,13 @@ void renderFailures(const results::RunResult& result, std::string& out) {
 
 void renderFaults(const results::RunResult& result, std::string& out) {
   if (result.summary().faults().empty()) return;
+  std::size_t width = 24;
+  for (const auto& fault : result.summary().faults())
+    width = std::max(width, fault.name().size());
   out += "  faults\n";
   for (const auto& fault : result.summary().faults()) {
-    out += fmt::format("    {:<24} {:<14} {:>7.1f} s → {:>7.1f} s  {:>11} requests  {:>10}",
-                       fault.name(), fault.kind(), fault.start_s(), fault.end_s(),
+    out += fmt::format("    {:<{}} {:<14} {:>7.1f} s → {:>7.1f} s  {:>11} requests  {:>10}",
+                       fault.name(), width, fault.kind(), fault.start_s(), fault.end_s(),
                        withThousands(fault.requests()), percent(fault.availability()));
     if (fault.latency_ms().count() > 0) {
       out += fmt::format("  p99 {:.2f} ms", fault.latency_ms().p99());
@@ -110,8 +133,9 @@ void renderEvents(const results::RunResult& result, std::string& out) {
                          from, to);
   }
   if (failovers == 0 && marked_down == 0 && marked_up == 0) return;
-  out += fmt::format("  balancer events   {} failover(s), hosts marked down {} and up {} times\n",
-                     failovers, marked_down, marked_up);
+  out += fmt::format("  balancer events   {} · {} marked down · {} marked up\n",
+                     count(failovers, "failover"), count(marked_down, "host"),
+                     count(marked_up, "host"));
   out += lines;
   if (failovers > kMaxEventsShown) {
     out += fmt::format("    ... and {} more in the results file\n", failovers - kMaxEventsShown);
@@ -130,7 +154,9 @@ void renderSlo(const results::RunResult& result, std::string& out) {
   if (!slo.availability_met()) {
     why += fmt::format(" (availability {})", percent(result.summary().availability()));
   }
-  if (!slo.latency_met()) why += " (latency objective missed)";
+  if (!slo.latency_met()) {
+    why += fmt::format(" (p{:g} {:.2f} ms)", slo.latency_percentile(), slo.latency_ms());
+  }
   out += fmt::format("  SLO {}: {}{} · {} of {} windows violated it\n", objective,
                      slo.met() ? "MET" : "MISSED", why, withThousands(slo.windows_violating()),
                      withThousands(slo.windows()));

@@ -32,7 +32,8 @@ void BM_ChooseAndResult(benchmark::State& state, const char* strategy_name) {
   NoProbes prober;
   std::vector<HostDescriptor> hosts(20);
   std::vector<HostIndex> level;
-  for (HostIndex h = 0; h < 20; ++h) level.push_back(h);
+  for (HostIndex h = 0; h < 20; ++h)
+    level.push_back(h);
   HealthCheckConfig no_checks;
   no_checks.enabled = false;
   auto strategy = makeStrategy(strategy_name, StrategyOptions{}, runtime);

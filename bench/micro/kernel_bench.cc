@@ -44,7 +44,8 @@ BENCHMARK(BM_TimerRearm);
 void BM_CounterRngDraw(benchmark::State& state) {
   const CounterRng rng(42, Component::kRequestDemand, 0);
   std::uint64_t counter = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(rng.draw(counter++));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(rng.draw(counter++));
 }
 BENCHMARK(BM_CounterRngDraw);
 

@@ -148,9 +148,9 @@ RunSummary MetricsCollector::summary(TimePoint end, std::uint64_t events) const 
         {fault_totals_[fault].requests, fault_totals_[fault].ok, summarize(fault_latency_[fault])});
   }
   summary.slo.availability_met = summary.availability() >= slo_.availability;
-  summary.slo.latency_met =
-      slo_.latency <= Duration::zero() || latency_.count() == 0 ||
-      latency_.valueAtPercentile(slo_.latency_percentile) <= slo_.latency.count();
+  summary.slo.latency = latency_.valueAtPercentile(slo_.latency_percentile);
+  summary.slo.latency_met = slo_.latency <= Duration::zero() || latency_.count() == 0 ||
+                            summary.slo.latency <= slo_.latency.count();
   summary.concurrency = run_measured_s_ > 0 ? run_in_flight_area_ / run_measured_s_ : 0;
   summary.slo.windows = slo_windows_;
   summary.slo.windows_violating = slo_windows_violating_;

@@ -199,6 +199,7 @@ void ResultRecorder::onRunFinished(const RunSummary& summary) {
   slo.set_met(summary.slo.availability_met && summary.slo.latency_met);
   slo.set_windows(count(summary.slo.windows));
   slo.set_windows_violating(count(summary.slo.windows_violating));
+  slo.set_latency_ms(millis(summary.slo.latency));
   s.set_end_s(seconds(summary.end));
   s.set_events(count(summary.events));
 }

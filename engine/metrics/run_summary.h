@@ -25,6 +25,7 @@ struct SloSummary {
   bool latency_met = true;
   std::uint64_t windows = 0;
   std::uint64_t windows_violating = 0;
+  std::int64_t latency = 0;  // ns, the run's latency at the SLO percentile
 };
 
 // The whole run after the warm-up, from run-long histograms (never from window percentiles).

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "balancer/expected.h"
+#include "balancer/time.h"
+
+namespace faultline::cli {
+
+// A duration as people write it on a command line: "90s", "1.5m", "2h", "1d", "500ms", or a bare
+// number of seconds. At least 1 ns once rounded, at most 30 days (the longest scenario).
+Expected<balancer::Duration, std::string> parseDuration(std::string_view text);
+
+// A seed: a decimal number from 0 to 2^64 - 1, nothing else (no sign, no octal or hex prefix:
+// "010" is ten).
+Expected<std::uint64_t, std::string> parseSeed(std::string_view text);
+
+}  // namespace faultline::cli

@@ -1,0 +1,148 @@
+// `faultline scenarios list|show|validate` and `faultline strategies`.
+
+#include <string>
+
+#include <gmock/gmock.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include "cli/exit_codes.h"
+#include "scenarios/loader.h"
+#include "tests/cli/cli_test_support.h"
+
+namespace faultline::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using testing::kTinyScenario;
+using testing::kTinyScenarioJson;
+using ::testing::Not;
+using testing::runCommand;
+using ::testing::StartsWith;
+using testing::TempDir;
+
+TEST(CliScenariosTest, ListNamesEachBuiltinWithItsDescription) {
+  const auto result = runCommand({"scenarios", "list"});
+  EXPECT_EQ(result.exit_code, kExitOk);
+  EXPECT_THAT(result.err, IsEmpty());
+  // Sorted by name, the descriptions in one column.
+  EXPECT_EQ(result.out,
+            "bench-3region  The SimPy reference model: 3 regions x 20 backends x 8 workers at "
+            "load 0.8, P2C, 60 s\n"
+            "region-outage  us-east goes dark for two minutes; its traffic must fail over to the "
+            "nearest region and come back\n");
+}
+
+TEST(CliScenariosTest, ShowPrintsTextThatLoadsBackToTheSameScenario) {
+  const auto result = runCommand({"scenarios", "show", "region-outage"});
+  ASSERT_EQ(result.exit_code, kExitOk) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("name: \"region-outage\""));
+  EXPECT_THAT(result.out, ::testing::EndsWith("\n"));
+  auto shown = scenarios::loadScenarioText(result.out, "shown", scenarios::Format::kText);
+  ASSERT_TRUE(shown.hasValue()) << shown.error().toString();
+  auto builtin = scenarios::loadScenario("region-outage");
+  ASSERT_TRUE(builtin.hasValue()) << builtin.error().toString();
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(shown->scenario, builtin->scenario))
+      << shown->scenario.DebugString();
+  EXPECT_EQ(shown->scenario.regions_size(), 3);
+  EXPECT_EQ(shown->scenario.balancer().strategy(), "least-request");
+}
+
+TEST(CliScenariosTest, ShowWritesAFileThatRunsLikeTheBuiltin) {
+  const TempDir dir;
+  const auto shown = runCommand({"scenarios", "show", "region-outage"});
+  const auto file = dir.write("copy.textproto", shown.out);
+  const auto from_file = runCommand({"run", file.string(), "--duration", "20s", "--json", "-"});
+  const auto builtin = runCommand({"run", "region-outage", "--duration", "20s", "--json", "-"});
+  ASSERT_EQ(from_file.exit_code, kExitOk) << from_file.err;
+  EXPECT_EQ(from_file.out, builtin.out);
+}
+
+TEST(CliScenariosTest, ShowUnknownScenarioIsBadInput) {
+  const auto result = runCommand({"scenarios", "show", "nope"});
+  EXPECT_EQ(result.exit_code, kExitBadInput);
+  EXPECT_THAT(result.out, IsEmpty());
+  EXPECT_EQ(result.err,
+            "faultline scenarios show: no built-in scenario \"nope\" (built-in: bench-3region, "
+            "region-outage)\n");
+}
+
+TEST(CliScenariosTest, ValidateReportsEachFile) {
+  const TempDir dir;
+  const auto good = dir.write("good.textproto", kTinyScenario);
+  std::string broken(kTinyScenario);
+  broken.replace(broken.find("workers: 2"), 10, "workers: 0");
+  const auto bad = dir.write("bad.textproto", broken);
+  const auto result = runCommand({"scenarios", "validate", good.string(), bad.string()});
+  EXPECT_EQ(result.exit_code, kExitBadInput);
+  EXPECT_THAT(result.out, HasSubstr(good.string() + ": ok ("));
+  EXPECT_THAT(result.out, HasSubstr("2 hosts, 0 faults, strategy round-robin)"));
+  EXPECT_THAT(result.out, Not(HasSubstr("bad.textproto")));
+  EXPECT_EQ(result.err,
+            bad.string() + ":7:38: regions[0].backends[0].workers: must be >= 1 (got 0)\n");
+}
+
+TEST(CliScenariosTest, ValidateGoesOnAfterABadFile) {
+  const TempDir dir;
+  const auto missing = dir / "missing.textproto";
+  const auto good = dir.write("good.json", kTinyScenarioJson);
+  const auto result = runCommand({"scenarios", "validate", missing.string(), good.string()});
+  EXPECT_EQ(result.exit_code, kExitBadInput);
+  EXPECT_THAT(result.err, StartsWith(missing.string() + ": "));
+  EXPECT_THAT(result.out, StartsWith(good.string() + ": ok ("));
+}
+
+TEST(CliScenariosTest, ValidateRunsTheEnginesChecksToo) {
+  // The loader knows nothing of strategies; validate must catch what `run` would.
+  const TempDir dir;
+  std::string text(kTinyScenario);
+  text.replace(text.find("\"round-robin\""), 13, "\"fastest\"");
+  const auto file = dir.write("fastest.textproto", text);
+  const auto result = runCommand({"scenarios", "validate", file.string()});
+  EXPECT_EQ(result.exit_code, kExitBadInput);
+  EXPECT_THAT(result.out, IsEmpty());
+  EXPECT_THAT(result.err, StartsWith(file.string() +
+                                     ":10:12: balancer.strategy: unknown strategy \"fastest\""));
+}
+
+TEST(CliScenariosTest, ValidateOfGoodFilesIsOk) {
+  const TempDir dir;
+  const auto text = dir.write("good.textproto", kTinyScenario);
+  const auto json = dir.write("good.json", kTinyScenarioJson);
+  const auto result = runCommand({"scenarios", "validate", text.string(), json.string()});
+  EXPECT_EQ(result.exit_code, kExitOk) << result.err;
+  EXPECT_THAT(result.err, IsEmpty());
+  EXPECT_EQ(result.out,
+            text.string() + ": ok (1 region, 2 hosts, 0 faults, strategy round-robin)\n" +
+                json.string() + ": ok (1 region, 2 hosts, 0 faults, strategy round-robin)\n");
+}
+
+TEST(CliScenariosTest, ValidateWithoutFilesIsBadInput) {
+  const auto result = runCommand({"scenarios", "validate"});
+  EXPECT_EQ(result.exit_code, kExitBadInput);
+  EXPECT_THAT(result.err, HasSubstr("files is required"));
+}
+
+TEST(CliStrategiesTest, ListsEachStrategyWithWhatItFollows) {
+  const auto result = runCommand({"strategies"});
+  EXPECT_EQ(result.exit_code, kExitOk);
+  EXPECT_THAT(result.err, IsEmpty());
+  // Two lines per strategy: the name and summary, then whose semantics it follows.
+  EXPECT_THAT(result.out, StartsWith("round-robin    each healthy host in turn\n"
+                                     "               follows: Envoy ROUND_ROBIN"));
+  EXPECT_THAT(result.out, HasSubstr("\nrandom         a uniformly random healthy host\n"
+                                    "               follows: Envoy RANDOM"));
+  EXPECT_THAT(result.out, HasSubstr("\nleast-request  the least loaded of N hosts"));
+  EXPECT_THAT(result.out, HasSubstr("follows: Envoy LEAST_REQUEST"));
+  int follows = 0;
+  for (std::size_t at = result.out.find("follows: "); at != std::string::npos;
+       at = result.out.find("follows: ", at + 1)) {
+    ++follows;
+  }
+  EXPECT_EQ(follows, 3);
+}
+
+}  // namespace
+}  // namespace faultline::cli
