@@ -9,20 +9,21 @@ constexpr std::size_t kArity = 4;
 }
 
 void EventQueue::push(TimePoint time, std::uint8_t kind, std::uint32_t a, std::uint32_t b) {
+  assert(time >= TimePoint{} && "times are never negative");
   assert(next_sequence_ < (std::uint64_t{1} << 56) && "sequence numbers exhausted");
-  heap_.push_back(Event{time, (next_sequence_++ << 8) | kind, a, b});
-  siftUp(heap_.size() - 1);
+  heap_.emplace_back();
+  siftUp(heap_.size() - 1, Event{time, (next_sequence_++ << 8) | kind, a, b});
 }
 
 void EventQueue::pop() {
   assert(!heap_.empty());
-  heap_.front() = heap_.back();
+  const Event last = heap_.back();
   heap_.pop_back();
-  if (!heap_.empty()) siftDown(0);
+  if (heap_.empty()) return;
+  siftUp(holeToLeaf(), last);
 }
 
-void EventQueue::siftUp(std::size_t index) {
-  const Event moving = heap_[index];
+void EventQueue::siftUp(std::size_t index, Event moving) {
   while (index > 0) {
     const std::size_t parent = (index - 1) / kArity;
     if (!before(moving, heap_[parent])) break;
@@ -32,22 +33,26 @@ void EventQueue::siftUp(std::size_t index) {
   heap_[index] = moving;
 }
 
-void EventQueue::siftDown(std::size_t index) {
-  const Event moving = heap_[index];
+// Moves the hole at the root down to a leaf, filling it each time with the smallest child.
+std::size_t EventQueue::holeToLeaf() {
   const std::size_t size = heap_.size();
+  std::size_t hole = 0;
   while (true) {
-    const std::size_t first_child = index * kArity + 1;
-    if (first_child >= size) break;
-    const std::size_t last_child = first_child + kArity < size ? first_child + kArity : size;
-    std::size_t best = first_child;
-    for (std::size_t child = first_child + 1; child < last_child; ++child) {
-      if (before(heap_[child], heap_[best])) best = child;
+    const std::size_t first = hole * kArity + 1;
+    if (first >= size) return hole;
+    std::size_t best = first;
+    if (first + kArity <= size) {  // all four children: a tournament of three comparisons
+      const std::size_t left = before(heap_[first + 1], heap_[first]) ? first + 1 : first;
+      const std::size_t right = before(heap_[first + 3], heap_[first + 2]) ? first + 3 : first + 2;
+      best = before(heap_[right], heap_[left]) ? right : left;
+    } else {
+      for (std::size_t child = first + 1; child < size; ++child) {
+        if (before(heap_[child], heap_[best])) best = child;
+      }
     }
-    if (!before(heap_[best], moving)) break;
-    heap_[index] = heap_[best];
-    index = best;
+    heap_[hole] = heap_[best];
+    hole = best;
   }
-  heap_[index] = moving;
 }
 
 }  // namespace faultline::sim
