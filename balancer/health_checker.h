@@ -21,13 +21,14 @@ struct HealthCheckConfig {
   std::uint32_t healthy_threshold = 2;
 };
 
-// Active health checking with the semantics HAProxy's `check inter/rise/fall` and Envoy's
-// HealthCheck share: a host is probed every `interval`, counted from the end of the previous probe
-// (both proxies re-arm the interval when a check completes); a probe with no answer within
-// `timeout` fails; a healthy host goes down after `unhealthy_threshold` consecutive failures and
-// comes back after `healthy_threshold` consecutive passes. Hosts start healthy. The first probes
-// are spread evenly over one interval, as HAProxy's start_checks() does, so that a balancer does
-// not probe all of its hosts in the same instant.
+// Active health checking with Envoy's HealthCheck semantics: a host is probed every `interval`,
+// counted from the end of the previous probe (HAProxy too re-arms its interval when a check
+// completes); a probe with no answer within `timeout` fails; a healthy host goes down after
+// `unhealthy_threshold` *consecutive* failures and comes back after `healthy_threshold`
+// consecutive passes. Hosts start healthy. The first probes are spread evenly over one interval,
+// as HAProxy's start_checks() does, so that a balancer does not probe all of its hosts in the same
+// instant. HAProxy's rise/fall counter (a health value between 0 and rise + fall - 1) differs: a
+// pass between failures only delays a markdown there; see docs/strategies.md.
 class HealthChecker {
  public:
   class Listener {

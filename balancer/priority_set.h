@@ -27,7 +27,6 @@ class PrioritySet {
   std::span<const HostIndex> healthyHosts(std::uint32_t level) const { return healthy_[level]; }
 
   bool isHealthy(HostIndex host) const { return flags_[host] == 0; }
-  bool hasFlag(HostIndex host, HealthFlag flag) const { return (flags_[host] & flag) != 0; }
 
   // Sets or clears one reason for a host to be unusable. Returns true when that changed whether
   // the host is healthy.

@@ -11,7 +11,6 @@ namespace faultline::balancer {
 // What the balancer knows about a request when it picks a host for it.
 struct Request {
   std::uint64_t id = 0;
-  std::uint32_t attempt = 0;  // 0 for the first try
 };
 
 // Why the balancer declined to pick a host.

@@ -25,6 +25,15 @@ std::span<const StrategyInfo> knownStrategies() {
   return kStrategies;
 }
 
+std::string knownStrategyNames() {
+  std::string names;
+  for (const auto& info : kStrategies) {
+    if (!names.empty()) names += ", ";
+    names += info.name;
+  }
+  return names;
+}
+
 bool isKnownStrategy(std::string_view name) {
   for (const auto& info : kStrategies) {
     if (info.name == name) return true;
@@ -43,12 +52,8 @@ Expected<std::unique_ptr<Strategy>, std::string> makeStrategy(std::string_view n
   } else if (name == "least-request") {
     strategy = std::make_unique<LeastRequest>(runtime, options.least_request_choice_count);
   } else {
-    std::string known;
-    for (const auto& info : kStrategies) {
-      if (!known.empty()) known += ", ";
-      known += info.name;
-    }
-    return Unexpected("unknown strategy \"" + std::string(name) + "\" (known: " + known + ")");
+    return Unexpected("unknown strategy \"" + std::string(name) +
+                      "\" (known: " + knownStrategyNames() + ")");
   }
   return strategy;
 }

@@ -29,6 +29,9 @@ std::span<const StrategyInfo> knownStrategies();
 
 bool isKnownStrategy(std::string_view name);
 
+// "round-robin, random, least-request": the names, for messages.
+std::string knownStrategyNames();
+
 // Builds a strategy by name; the error names the unknown strategy and lists the known ones.
 Expected<std::unique_ptr<Strategy>, std::string> makeStrategy(std::string_view name,
                                                               const StrategyOptions& options,

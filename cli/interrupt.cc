@@ -40,8 +40,12 @@ StopOnSignal::~StopOnSignal() {
   installed = false;
 }
 
-const std::atomic<bool>& StopOnSignal::requested() const { return stop_requested; }
+const std::atomic<bool>& StopOnSignal::requested() const {
+  return stop_requested;
+}
 
-int StopOnSignal::signal() const { return stop_signal.load(std::memory_order_relaxed); }
+int StopOnSignal::signal() const {
+  return stop_signal.load(std::memory_order_relaxed);
+}
 
 }  // namespace faultline::cli

@@ -13,7 +13,7 @@ constexpr auto kRedrawEvery = std::chrono::milliseconds(100);
 constexpr int kBarWidth = 30;
 
 double seconds(balancer::Duration d) {
-  return static_cast<double>(d.count()) * 1e-9;
+  return static_cast<double>(d.count()) / 1e9;
 }
 
 }  // namespace
@@ -43,7 +43,7 @@ void ProgressBar::onProgress(const metrics::Progress& progress) {
       "\r[{}{}] {:5.1f}%  {:.0f} / {:.0f} s simulated  {:.0f}x real time  {:.1f} M events ",
       std::string(static_cast<std::size_t>(filled), '#'),
       std::string(static_cast<std::size_t>(kBarWidth - filled), '.'), fraction * 100, simulated,
-      total, speed, static_cast<double>(progress.events) * 1e-6);
+      total, speed, static_cast<double>(progress.events) / 1e6);
   std::fputs(line.c_str(), stream_);
   std::fflush(stream_);
   drawn_ = true;

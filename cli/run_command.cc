@@ -97,7 +97,10 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   const StopOnSignal stop;
   if (!sim::simulate(*spec, observers, &stop.requested())) {
     // The writer goes out of scope uncommitted: its temporary file is removed.
-    err << "faultline run: interrupted; nothing written\n";
+    const bool json_to_stdout = arguments.json && *arguments.json == "-";
+    err << (json_to_stdout
+                ? "faultline run: interrupted; the JSON on standard output is cut short\n"
+                : "faultline run: interrupted; nothing written\n");
     return 128 + stop.signal();
   }
 

@@ -28,6 +28,16 @@ using scenario::Scenario;
 // allocate or loop over, well past any experiment that makes sense.
 constexpr double kMaxDurationS = 30 * 24 * 3600;  // 30 days
 constexpr double kMinWindowS = 0.001;
+// The engine works in integer nanoseconds: the smallest durations allowed stay well above 1 ns,
+// so no positive value silently becomes zero (or a timer that never lets time move).
+constexpr double kMinDurationS = 0.001;      // 1 ms
+constexpr double kMinServiceMeanMs = 0.001;  // 1 us
+constexpr double kMinTimeoutMs = 0.001;      // 1 us
+constexpr double kMinProbeMs = 1;            // 1 ms
+// Every region and every fault keeps a latency histogram of 261 KiB, and the network a matrix of
+// region pairs: these bound the memory of a run.
+constexpr int kMaxRegions = 100;
+constexpr int kMaxFaults = 1000;
 constexpr double kMaxWindows = 1'000'000;
 constexpr std::size_t kMaxNameChars = 64;  // the scenario's name
 constexpr std::size_t kMaxDescriptionChars = 2000;
@@ -115,8 +125,8 @@ class Validator {
 
   void checkTiming() {
     const double duration = scenario_.duration_s();
-    duration_ok_ =
-        rules_.checkNumber("duration_s", duration, {.above = 0, .at_most = kMaxDurationS});
+    duration_ok_ = rules_.checkNumber(
+        "duration_s", duration, {.above = 0, .at_least = kMinDurationS, .at_most = kMaxDurationS});
 
     const double warmup = scenario_.warmup_s();
     if (rules_.checkNumber("warmup_s", warmup, {.at_least = 0}) && duration_ok_ &&
@@ -147,6 +157,10 @@ class Validator {
     if (scenario_.regions().empty()) {
       rules_.report("regions", "at least one region is required (got none)");
       return;
+    }
+    if (scenario_.regions_size() > kMaxRegions) {
+      rules_.report("regions", fmt::format("at most {} regions (got {})", kMaxRegions,
+                                           scenario_.regions_size()));
     }
     std::map<std::string_view, int> first_by_name;
     for (int i = 0; i < scenario_.regions_size(); ++i) {
@@ -221,7 +235,7 @@ class Validator {
   }
 
   void checkDistribution(const std::string& path, const Distribution& distribution) {
-    const Bounds positive{.above = 0, .at_most = kMaxServiceMs};
+    const Bounds positive{.above = 0, .at_least = kMinServiceMeanMs, .at_most = kMaxServiceMs};
     const Bounds non_negative{.at_least = 0, .at_most = kMaxServiceMs};
     switch (distribution.kind_case()) {
       case Distribution::kExponential:
@@ -285,9 +299,13 @@ class Validator {
   void checkClients(const std::string& path, const scenario::Clients& clients) {
     rules_.checkNumber(path + ".rate_rps", clients.rate_rps(),
                        {.at_least = 0, .at_most = kMaxRateRps});
-    if (clients.has_timeout_ms()) {
-      rules_.checkNumber(path + ".timeout_ms", clients.timeout_ms(),
-                         {.at_least = 0, .at_most = kMaxTimeoutMs});
+    if (!clients.has_timeout_ms()) return;
+    const bool in_range = rules_.checkNumber(path + ".timeout_ms", clients.timeout_ms(),
+                                             {.at_least = 0, .at_most = kMaxTimeoutMs});
+    if (in_range && clients.timeout_ms() > 0 && clients.timeout_ms() < kMinTimeoutMs) {
+      rules_.report(path + ".timeout_ms",
+                    fmt::format("must be 0 (no timeout) or >= {} (got {})",
+                                formatNumber(kMinTimeoutMs), formatNumber(clients.timeout_ms())));
     }
   }
 
@@ -421,7 +439,7 @@ class Validator {
   }
 
   void checkHealthCheck(const scenario::HealthCheck& health_check) {
-    const Bounds probe_time{.above = 0, .at_most = kMaxProbeMs};
+    const Bounds probe_time{.above = 0, .at_least = kMinProbeMs, .at_most = kMaxProbeMs};
     if (health_check.has_interval_ms()) {
       rules_.checkNumber("balancer.health_check.interval_ms", health_check.interval_ms(),
                          probe_time);
@@ -480,6 +498,10 @@ class Validator {
   // --- faults ---
 
   void checkFaults() {
+    if (scenario_.faults_size() > kMaxFaults) {
+      rules_.report("faults",
+                    fmt::format("at most {} faults (got {})", kMaxFaults, scenario_.faults_size()));
+    }
     std::map<std::string_view, int> first_by_name;
     for (int i = 0; i < scenario_.faults_size(); ++i) {
       const Fault& fault = scenario_.faults(i);

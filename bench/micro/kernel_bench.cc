@@ -18,12 +18,12 @@ void BM_EventQueueHold(benchmark::State& state) {
   EventQueue queue;
   std::mt19937_64 rng(1);
   for (std::size_t i = 0; i < pending; ++i) {
-    queue.push(TimePoint{} + Duration(rng() % 1'000'000), 1, 0, 0);
+    queue.push(TimePoint{} + Duration(rng() % 1'000'000), Priority::kNormal, 1, 0, 0);
   }
   for (auto _ : state) {
     const TimePoint now = queue.top().time;
     queue.pop();
-    queue.push(now + Duration(rng() % 1'000'000), 1, 0, 0);
+    queue.push(now + Duration(rng() % 1'000'000), Priority::kNormal, 1, 0, 0);
   }
   state.SetItemsProcessed(state.iterations());
 }

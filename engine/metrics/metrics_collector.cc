@@ -8,6 +8,8 @@ namespace faultline::metrics {
 MetricsCollector::MetricsCollector(const RunLayout& layout)
     : slo_(layout.slo),
       warmup_end_(TimePoint{} + layout.warmup),
+      traffic_end_(TimePoint{} + layout.duration),
+      faults_by_epoch_(1),
       fault_seen_in_window_(layout.faults.size(), false),
       region_counts_(layout.regions.size()),
       fault_totals_(layout.faults.size()),
@@ -49,7 +51,7 @@ void MetricsCollector::recordCompletion(const CompletedRequest& request) {
     ++window_.failures[static_cast<std::size_t>(request.outcome)];
   }
 
-  for (std::uint32_t fault : active_faults_) {
+  for (std::uint32_t fault : faults_by_epoch_[request.fault_epoch]) {
     ++fault_totals_[fault].requests;
     if (!ok) continue;
     ++fault_totals_[fault].ok;
@@ -80,14 +82,14 @@ void MetricsCollector::recordQueueWait(TimePoint at, Duration wait) {
   queue_wait_.record(wait.count());
 }
 
-void MetricsCollector::setFaultActive(std::uint32_t fault, bool active) {
-  const auto it = std::find(active_faults_.begin(), active_faults_.end(), fault);
-  if (active) {
-    if (it == active_faults_.end()) active_faults_.push_back(fault);
-    fault_seen_in_window_[fault] = true;
-    return;
-  }
-  if (it != active_faults_.end()) active_faults_.erase(it);
+void MetricsCollector::setFaultActive(std::uint32_t fault, bool active, TimePoint at) {
+  std::vector<std::uint32_t> faults = faults_by_epoch_.back();
+  const auto it = std::find(faults.begin(), faults.end(), fault);
+  if (active && it == faults.end()) faults.push_back(fault);
+  if (!active && it != faults.end()) faults.erase(it);
+  // A fault ending at the very start of a window was never active in it.
+  fault_seen_in_window_[fault] = active || (fault_seen_in_window_[fault] && at > window_start_);
+  faults_by_epoch_.push_back(std::move(faults));
 }
 
 void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
@@ -104,7 +106,9 @@ void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
   const double area_s = static_cast<double>(window_in_flight_area_) / 1e9;
   window_.concurrency = length_s > 0 ? area_s / length_s : 0;
   window_in_flight_area_ = 0;
-  if (window_start_ >= warmup_end_) {
+  // The run's steady state: windows wholly between the warm-up and the end of traffic, so neither
+  // the empty start nor the drain's thin last moments weigh on the SLO count or the concurrency.
+  if (window_start_ >= warmup_end_ && end <= traffic_end_) {
     ++slo_windows_;
     if (window_.slo_violated) ++slo_windows_violating_;
     run_in_flight_area_ += area_s;
@@ -118,7 +122,7 @@ void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
   window_.region_counts.resize(regions);
   window_latency_.reset();
   std::fill(fault_seen_in_window_.begin(), fault_seen_in_window_.end(), false);
-  for (std::uint32_t fault : active_faults_)
+  for (std::uint32_t fault : faults_by_epoch_.back())
     fault_seen_in_window_[fault] = true;
   window_start_ = end;
 }

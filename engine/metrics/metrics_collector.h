@@ -14,6 +14,7 @@ namespace faultline::metrics {
 // A request as the metrics see it when it completes.
 struct CompletedRequest {
   TimePoint at{};
+  std::uint32_t fault_epoch = 0;  // MetricsCollector::faultEpoch() when the request was sent
   std::uint32_t client_region = 0;
   std::uint32_t serving_region = kNoRegion;  // kNoRegion when no host was picked
   RequestOutcome outcome = RequestOutcome::kOk;
@@ -23,8 +24,9 @@ struct CompletedRequest {
 // Records every completed request in O(1) and cuts the run into windows. Memory is constant over
 // a run: a fixed set of histograms (the current window, the whole run, one per client region, one
 // per fault, queue waits) whatever the duration. A request counts in the window where it
-// completes; the summary leaves out requests completing before the warm-up ends, fault figures do
-// not (a fault is an explicit interval).
+// completes; the summary leaves out requests completing before the warm-up ends. A fault's figures
+// are the requests *sent* while it was active, whenever they complete: a request sent into a
+// blackhole fails at its timeout, often after the fault has ended, and is still the fault's.
 class MetricsCollector {
  public:
   explicit MetricsCollector(const RunLayout& layout);
@@ -32,7 +34,11 @@ class MetricsCollector {
   void recordArrival(TimePoint at);
   void recordCompletion(const CompletedRequest& request);
   void recordQueueWait(TimePoint at, Duration wait);
-  void setFaultActive(std::uint32_t fault, bool active);
+  void setFaultActive(std::uint32_t fault, bool active, TimePoint at);
+  // Changes with every fault start and end; a request remembers the epoch it was sent in.
+  std::uint32_t faultEpoch() const {
+    return static_cast<std::uint32_t>(faults_by_epoch_.size() - 1);
+  }
 
   // Fills the request figures of the window ending at `end` and starts the next window there.
   // Host state and balancer views are the caller's to fill.
@@ -52,11 +58,12 @@ class MetricsCollector {
 
   SloTarget slo_;
   TimePoint warmup_end_;
+  TimePoint traffic_end_;
   TimePoint window_start_{};
 
   WindowStats window_;
   LatencyHistogram window_latency_;
-  std::vector<std::uint32_t> active_faults_;
+  std::vector<std::vector<std::uint32_t>> faults_by_epoch_;  // the faults active in each epoch
   std::vector<bool> fault_seen_in_window_;
 
   std::uint64_t requests_ = 0;

@@ -36,7 +36,7 @@ struct RunSummary {
   LatencySummary latency;
   LatencySummary queue_wait;
   std::uint64_t cross_region = 0;
-  double concurrency = 0;  // time-average requests in flight, over the windows after the warm-up
+  double concurrency = 0;  // time-average requests in flight over the steady-state windows
   std::vector<RegionSummary> regions;
   std::vector<FaultSummary> faults;
   SloSummary slo;

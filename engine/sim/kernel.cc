@@ -18,10 +18,11 @@ class Kernel::SimTimer final : public balancer::Timer {
   std::uint32_t slot_;
 };
 
-void Kernel::schedule(TimePoint at, std::uint8_t kind, std::uint32_t a, std::uint32_t b) {
+void Kernel::schedule(TimePoint at, std::uint8_t kind, std::uint32_t a, std::uint32_t b,
+                      Priority priority) {
   assert(at >= now_ && "an event in the past");
   assert(kind != kTimerKind && "kind 0 is reserved for timers");
-  queue_.push(at, kind, a, b);
+  queue_.push(at, priority, kind, a, b);
 }
 
 bool Kernel::next(TimePoint until, Event& event) {
@@ -73,7 +74,7 @@ void Kernel::queueTimer(std::uint32_t slot, TimePoint at) {
   ++timer.generation;
   timer.queued = true;
   timer.queued_for = at;
-  queue_.push(at, kTimerKind, slot, timer.generation);
+  queue_.push(at, Priority::kNormal, kTimerKind, slot, timer.generation);
 }
 
 void Kernel::releaseTimer(std::uint32_t slot) {

@@ -20,7 +20,9 @@ namespace faultline::sim {
 // kernel fires them itself while looking for the next model event. A disabled or re-armed timer
 // leaves its queue entry behind and the entry is dropped when it comes up (lazy cancellation);
 // re-arming a timer to a later deadline reuses the entry already queued, so a timer that is
-// pushed back again and again does not fill the queue.
+// pushed back again and again does not fill the queue. Such a timer is queued anew for its real
+// deadline when the old entry comes up, so among events at that instant it takes its place from
+// then, not from when it was armed.
 class Kernel {
  public:
   // Event kind reserved for timers; model kinds start at 1.
@@ -32,7 +34,8 @@ class Kernel {
 
   TimePoint now() const { return now_; }
 
-  void schedule(TimePoint at, std::uint8_t kind, std::uint32_t a, std::uint32_t b);
+  void schedule(TimePoint at, std::uint8_t kind, std::uint32_t a, std::uint32_t b,
+                Priority priority = Priority::kNormal);
   void scheduleIn(Duration delay, std::uint8_t kind, std::uint32_t a, std::uint32_t b) {
     schedule(now_ + delay, kind, a, b);
   }

@@ -13,19 +13,20 @@ using balancer::Duration;
 // drawing a uniform jitter of up to ± the link's jitter, as a Toxiproxy latency toxic does.
 class Network {
  public:
-  explicit Network(std::uint32_t regions) : regions_(regions), links_(regions * regions) {}
+  explicit Network(std::uint32_t regions)
+      : regions_(regions), links_(std::size_t{regions} * regions) {}
 
   void setLink(std::uint32_t from, std::uint32_t to, Duration one_way, Duration jitter) {
-    links_[from * regions_ + to] = Link{one_way, jitter};
+    links_[index(from, to)] = Link{one_way, jitter};
   }
 
   Duration baseDelay(std::uint32_t from, std::uint32_t to) const {
-    return links_[from * regions_ + to].one_way;
+    return links_[index(from, to)].one_way;
   }
 
   // One trip's delay, from 64 random bits. Never negative.
   Duration delay(std::uint32_t from, std::uint32_t to, std::uint64_t random_bits) const {
-    const Link& link = links_[from * regions_ + to];
+    const Link& link = links_[index(from, to)];
     if (link.jitter == Duration::zero()) return link.one_way;
     return jittered(link.one_way, link.jitter, random_bits);
   }
@@ -41,6 +42,10 @@ class Network {
   std::uint32_t regionCount() const { return regions_; }
 
  private:
+  std::size_t index(std::uint32_t from, std::uint32_t to) const {
+    return std::size_t{from} * regions_ + to;
+  }
+
   struct Link {
     Duration one_way{};
     Duration jitter{};

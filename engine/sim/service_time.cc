@@ -18,6 +18,8 @@ double nanos(Duration d) {
 constexpr double kLongestServiceNs = 86'400e9;
 
 Duration toDuration(double ns) {
+  assert(!std::isnan(ns) && "a distribution produced NaN");
+  if (std::isnan(ns)) return Duration::zero();
   return Duration(std::llround(std::clamp(ns, 0.0, kLongestServiceNs)));
 }
 

@@ -93,19 +93,21 @@ bool World::run(const std::atomic<bool>* stop) {
     kernel_.schedule(spec_.faults[f].end, kFaultChange, f, 0);
   }
   const TimePoint end = TimePoint{} + spec_.layout.duration;
-  kernel_.schedule(end, kEndOfTraffic, 0, 0);
-  kernel_.schedule(TimePoint{} + spec_.layout.window, kWindowClose, 0, 0);
-
   const TimePoint hard_end = end + spec_.drain_limit;
+  kernel_.schedule(end, kEndOfTraffic, 0, 0);
+  // Boundaries: the drain limit first, so what it ends still counts in the last window.
+  kernel_.schedule(hard_end, kDrainLimit, 0, 0, Priority::kBoundary);
+  kernel_.schedule(TimePoint{} + spec_.layout.window, kWindowClose, 0, 0, Priority::kBoundary);
+
   Event event;
+  std::uint64_t next_stop_check = kStopCheckEvents;
   while (!(traffic_over_ && pending_ == 0) && kernel_.next(hard_end, event)) {
     dispatch(event);
-    if (stop != nullptr && kernel_.eventsProcessed() % kStopCheckEvents == 0 &&
-        stop->load(std::memory_order_relaxed)) {
-      return false;
+    if (stop != nullptr && kernel_.eventsProcessed() >= next_stop_check) {
+      if (stop->load(std::memory_order_relaxed)) return false;
+      next_stop_check = kernel_.eventsProcessed() + kStopCheckEvents;
     }
   }
-  finishUnanswered();
   if (kernel_.now() > window_start_) closeWindow();
   observer_.onRunFinished(metrics_.summary(kernel_.now(), kernel_.eventsProcessed()));
   return true;
@@ -139,10 +141,14 @@ void World::dispatch(const Event& event) {
       return;
     case kWindowClose:
       closeWindow();
-      kernel_.schedule(window_start_ + spec_.layout.window, kWindowClose, 0, 0);
+      kernel_.schedule(window_start_ + spec_.layout.window, kWindowClose, 0, 0,
+                       Priority::kBoundary);
       return;
     case kEndOfTraffic:
       traffic_over_ = true;
+      return;
+    case kDrainLimit:
+      finishUnanswered();
       return;
   }
   assert(false && "unknown event kind");
@@ -157,6 +163,7 @@ void World::onArrival(std::uint32_t client_index) {
   const auto decision = client.balancer->core().choose(balancer::Request{.id = index});
   if (!decision.hasHost()) {
     metrics_.recordCompletion({.at = kernel_.now(),
+                               .fault_epoch = metrics_.faultEpoch(),
                                .client_region = client.region,
                                .serving_region = metrics::kNoRegion,
                                .outcome = RequestOutcome::kNoHealthyHost,
@@ -170,6 +177,7 @@ void World::onArrival(std::uint32_t client_index) {
   request.sent_at = kernel_.now();
   request.index = index;
   request.client = client_index;
+  request.fault_epoch = metrics_.faultEpoch();
   request.host = client.balancer->globalHost(decision.host());
   request.balancer_host = decision.host();
   ++pending_;
@@ -284,20 +292,32 @@ void World::armDeadline(Client& client, TimePoint deadline) {
                    0);
 }
 
+// Deadlines of requests already answered are dropped from the front as they finish, so the queue
+// holds about the requests in flight rather than every request of the last timeout period.
+void World::dropFinishedDeadlines(Client& client) {
+  while (!client.deadlines.empty()) {
+    const TimeoutEntry& entry = client.deadlines.front();
+    if (requests_.holds(entry.slot, entry.generation) && !requests_[entry.slot].client_done) return;
+    client.deadlines.pop();
+  }
+}
+
 // The client has its answer (or gave up): the balancer and the metrics hear of it once.
 void World::finish(std::uint32_t slot, RequestOutcome outcome) {
   Request& request = requests_[slot];
   assert(!request.client_done);
   request.client_done = true;
   --pending_;
-  const Client& client = clients_[request.client];
+  Client& client = clients_[request.client];
   const Duration latency = kernel_.now() - request.sent_at;
   client.balancer->core().onResult(request.balancer_host, toBalancerOutcome(outcome), latency);
   metrics_.recordCompletion({.at = kernel_.now(),
+                             .fault_epoch = request.fault_epoch,
                              .client_region = client.region,
                              .serving_region = hosts_[request.host].region,
                              .outcome = outcome,
                              .latency = latency});
+  dropFinishedDeadlines(client);
   releaseIfDone(slot);
 }
 
@@ -342,7 +362,7 @@ void World::onProbeResponse(std::uint32_t slot) {
 
 void World::onFaultChange(std::uint32_t fault, bool started) {
   fault_active_[fault] = started;
-  metrics_.setFaultActive(fault, started);
+  metrics_.setFaultActive(fault, started, kernel_.now());
   observer_.onFault(metrics::FaultEvent{.time = kernel_.now(), .fault = fault, .started = started});
   std::vector<std::uint8_t> lost(hosts_.size(), 0);
   std::vector<std::uint8_t> reset(hosts_.size(), 0);

@@ -50,6 +50,7 @@ class World final : private ProbeTransport {
     kFaultChange,
     kWindowClose,
     kEndOfTraffic,
+    kDrainLimit,
   };
 
   // Where the backend side of a request is.
@@ -61,6 +62,7 @@ class World final : private ProbeTransport {
     TimePoint queued_at{};
     std::uint64_t index = 0;  // arrival number within its client: the key of its draws
     std::uint32_t client = 0;
+    std::uint32_t fault_epoch = 0;  // the faults active when it was sent
     std::uint32_t host = 0;
     balancer::HostIndex balancer_host = 0;
     metrics::RequestOutcome answer = metrics::RequestOutcome::kOk;
@@ -122,6 +124,7 @@ class World final : private ProbeTransport {
   void onResponse(std::uint32_t slot);
   void onClientTimeout(std::uint32_t client_index);
   void armDeadline(Client& client, TimePoint deadline);
+  void dropFinishedDeadlines(Client& client);
   void finish(std::uint32_t slot, metrics::RequestOutcome outcome);
   void releaseIfDone(std::uint32_t slot);
 

@@ -18,6 +18,7 @@ constexpr Duration kDefaultIntraRegion = 500us;
 constexpr Duration kDefaultClientTimeout = 15s;  // Envoy's route timeout
 constexpr Duration kDrainWithoutTimeout = 60s;
 constexpr const char* kDefaultStrategy = "round-robin";  // Envoy's default lb_policy
+constexpr std::int64_t kMaxWindows = 1'000'000;          // as the scenario validator allows
 
 Duration fromMillis(double ms) {
   return Duration(std::llround(ms * 1e6));
@@ -170,13 +171,9 @@ Expected<BalancerSpec, ConfigError> buildBalancer(const pb::Scenario& scenario,
                   : config.strategy().empty() ? kDefaultStrategy
                                               : config.strategy();
   if (!balancer::isKnownStrategy(spec.strategy)) {
-    std::string known;
-    for (const auto& info : balancer::knownStrategies()) {
-      known += known.empty() ? "" : ", ";
-      known += info.name;
-    }
     return Unexpected(ConfigError{overrides.strategy ? "--strategy" : "balancer.strategy",
-                                  "unknown strategy \"" + spec.strategy + "\" (known: " + known +
+                                  "unknown strategy \"" + spec.strategy +
+                                      "\" (known: " + balancer::knownStrategyNames() +
                                       "; `faultline strategies` describes them)"});
   }
   if (config.least_request().has_choice_count()) {
@@ -307,7 +304,10 @@ void buildFaults(const pb::Scenario& scenario, WorldSpec& spec) {
     std::string target;
     FaultSpec out = resolveFault(fault, spec, spec.seed, static_cast<std::uint32_t>(i), target);
     out.start = start;
-    out.end = fault.has_end_s() ? std::min(end, TimePoint{} + fromSeconds(fault.end_s())) : end;
+    // Clipped in seconds, before the conversion: an end far beyond the run would overflow.
+    out.end = fault.has_end_s() && fault.end_s() < scenario.duration_s()
+                  ? std::min(end, TimePoint{} + fromSeconds(fault.end_s()))
+                  : end;
     std::string name =
         fault.name().empty() ? std::string(kindName(out.kind)) + " " + target : fault.name();
     if (std::find(names.begin(), names.end(), name) != names.end()) {
@@ -382,6 +382,12 @@ Expected<WorldSpec, ConfigError> buildWorldSpec(const pb::Scenario& scenario,
                                                     shortest(scenario.warmup_s()) + " s)"});
   }
   if (layout.window > layout.duration) layout.window = layout.duration;
+  if (overrides.duration && layout.duration / layout.window > kMaxWindows) {
+    return Unexpected(
+        ConfigError{"--duration", "gives more than 1,000,000 windows of " +
+                                      shortest(static_cast<double>(layout.window.count()) / 1e9) +
+                                      " s (the scenario's window_s); choose a shorter run"});
+  }
 
   auto balancer = buildBalancer(scenario, overrides);
   if (!balancer) return Unexpected(balancer.error());

@@ -192,10 +192,13 @@ TEST(ScenarioAdversarialTest, ManyFaultsAgainstManyGroupsStayFast) {
     text += "faults { host_crash { hosts { group: \"g" + std::to_string(i) + "\" count: 1 } } } ";
   }
   const LoadError error = loadError(text, Format::kText);
-  // The region name repeats; the faults all select one host each and are fine.
-  EXPECT_EQ(error.diagnostics.size(), 20'000u);
-  EXPECT_THAT(error.diagnostics.front(),
+  // Too many regions and faults, and the region name repeats; each fault selects one host and is
+  // otherwise fine.
+  EXPECT_EQ(error.diagnostics.size(), 20'002u);
+  EXPECT_THAT(error.diagnostics[0], diagnosticAt("regions", "at most 100 regions (got 20002)"));
+  EXPECT_THAT(error.diagnostics[1],
               diagnosticAt("regions[2].name", "duplicate region name \"east\""));
+  EXPECT_THAT(error.diagnostics.back(), diagnosticAt("faults", "at most 1000 faults (got 20001)"));
 }
 
 }  // namespace

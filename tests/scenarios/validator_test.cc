@@ -377,8 +377,9 @@ TEST(ScenarioValidatorTest, ManyUnlinkedRegionsAreSummarised) {
   for (int i = 0; i < 2000; ++i)
     s.add_regions()->set_name(numbered("r", i));
   const auto diagnostics = check(s);
-  // 2002 regions, 2,003,001 pairs: ten named, then one count.
-  ASSERT_THAT(diagnostics, SizeIs(11));
+  // 2002 regions, more than allowed; 2,003,001 pairs: ten named, then one count.
+  ASSERT_THAT(diagnostics, SizeIs(12));
+  EXPECT_THAT(diagnostics.front(), diagnosticAt("regions", "at most 100 regions (got 2002)"));
   EXPECT_THAT(diagnostics.back(), diagnosticAt("network.links", "and 2002991 more pairs"));
 }
 
@@ -412,6 +413,31 @@ TEST(ScenarioValidatorTest, BalancerSettingsAreBounded) {
   balancer->mutable_least_request()->set_choice_count(0);
   EXPECT_THAT(check(s), Contains(diagnosticAt("balancer.least_request.choice_count",
                                               "must be >= 1 (got 0)")));
+}
+
+// The engine counts integer nanoseconds: a positive value must not round to nothing, and a probe
+// interval of a few nanoseconds would never let simulated time move on.
+TEST(ScenarioValidatorTest, TinyDurationsThatWouldRoundAwayAreRefused) {
+  Scenario s = validScenario();
+  s.set_duration_s(1e-10);
+  s.mutable_regions(0)
+      ->mutable_backends(0)
+      ->mutable_service_time()
+      ->mutable_lognormal()
+      ->set_mean_ms(1e-7);
+  s.mutable_regions(0)->mutable_clients()->set_timeout_ms(1e-7);
+  s.mutable_balancer()->mutable_health_check()->set_interval_ms(0.5);
+  EXPECT_THAT(
+      check(s),
+      AllOf(Contains(diagnosticAt("duration_s", "must be >= 0.001 (got 1e-10)")),
+            Contains(diagnosticAt("regions[0].backends[0].service_time.lognormal.mean_ms",
+                                  "must be >= 0.001 (got 1e-07)")),
+            Contains(diagnosticAt("regions[0].clients.timeout_ms",
+                                  "must be 0 (no timeout) or >= 0.001 (got 1e-07)")),
+            Contains(diagnosticAt("balancer.health_check.interval_ms", "must be >= 1 (got 0.5)"))));
+  s = validScenario();
+  s.mutable_regions(0)->mutable_clients()->set_timeout_ms(0);  // off, not too small
+  EXPECT_THAT(check(s), IsEmpty());
 }
 
 TEST(ScenarioValidatorTest, FailoverOrderListsEveryRegionOnce) {

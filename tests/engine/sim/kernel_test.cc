@@ -20,10 +20,10 @@ TimePoint at(Duration d) {
 
 TEST(EventQueue, OrdersByTimeThenBySchedulingOrder) {
   EventQueue queue;
-  queue.push(at(5ns), 1, 0, 0);
-  queue.push(at(3ns), 2, 1, 0);
-  queue.push(at(5ns), 3, 2, 0);
-  queue.push(at(3ns), 4, 3, 0);
+  queue.push(at(5ns), Priority::kNormal, 1, 0, 0);
+  queue.push(at(3ns), Priority::kNormal, 2, 1, 0);
+  queue.push(at(5ns), Priority::kNormal, 3, 2, 0);
+  queue.push(at(3ns), Priority::kNormal, 4, 3, 0);
   std::vector<std::uint32_t> order;
   while (!queue.empty()) {
     order.push_back(queue.top().a);
@@ -32,13 +32,27 @@ TEST(EventQueue, OrdersByTimeThenBySchedulingOrder) {
   EXPECT_EQ(order, (std::vector<std::uint32_t>{1, 3, 0, 2}));
 }
 
+TEST(EventQueue, BoundariesRunFirstAtTheSameInstant) {
+  EventQueue queue;
+  queue.push(at(5ns), Priority::kNormal, 1, 0, 0);
+  queue.push(at(5ns), Priority::kBoundary, 1, 1, 0);
+  queue.push(at(4ns), Priority::kNormal, 1, 2, 0);
+  queue.push(at(5ns), Priority::kBoundary, 1, 3, 0);
+  std::vector<std::uint32_t> order;
+  while (!queue.empty()) {
+    order.push_back(queue.top().a);
+    queue.pop();
+  }
+  EXPECT_EQ(order, (std::vector<std::uint32_t>{2, 1, 3, 0}));
+}
+
 TEST(EventQueue, MatchesASortOnRandomInput) {
   std::mt19937_64 rng(7);
   EventQueue queue;
   std::vector<std::pair<std::int64_t, std::uint32_t>> expected;
   for (std::uint32_t i = 0; i < 20'000; ++i) {
     const auto t = static_cast<std::int64_t>(rng() % 1000);  // many ties
-    queue.push(at(Duration(t)), 1, i, 0);
+    queue.push(at(Duration(t)), Priority::kNormal, 1, i, 0);
     expected.emplace_back(t, i);
   }
   std::stable_sort(expected.begin(), expected.end(),
@@ -53,7 +67,7 @@ TEST(EventQueue, MatchesASortOnRandomInput) {
 
 TEST(EventQueue, KeepsKindAndOperands) {
   EventQueue queue;
-  queue.push(at(1ns), 200, 0xdeadbeef, 42);
+  queue.push(at(1ns), Priority::kNormal, 200, 0xdeadbeef, 42);
   EXPECT_EQ(queue.top().kind(), 200);
   EXPECT_EQ(queue.top().a, 0xdeadbeefu);
   EXPECT_EQ(queue.top().b, 42u);

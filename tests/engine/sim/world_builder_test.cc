@@ -141,6 +141,28 @@ TEST(WorldBuilder, AnUnknownStrategyIsReportedAtItsField) {
   EXPECT_EQ(spec.error().path, "--strategy");
 }
 
+TEST(WorldBuilder, ADurationOverrideMayNotMakeAMillionWindows) {
+  RunOverrides overrides;
+  overrides.duration = std::chrono::hours(24 * 30);
+  auto spec = buildWorldSpec(parseScenario(kThreeRegions + "window_s: 0.001"), overrides);
+  ASSERT_FALSE(spec);
+  EXPECT_EQ(spec.error().path, "--duration");
+  EXPECT_NE(spec.error().message.find("0.001 s"), std::string::npos);
+  overrides.duration = std::chrono::seconds(1000);  // exactly a million windows
+  EXPECT_TRUE(buildWorldSpec(parseScenario(kThreeRegions + "window_s: 0.001"), overrides));
+}
+
+TEST(WorldBuilder, AFaultEndingFarBeyondTheRunEndsWithIt) {
+  const auto spec = build(kThreeRegions + R"pb(
+    faults {
+      host_crash { hosts { region: "west" } }
+      start_s: 10
+      end_s: 1e300
+    })pb");
+  ASSERT_EQ(spec.faults.size(), 1u);
+  EXPECT_EQ(spec.faults[0].end, TimePoint{} + 100s);
+}
+
 TEST(WorldBuilder, ADurationOverrideMustOutlastTheWarmUp) {
   RunOverrides overrides;
   overrides.duration = 5s;

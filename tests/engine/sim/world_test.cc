@@ -14,6 +14,28 @@ namespace {
 
 using testing::simulateText;
 
+// Without a warm-up, the windows hold every completed request, cause by cause, and so does the
+// summary: nothing is counted twice or lost between them.
+void expectWindowsAddUpToTheSummary(const results::RunResult& result) {
+  ASSERT_EQ(result.run().warmup_s(), 0);
+  std::int64_t requests = 0;
+  std::int64_t ok = 0;
+  std::int64_t timeouts = 0;
+  std::int64_t unfinished = 0;
+  for (const auto& window : result.windows()) {
+    requests += window.requests();
+    ok += window.ok();
+    timeouts += window.failures().timeout();
+    unfinished += window.failures().unfinished();
+  }
+  const auto& s = result.summary();
+  EXPECT_EQ(requests, s.requests_total());
+  EXPECT_EQ(ok, s.requests_ok());
+  EXPECT_EQ(timeouts, s.failures().timeout());
+  EXPECT_EQ(unfinished, s.failures().unfinished());
+  EXPECT_DOUBLE_EQ(result.windows(result.windows_size() - 1).end_s(), s.end_s());
+}
+
 // One region, one host with one worker, constant 10 ms of work, 0.5 ms each way, a request every
 // second on average: no request ever waits, so every latency is exactly 11 ms.
 const std::string kOneHost = R"pb(
@@ -89,6 +111,7 @@ TEST(World, AFullQueueRejectsAtOnce) {
     }
   )pb");
   const auto& s = result.summary();
+  expectWindowsAddUpToTheSummary(result);
   EXPECT_GT(s.failures().rejected(), 0);
   EXPECT_EQ(s.requests_ok() + s.failures().rejected(), s.requests_total());
   // Erlang B with one server and offered load 2: blocking 2/3; 2,000 requests, 5 sd.
@@ -140,6 +163,7 @@ const std::string kTwoRegions = R"pb(
 
 TEST(World, ARegionOutageFailsOverOnceTheHealthChecksNoticeAndBackAfterwards) {
   const auto result = simulateText(kTwoRegions);
+  expectWindowsAddUpToTheSummary(result);
   std::vector<const results::Event*> failovers;
   for (const auto& event : result.events()) {
     if (event.kind() == results::Event::FAILOVER) failovers.push_back(&event);
@@ -174,6 +198,7 @@ TEST(World, WithoutFailoverAnOutageLeavesNoHealthyHost) {
   text.replace(text.find("healthy_threshold: 2 }"), 22,
                "healthy_threshold: 2 } locality { failover: LOCAL_ONLY }");
   const auto result = simulateText(text);
+  expectWindowsAddUpToTheSummary(result);
   EXPECT_GT(result.summary().failures().no_healthy_host(), 200 * 4);
   EXPECT_EQ(result.summary().cross_region_requests(), 0);
 }
@@ -210,11 +235,12 @@ TEST(World, ACrashedHostRefusesConnectionsAndResetsItsWorkInFlight) {
       end_s: 20
     }
   )pb");
+  expectWindowsAddUpToTheSummary(result);
   const auto& f = result.summary().failures();
   EXPECT_GT(f.connection_reset(), 0);     // in service when it died
   EXPECT_GT(f.connection_refused(), 20);  // sent while it was down
-  EXPECT_EQ(result.summary().faults(0).ok(),
-            result.summary().faults(0).requests() - result.summary().faults(0).failed());
+  // Refusals are the crash's; the resets were sent just before it, and are not.
+  EXPECT_EQ(result.summary().faults(0).failed(), f.connection_refused());
   EXPECT_EQ(result.windows(25).failed(), 0);  // back after the fault
 }
 
@@ -294,6 +320,7 @@ TEST(World, TimedOutRequestsStillKeepTheirWorkerBusy) {
     }
   )pb");
   const auto& s = result.summary();
+  expectWindowsAddUpToTheSummary(result);
   EXPECT_EQ(s.failures().timeout(), s.requests_total());
   EXPECT_GT(s.queue_wait_ms().max(), 10'000.0);
 }
@@ -305,8 +332,62 @@ TEST(World, WithoutATimeoutADarkHostLeavesUnfinishedRequests) {
                  start_s: 100
                })pb";
   const auto result = simulateText(text);
+  expectWindowsAddUpToTheSummary(result);
   EXPECT_GT(result.summary().failures().unfinished(), 50);
   EXPECT_DOUBLE_EQ(result.summary().end_s(), 200.0 + 60.0);  // the drain limit without timeouts
+  // The fault's own figures include the requests sent into the dark that never finished.
+  EXPECT_EQ(result.summary().faults(0).failed(), result.summary().failures().unfinished());
+}
+
+TEST(World, AFaultOwnsTheRequestsSentWhileItLastsEvenIfTheyFailLater) {
+  // Requests sent into the blackhole time out 15 s later, after the outage has ended; they are
+  // still the outage's.
+  const auto result = simulateText(R"pb(
+    name: "late-failures"
+    duration_s: 60
+    seed: 8
+    regions {
+      name: "r0"
+      backends {
+        group: "api"
+        count: 4
+        workers: 4
+        service_time { exponential { mean_ms: 5 } }
+      }
+      clients { rate_rps: 200 }
+    }
+    balancer { locality { failover: LOCAL_ONLY } }
+    faults {
+      name: "dark"
+      region_outage { region: "r0" }
+      start_s: 20
+      end_s: 30
+    }
+  )pb");
+  expectWindowsAddUpToTheSummary(result);
+  const auto& s = result.summary();
+  const auto& fault = s.faults(0);
+  // Every timeout but the handful sent just before 20 s is the outage's. The failures it does not
+  // own are refusals after 30 s: the hosts are back but not yet passing two probes.
+  EXPECT_GE(fault.failed() + 5, s.failures().timeout());
+  EXPECT_GT(s.failures().timeout(), 1'000);
+  EXPECT_LE(s.requests_failed() - fault.failed(), s.failures().no_healthy_host() + 5);
+  // About 200 requests a second for 10 s were sent while it lasted.
+  EXPECT_NEAR(static_cast<double>(fault.requests()), 2'000, 5 * std::sqrt(2'000.0));
+  EXPECT_LT(fault.availability(), 0.1);
+}
+
+TEST(World, AFaultStartingOnAWindowBoundaryBelongsToTheWindowItStarts) {
+  const auto result = simulateText(kTwoRegions);  // r0 dark from 10 s to 20 s
+  const auto& before = result.windows(9);         // [9, 10)
+  const auto& first = result.windows(10);         // [10, 11)
+  EXPECT_EQ(before.active_faults_size(), 0);
+  EXPECT_EQ(before.regions(0).hosts_up(), 4);
+  ASSERT_EQ(first.active_faults_size(), 1);
+  EXPECT_EQ(first.active_faults(0), "r0 dark");
+  EXPECT_EQ(result.windows(19).active_faults_size(), 1);
+  EXPECT_EQ(result.windows(20).active_faults_size(), 0);  // it ended at 20 s
+  EXPECT_EQ(result.windows(20).regions(0).hosts_up(), 4);
 }
 
 TEST(World, ProbesDoNotQueueBehindRealWork) {
