@@ -44,37 +44,46 @@ World::World(const WorldSpec& spec, metrics::Observer& observer)
       faults_of_host_(spec.hosts.size()),
       fault_active_(spec.faults.size(), false),
       probe_jitter_(spec.seed, Component::kProbes, 0) {
-  hosts_.resize(spec.hosts.size());
-  for (std::uint32_t h = 0; h < spec.hosts.size(); ++h) {
-    const GroupSpec& group = spec.groups[spec.hosts[h].group];
+  buildHosts();
+  buildClientsAndBalancers();
+}
+
+void World::buildHosts() {
+  hosts_.resize(spec_.hosts.size());
+  for (std::uint32_t h = 0; h < spec_.hosts.size(); ++h) {
+    const GroupSpec& group = spec_.groups[spec_.hosts[h].group];
     Host& host = hosts_[h];
-    host.region = spec.hosts[h].region;
+    host.region = spec_.hosts[h].region;
     host.workers = group.workers;
     host.queue_limit = group.queue_limit.value_or(UINT32_MAX);
     host.group = &group;
   }
-  for (std::uint32_t f = 0; f < spec.faults.size(); ++f) {
-    for (std::uint32_t h : spec.faults[f].hosts)
+  for (std::uint32_t f = 0; f < spec_.faults.size(); ++f) {
+    for (std::uint32_t h : spec_.faults[f].hosts)
       faults_of_host_[h].push_back(f);
   }
-  std::vector<RegionalBalancer*> balancer_of_region(spec.layout.regions.size(), nullptr);
-  for (const ClientSpec& c : spec.clients) {
+}
+
+// One balancer per region with clients (client-side balancing: no other region needs one).
+void World::buildClientsAndBalancers() {
+  std::vector<RegionalBalancer*> balancer_of_region(spec_.layout.regions.size(), nullptr);
+  for (const ClientSpec& c : spec_.clients) {
     if (balancer_of_region[c.region] != nullptr) continue;
     const auto index = static_cast<std::uint32_t>(balancers_.size());
     ProbeTransport& transport = *this;
     balancers_.push_back(
-        std::make_unique<RegionalBalancer>(index, c.region, spec, kernel_, transport, observer_));
+        std::make_unique<RegionalBalancer>(index, c.region, spec_, kernel_, transport, observer_));
     balancer_of_region[c.region] = balancers_.back().get();
   }
-  const TimePoint end = TimePoint{} + spec.layout.duration;
-  clients_.reserve(spec.clients.size());
-  for (std::uint32_t c = 0; c < spec.clients.size(); ++c) {
-    const ClientSpec& client = spec.clients[c];
-    clients_.push_back(Client(client.region, CounterRng(spec.seed, Component::kRequestDemand, c)));
+  const TimePoint end = TimePoint{} + spec_.layout.duration;
+  clients_.reserve(spec_.clients.size());
+  for (std::uint32_t c = 0; c < spec_.clients.size(); ++c) {
+    const ClientSpec& client = spec_.clients[c];
+    clients_.push_back(Client(client.region, CounterRng(spec_.seed, Component::kRequestDemand, c)));
     Client& added = clients_.back();
     added.timeout = client.timeout;
     added.arrivals = std::make_unique<ArrivalProcess>(
-        client.rate, RandomStream(spec.seed, Component::kArrivals, c), end);
+        client.rate, RandomStream(spec_.seed, Component::kArrivals, c), end);
     added.balancer = balancer_of_region[client.region];
   }
 }
@@ -83,6 +92,24 @@ World::~World() = default;
 
 bool World::run(const std::atomic<bool>* stop) {
   observer_.onRunStarted(spec_.layout);
+  const TimePoint hard_end = scheduleTimeline();
+  Event event;
+  std::uint64_t next_stop_check = kStopCheckEvents;
+  while (!(traffic_over_ && pending_ == 0) && kernel_.next(hard_end, event)) {
+    dispatch(event);
+    if (stop != nullptr && kernel_.eventsProcessed() >= next_stop_check) {
+      if (stop->load(std::memory_order_relaxed)) return false;
+      next_stop_check = kernel_.eventsProcessed() + kStopCheckEvents;
+    }
+  }
+  if (kernel_.now() > window_start_) closeWindow();
+  observer_.onRunFinished(metrics_.summary(kernel_.now(), kernel_.eventsProcessed()));
+  return true;
+}
+
+// Starts the balancers' health checks and schedules what is known in advance: first arrivals,
+// fault edges, the end of traffic, the drain limit and the first window. Returns the drain limit.
+TimePoint World::scheduleTimeline() {
   for (auto& balancer : balancers_)
     balancer->core().start();
   for (std::uint32_t c = 0; c < clients_.size(); ++c) {
@@ -98,19 +125,7 @@ bool World::run(const std::atomic<bool>* stop) {
   // Boundaries: the drain limit first, so what it ends still counts in the last window.
   kernel_.schedule(hard_end, kDrainLimit, 0, 0, Priority::kBoundary);
   kernel_.schedule(TimePoint{} + spec_.layout.window, kWindowClose, 0, 0, Priority::kBoundary);
-
-  Event event;
-  std::uint64_t next_stop_check = kStopCheckEvents;
-  while (!(traffic_over_ && pending_ == 0) && kernel_.next(hard_end, event)) {
-    dispatch(event);
-    if (stop != nullptr && kernel_.eventsProcessed() >= next_stop_check) {
-      if (stop->load(std::memory_order_relaxed)) return false;
-      next_stop_check = kernel_.eventsProcessed() + kStopCheckEvents;
-    }
-  }
-  if (kernel_.now() > window_start_) closeWindow();
-  observer_.onRunFinished(metrics_.summary(kernel_.now(), kernel_.eventsProcessed()));
-  return true;
+  return hard_end;
 }
 
 void World::dispatch(const Event& event) {

@@ -115,6 +115,9 @@ class World final : private ProbeTransport {
     bool passed = false;
   };
 
+  void buildHosts();
+  void buildClientsAndBalancers();
+  TimePoint scheduleTimeline();
   void dispatch(const Event& event);
   void onArrival(std::uint32_t client_index);
   void onReachHost(std::uint32_t slot);
