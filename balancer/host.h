@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 
 namespace faultline::balancer {
 
@@ -18,8 +19,10 @@ struct Locality {
 // What the balancer is told about a host when it is configured.
 struct HostDescriptor {
   std::uint64_t address = 0;  // opaque to the core: the driver's own handle for the host
+  // Stable and unique: what hashing strategies hash, so every balancer builds the same ring.
+  std::string name;
   Locality locality;
-  std::uint32_t weight = 1;
+  std::uint32_t weight = 1;  // >= 1
 };
 
 // The balancer's own load figures for a host, kept from its picks and the results reported.

@@ -27,15 +27,20 @@ void LoadBalancer::start() {
 Decision LoadBalancer::choose(const Request& request) {
   if (!active_level_) return Decision::refuse(Refusal::kNoHealthyHost);
   const std::uint32_t level = *active_level_;
-  const HostIndex host = strategy_->pick(PickContext{
-      .candidates = hosts_.healthyHosts(level), .level = level, .request = request, .load = load_});
+  const HostIndex host = strategy_->pick(PickContext{.candidates = hosts_.healthyHosts(level),
+                                                     .level = level,
+                                                     .version = hosts_.version(level),
+                                                     .request = request,
+                                                     .hosts = hosts_,
+                                                     .load = load_});
   ++load_[host].active_requests;
   return Decision::pick(host);
 }
 
-void LoadBalancer::onResult(HostIndex host, Outcome /*outcome*/, Duration /*latency*/) {
+void LoadBalancer::onResult(HostIndex host, Outcome outcome, Duration latency) {
   assert(load_[host].active_requests > 0 && "a result for a request this balancer never picked");
   --load_[host].active_requests;
+  strategy_->onResult(host, outcome, latency);
 }
 
 void LoadBalancer::onProbeResult(HostIndex host, std::uint64_t probe_id, bool passed) {

@@ -10,7 +10,8 @@ PrioritySet::PrioritySet(std::vector<HostDescriptor> hosts,
       flags_(hosts_.size(), 0),
       level_of_(hosts_.size(), kNoLevel),
       levels_(std::move(levels)),
-      healthy_(levels_.size()) {
+      healthy_(levels_.size()),
+      versions_(levels_.size(), 0) {
   for (std::uint32_t level = 0; level < levels_.size(); ++level) {
     for (HostIndex host : levels_[level]) {
       assert(host < hosts_.size() && "host index out of range");
@@ -43,6 +44,7 @@ std::optional<std::uint32_t> PrioritySet::firstHealthyLevel() const {
 void PrioritySet::rebuildHealthy(std::uint32_t level) {
   // Kept in the level's configured order, so a pick by index is stable as long as health is.
   auto& healthy = healthy_[level];
+  ++versions_[level];
   healthy.clear();
   for (HostIndex host : levels_[level]) {
     if (isHealthy(host)) healthy.push_back(host);

@@ -25,6 +25,9 @@ class PrioritySet {
   std::uint32_t levelCount() const { return static_cast<std::uint32_t>(levels_.size()); }
   std::span<const HostIndex> hosts(std::uint32_t level) const { return levels_[level]; }
   std::span<const HostIndex> healthyHosts(std::uint32_t level) const { return healthy_[level]; }
+  // Changes whenever the healthy list of `level` is rebuilt: strategies that precompute something
+  // from the list (a schedule, a ring) rebuild it when the version they built from is stale.
+  std::uint64_t version(std::uint32_t level) const { return versions_[level]; }
 
   bool isHealthy(HostIndex host) const { return flags_[host] == 0; }
 
@@ -44,6 +47,7 @@ class PrioritySet {
   std::vector<std::uint32_t> level_of_;
   std::vector<std::vector<HostIndex>> levels_;
   std::vector<std::vector<HostIndex>> healthy_;
+  std::vector<std::uint64_t> versions_;
 };
 
 }  // namespace faultline::balancer

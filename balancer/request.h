@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "balancer/host.h"
@@ -11,6 +12,9 @@ namespace faultline::balancer {
 // What the balancer knows about a request when it picks a host for it.
 struct Request {
   std::uint64_t id = 0;
+  // The request's hash key (a user or session id, hashed) for the hashing strategies; a request
+  // without one is placed at random, as Envoy does when its hash policy yields nothing.
+  std::optional<std::uint64_t> hash_key;
 };
 
 // Why the balancer declined to pick a host.

@@ -43,14 +43,15 @@ bool isKnownStrategy(std::string_view name) {
 
 Expected<std::unique_ptr<Strategy>, std::string> makeStrategy(std::string_view name,
                                                               const StrategyOptions& options,
-                                                              Runtime& runtime) {
+                                                              Runtime& runtime,
+                                                              std::size_t /*host_count*/) {
   std::unique_ptr<Strategy> strategy;
   if (name == "round-robin") {
     strategy = std::make_unique<RoundRobin>(runtime);
   } else if (name == "random") {
     strategy = std::make_unique<RandomPick>(runtime);
   } else if (name == "least-request") {
-    strategy = std::make_unique<LeastRequest>(runtime, options.least_request_choice_count);
+    strategy = std::make_unique<LeastRequest>(runtime, options.least_request.choice_count);
   } else {
     return Unexpected("unknown strategy \"" + std::string(name) +
                       "\" (known: " + knownStrategyNames() + ")");

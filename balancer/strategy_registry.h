@@ -9,13 +9,9 @@
 #include "balancer/expected.h"
 #include "balancer/runtime.h"
 #include "balancer/strategy.h"
+#include "balancer/strategy_options.h"
 
 namespace faultline::balancer {
-
-// Options a strategy may read. Each field names the strategy it belongs to.
-struct StrategyOptions {
-  std::uint32_t least_request_choice_count = 2;  // Envoy's choice_count default
-};
 
 // One line a user sees in `faultline strategies`.
 struct StrategyInfo {
@@ -32,9 +28,11 @@ bool isKnownStrategy(std::string_view name);
 // "round-robin, random, least-request": the names, for messages.
 std::string knownStrategyNames();
 
-// Builds a strategy by name; the error names the unknown strategy and lists the known ones.
+// Builds a strategy by name for a balancer of `host_count` hosts; the error names the unknown
+// strategy and lists the known ones.
 Expected<std::unique_ptr<Strategy>, std::string> makeStrategy(std::string_view name,
                                                               const StrategyOptions& options,
-                                                              Runtime& runtime);
+                                                              Runtime& runtime,
+                                                              std::size_t host_count);
 
 }  // namespace faultline::balancer

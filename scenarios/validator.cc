@@ -38,6 +38,13 @@ constexpr double kMinProbeMs = 1;            // 1 ms
 // region pairs: these bound the memory of a run.
 constexpr int kMaxRegions = 100;
 constexpr int kMaxFaults = 1000;
+constexpr std::uint64_t kMaxWeight = 1000;
+constexpr std::uint64_t kMaxDistinctKeys = 1'000'000'000;
+constexpr double kMaxZipfExponent = 5;
+constexpr double kMaxActiveRequestBias = 10;
+constexpr std::uint64_t kMaxRingSize = 8'388'608;         // Envoy's maximum_ring_size
+constexpr std::uint64_t kMaxMaglevTableSize = 5'000'011;  // Envoy's limit
+constexpr double kMaxEwmaMs = 3'600'000;
 constexpr double kMaxWindows = 1'000'000;
 constexpr std::size_t kMaxNameChars = 64;  // the scenario's name
 constexpr std::size_t kMaxDescriptionChars = 2000;
@@ -226,6 +233,7 @@ class Validator {
     }
     rules_.checkNumber(path + ".error_probability", backend.error_probability(),
                        {.at_least = 0, .at_most = 1});
+    if (backend.has_weight()) rules_.checkCount(path + ".weight", backend.weight(), 1, kMaxWeight);
     if (!backend.has_service_time()) {
       rules_.report(path + ".service_time",
                     "is required: one of exponential, lognormal, constant or uniform");
@@ -299,6 +307,12 @@ class Validator {
   void checkClients(const std::string& path, const scenario::Clients& clients) {
     rules_.checkNumber(path + ".rate_rps", clients.rate_rps(),
                        {.at_least = 0, .at_most = kMaxRateRps});
+    if (clients.has_request_keys()) {
+      const auto& keys = clients.request_keys();
+      rules_.checkCount(path + ".request_keys.distinct", keys.distinct(), 1, kMaxDistinctKeys);
+      rules_.checkNumber(path + ".request_keys.zipf_exponent", keys.zipf_exponent(),
+                         {.at_least = 0, .at_most = kMaxZipfExponent});
+    }
     if (!clients.has_timeout_ms()) return;
     const bool in_range = rules_.checkNumber(path + ".timeout_ms", clients.timeout_ms(),
                                              {.at_least = 0, .at_most = kMaxTimeoutMs});
@@ -434,8 +448,60 @@ class Validator {
       rules_.checkCount("balancer.least_request.choice_count",
                         balancer.least_request().choice_count(), 1, kMaxChoiceCount);
     }
+    if (balancer.least_request().has_active_request_bias()) {
+      rules_.checkNumber("balancer.least_request.active_request_bias",
+                         balancer.least_request().active_request_bias(),
+                         {.at_least = 0, .at_most = kMaxActiveRequestBias});
+    }
+    checkStrategyOptions(balancer);
     checkHealthCheck(balancer.health_check());
     checkLocality(balancer.locality());
+  }
+
+  void checkStrategyOptions(const scenario::Balancer& balancer) {
+    const auto& ewma = balancer.peak_ewma();
+    if (ewma.has_decay_ms()) {
+      rules_.checkNumber("balancer.peak_ewma.decay_ms", ewma.decay_ms(),
+                         {.at_least = 1, .at_most = kMaxEwmaMs});
+    }
+    if (ewma.has_default_rtt_ms()) {
+      rules_.checkNumber("balancer.peak_ewma.default_rtt_ms", ewma.default_rtt_ms(),
+                         {.at_least = kMinServiceMeanMs, .at_most = kMaxEwmaMs});
+    }
+    const auto& ring = balancer.ring_hash();
+    const bool min_ok = !ring.has_minimum_ring_size() ||
+                        rules_.checkCount("balancer.ring_hash.minimum_ring_size",
+                                          ring.minimum_ring_size(), 1, kMaxRingSize);
+    if (ring.has_maximum_ring_size() &&
+        rules_.checkCount("balancer.ring_hash.maximum_ring_size", ring.maximum_ring_size(), 1,
+                          kMaxRingSize) &&
+        min_ok && ring.has_minimum_ring_size() &&
+        ring.maximum_ring_size() < ring.minimum_ring_size()) {
+      rules_.report("balancer.ring_hash.maximum_ring_size",
+                    fmt::format("must be >= minimum_ring_size ({}) (got {})",
+                                ring.minimum_ring_size(), ring.maximum_ring_size()));
+    }
+    const std::uint32_t factor = ring.hash_balance_factor();
+    if (factor != 0 && (factor < 100 || factor > 1000)) {
+      rules_.report("balancer.ring_hash.hash_balance_factor",
+                    fmt::format("must be 0 (off) or 100 to 1000 (got {})", factor));
+    }
+    const auto& maglev = balancer.maglev();
+    if (maglev.has_table_size() &&
+        rules_.checkCount("balancer.maglev.table_size", maglev.table_size(), 1,
+                          kMaxMaglevTableSize) &&
+        !isPrime(maglev.table_size())) {
+      rules_.report("balancer.maglev.table_size",
+                    fmt::format("must be a prime number (got {})", maglev.table_size()));
+    }
+  }
+
+  static bool isPrime(std::uint64_t n) {
+    if (n < 2) return false;
+    for (std::uint64_t d = 2; d * d <= n; ++d) {
+      if (n % d == 0) return false;
+    }
+    return true;
   }
 
   void checkHealthCheck(const scenario::HealthCheck& health_check) {

@@ -36,7 +36,7 @@ void BM_ChooseAndResult(benchmark::State& state, const char* strategy_name) {
     level.push_back(h);
   HealthCheckConfig no_checks;
   no_checks.enabled = false;
-  auto strategy = makeStrategy(strategy_name, StrategyOptions{}, runtime);
+  auto strategy = makeStrategy(strategy_name, StrategyOptions{}, runtime, 20);
   LoadBalancer lb(runtime, prober, PrioritySet(std::move(hosts), {level}), std::move(*strategy),
                   no_checks, nullptr);
   // Keep about 8 requests per host in flight, answered in FIFO order.

@@ -17,7 +17,8 @@ enum class Component : std::uint32_t {
   kRequestDemand = 2,  // per client group: service demand, base error, network jitter of a request
   kBalancer = 3,       // per balancer: the strategy's own random choices
   kFaultTargets = 4,   // per fault: which hosts a "count" selection takes
-  kProbes = 5,         // per balancer: network jitter of health probes
+  kProbes = 5,         // network jitter of health probes
+  kRequestKeys = 6,    // per client group: the key each request carries
 };
 
 // Counter-based random numbers from Random123's Philox4x64-10 (Salmon, Moraes, Dror, Shaw,

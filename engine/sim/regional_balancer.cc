@@ -20,12 +20,16 @@ RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, co
     for (std::uint32_t h = 0; h < spec.hosts.size(); ++h) {
       if (spec.hosts[h].region != level_region_[level]) continue;
       levels[level].push_back(static_cast<balancer::HostIndex>(hosts.size()));
-      hosts.push_back(balancer::HostDescriptor{
-          .address = h, .locality = {spec.hosts[h].region, spec.hosts[h].zone}, .weight = 1});
+      hosts.push_back(
+          balancer::HostDescriptor{.address = h,
+                                   .name = spec.layout.hosts[h].name,
+                                   .locality = {spec.hosts[h].region, spec.hosts[h].zone},
+                                   .weight = spec.groups[spec.hosts[h].group].weight});
       global_host_.push_back(h);
     }
   }
-  auto strategy = balancer::makeStrategy(spec.balancer.strategy, spec.balancer.options, runtime_);
+  auto strategy =
+      balancer::makeStrategy(spec.balancer.strategy, spec.balancer.options, runtime_, hosts.size());
   assert(strategy && "buildWorldSpec checks the strategy name");
   balancer::Prober& prober = *this;
   balancer::BalancerEvents& events = *this;

@@ -85,6 +85,10 @@ void World::buildClientsAndBalancers() {
     added.arrivals = std::make_unique<ArrivalProcess>(
         client.rate, RandomStream(spec_.seed, Component::kArrivals, c), end);
     added.balancer = balancer_of_region[client.region];
+    if (client.request_keys) {
+      added.keys.emplace(client.request_keys->distinct, client.request_keys->zipf_exponent);
+      added.key_draws = CounterRng(spec_.seed, Component::kRequestKeys, c);
+    }
   }
 }
 
@@ -175,7 +179,8 @@ void World::onArrival(std::uint32_t client_index) {
   metrics_.recordArrival(kernel_.now());
   const std::uint64_t index = client.sent++;
 
-  const auto decision = client.balancer->core().choose(balancer::Request{.id = index});
+  const auto decision = client.balancer->core().choose(
+      balancer::Request{.id = index, .hash_key = requestKey(client, index)});
   if (!decision.hasHost()) {
     metrics_.recordCompletion({.at = kernel_.now(),
                                .fault_epoch = metrics_.faultEpoch(),
@@ -205,6 +210,22 @@ void World::onArrival(std::uint32_t client_index) {
   const Duration delay =
       spec_.network.delay(client.region, host.region, request.draws[kJitterOutDraw]);
   kernel_.scheduleIn(delay, kReachHost, handle.slot, handle.generation);
+}
+
+// A request's key is drawn from its client's own key stream, by arrival number: the same key for
+// the same request whatever the strategy.
+std::optional<std::uint64_t> World::requestKey(const Client& client, std::uint64_t index) const {
+  if (!client.keys) return std::nullopt;
+  CounterRng::Block block{};
+  std::size_t used = block.size();
+  std::uint64_t lane = 0;
+  return client.keys->sample([&] {
+    if (used == block.size()) {
+      block = client.key_draws.draw(index, lane++);
+      used = 0;
+    }
+    return uniformOpen(block[used++]);
+  });
 }
 
 void World::onReachHost(std::uint32_t slot) {

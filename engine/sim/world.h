@@ -9,6 +9,7 @@
 #include "engine/metrics/observer.h"
 #include "engine/sim/arrival_process.h"
 #include "engine/sim/kernel.h"
+#include "engine/sim/key_sampler.h"
 #include "engine/sim/random_streams.h"
 #include "engine/sim/regional_balancer.h"
 #include "engine/sim/ring_queue.h"
@@ -101,6 +102,8 @@ class World final : private ProbeTransport {
     std::optional<Duration> timeout;
     std::unique_ptr<ArrivalProcess> arrivals;
     CounterRng demand;
+    std::optional<KeySampler> keys;  // when requests carry keys
+    CounterRng key_draws{0, Component::kRequestKeys, 0};
     RegionalBalancer* balancer = nullptr;
     std::uint64_t sent = 0;
     RingQueue<TimeoutEntry> deadlines;  // FIFO: one timeout per client, so deadlines are sorted
@@ -120,6 +123,7 @@ class World final : private ProbeTransport {
   TimePoint scheduleTimeline();
   void dispatch(const Event& event);
   void onArrival(std::uint32_t client_index);
+  std::optional<std::uint64_t> requestKey(const Client& client, std::uint64_t index) const;
   void onReachHost(std::uint32_t slot);
   void startService(std::uint32_t slot, Host& host);
   void onServiceDone(std::uint32_t slot);

@@ -82,6 +82,7 @@ void buildTopology(const pb::Scenario& scenario, WorldSpec& spec) {
       const auto group_index = static_cast<std::uint32_t>(spec.groups.size());
       GroupSpec g{.name = group.group(),
                   .region = r,
+                  .weight = group.has_weight() ? group.weight() : 1,
                   .workers = group.has_workers() ? group.workers() : 1,
                   .queue_limit =
                       group.has_queue_limit() ? std::optional(group.queue_limit()) : std::nullopt,
@@ -163,6 +164,25 @@ void buildFailoverOrder(const pb::Scenario& scenario, WorldSpec& spec) {
   }
 }
 
+// Each strategy's options, with its source's defaults where the scenario says nothing.
+void applyStrategyOptions(const pb::Balancer& config, balancer::StrategyOptions& options) {
+  const auto& lr = config.least_request();
+  if (lr.has_choice_count()) options.least_request.choice_count = lr.choice_count();
+  options.least_request.full_scan = lr.full_scan();
+  if (lr.has_active_request_bias()) {
+    options.least_request.active_request_bias = lr.active_request_bias();
+  }
+  const auto& ewma = config.peak_ewma();
+  if (ewma.has_decay_ms()) options.peak_ewma.decay = fromMillis(ewma.decay_ms());
+  if (ewma.has_default_rtt_ms()) options.peak_ewma.default_rtt = fromMillis(ewma.default_rtt_ms());
+  options.least_time.inflight = config.least_time().inflight();
+  const auto& ring = config.ring_hash();
+  if (ring.has_minimum_ring_size()) options.ring_hash.minimum_ring_size = ring.minimum_ring_size();
+  if (ring.has_maximum_ring_size()) options.ring_hash.maximum_ring_size = ring.maximum_ring_size();
+  options.ring_hash.hash_balance_factor = ring.hash_balance_factor();
+  if (config.maglev().has_table_size()) options.maglev.table_size = config.maglev().table_size();
+}
+
 Expected<BalancerSpec, ConfigError> buildBalancer(const pb::Scenario& scenario,
                                                   const RunOverrides& overrides) {
   const auto& config = scenario.balancer();
@@ -176,9 +196,7 @@ Expected<BalancerSpec, ConfigError> buildBalancer(const pb::Scenario& scenario,
                                       "\" (known: " + balancer::knownStrategyNames() +
                                       "; `faultline strategies` describes them)"});
   }
-  if (config.least_request().has_choice_count()) {
-    spec.options.least_request_choice_count = config.least_request().choice_count();
-  }
+  applyStrategyOptions(config, spec.options);
   const auto& hc = config.health_check();
   auto& out = spec.health_check;
   out.enabled = !hc.has_enabled() || hc.enabled();
@@ -356,10 +374,15 @@ void buildClients(const pb::Scenario& scenario, WorldSpec& spec) {
     const auto& clients = region.clients();
     const Duration timeout =
         clients.has_timeout_ms() ? fromMillis(clients.timeout_ms()) : kDefaultClientTimeout;
-    spec.clients.push_back(
-        ClientSpec{.region = r,
-                   .rate = rateSchedule(clients.rate_rps(), r, spec.faults),
-                   .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt});
+    ClientSpec client{.region = r,
+                      .rate = rateSchedule(clients.rate_rps(), r, spec.faults),
+                      .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt,
+                      .request_keys = std::nullopt};
+    if (clients.has_request_keys()) {
+      client.request_keys = RequestKeySpec{.distinct = clients.request_keys().distinct(),
+                                           .zipf_exponent = clients.request_keys().zipf_exponent()};
+    }
+    spec.clients.push_back(std::move(client));
   }
 }
 

@@ -17,6 +17,7 @@ namespace faultline::sim {
 struct GroupSpec {
   std::string name;
   std::uint32_t region = 0;
+  std::uint32_t weight = 1;
   std::uint32_t workers = 1;
   std::optional<std::uint32_t> queue_limit;  // nullopt: unlimited
   ServiceTime service = ServiceTime::constant(Duration::zero());
@@ -29,11 +30,18 @@ struct HostSpec {
   std::uint32_t group = 0;
 };
 
+// Which keys requests carry, for the hashing strategies.
+struct RequestKeySpec {
+  std::uint64_t distinct = 1;
+  double zipf_exponent = 0;
+};
+
 // The clients of one region.
 struct ClientSpec {
   std::uint32_t region = 0;
-  std::vector<RateSegment> rate;    // base rate times the surges active, from time zero
-  std::optional<Duration> timeout;  // nullopt: none
+  std::vector<RateSegment> rate;               // base rate times the surges active, from time zero
+  std::optional<Duration> timeout;             // nullopt: none
+  std::optional<RequestKeySpec> request_keys;  // nullopt: requests carry no key
 };
 
 enum class FaultKind : std::uint8_t {

@@ -10,6 +10,7 @@
 #include "balancer/random_pick.h"
 #include "balancer/round_robin.h"
 #include "tests/balancer/fake_runtime.h"
+#include "tests/balancer/pick_fixture.h"
 
 namespace faultline::balancer {
 namespace {
@@ -27,15 +28,11 @@ void expectBinomial(std::int64_t count, double p, const std::string& what) {
 }
 
 std::vector<std::int64_t> countPicks(Strategy& strategy, const std::vector<HostLoad>& load) {
-  std::vector<HostIndex> candidates;
-  for (HostIndex h = 0; h < load.size(); ++h)
-    candidates.push_back(h);
+  auto fixture = testing::equalHosts(static_cast<std::uint32_t>(load.size()));
+  fixture.load = load;
   std::vector<std::int64_t> counts(load.size(), 0);
-  const Request request;
-  for (int i = 0; i < kPicks; ++i) {
-    ++counts[strategy.pick(
-        PickContext{.candidates = candidates, .level = 0, .request = request, .load = load})];
-  }
+  for (int i = 0; i < kPicks; ++i)
+    ++counts[strategy.pick(fixture.context())];
   return counts;
 }
 

@@ -7,28 +7,17 @@
 #include "balancer/round_robin.h"
 #include "balancer/strategy_registry.h"
 #include "tests/balancer/fake_runtime.h"
+#include "tests/balancer/pick_fixture.h"
 
 namespace faultline::balancer {
 namespace {
 
 using testing::FakeRuntime;
 
-struct PickFixture {
-  std::vector<HostIndex> candidates;
-  std::vector<HostLoad> load;
-  Request request;
-
-  PickContext context(std::uint32_t level = 0) const {
-    return PickContext{.candidates = candidates, .level = level, .request = request, .load = load};
-  }
-};
+using testing::PickFixture;
 
 PickFixture hosts(std::uint32_t count) {
-  PickFixture fixture;
-  for (HostIndex h = 0; h < count; ++h)
-    fixture.candidates.push_back(h);
-  fixture.load.resize(count);
-  return fixture;
+  return testing::equalHosts(count);
 }
 
 TEST(RoundRobin, VisitsEveryHostInTurnFromTheSeededOffset) {
@@ -124,7 +113,7 @@ TEST(StrategyRegistry, BuildsEveryListedStrategy) {
   FakeRuntime runtime;
   for (const auto& info : knownStrategies()) {
     EXPECT_TRUE(isKnownStrategy(info.name));
-    auto strategy = makeStrategy(info.name, StrategyOptions{}, runtime);
+    auto strategy = makeStrategy(info.name, StrategyOptions{}, runtime, 3);
     ASSERT_TRUE(strategy) << info.name;
     auto fixture = hosts(3);
     EXPECT_LT((*strategy)->pick(fixture.context()), 3u);
@@ -135,7 +124,7 @@ TEST(StrategyRegistry, BuildsEveryListedStrategy) {
 
 TEST(StrategyRegistry, AnUnknownNameListsTheKnownOnes) {
   FakeRuntime runtime;
-  auto strategy = makeStrategy("fastest", StrategyOptions{}, runtime);
+  auto strategy = makeStrategy("fastest", StrategyOptions{}, runtime, 3);
   ASSERT_FALSE(strategy);
   EXPECT_NE(strategy.error().find("\"fastest\""), std::string::npos);
   EXPECT_NE(strategy.error().find("least-request"), std::string::npos);

@@ -74,7 +74,7 @@ TEST(WorldBuilder, AppliesTheDocumentedDefaults) {
   EXPECT_EQ(spec.balancer.health_check.timeout, 2s);
   EXPECT_EQ(spec.balancer.health_check.unhealthy_threshold, 3u);
   EXPECT_EQ(spec.balancer.health_check.healthy_threshold, 2u);
-  EXPECT_EQ(spec.balancer.options.least_request_choice_count, 2u);
+  EXPECT_EQ(spec.balancer.options.least_request.choice_count, 2u);
   EXPECT_EQ(spec.layout.window, 1s);
   EXPECT_EQ(spec.layout.slo.availability, 0.999);
   EXPECT_EQ(spec.network.baseDelay(0, 0), 500us);
