@@ -41,7 +41,8 @@ struct PickFixture {
     std::vector<HostIndex> level;
     for (HostIndex h = 0; h < weights.size(); ++h) {
       descriptors[h].address = h;
-      descriptors[h].name = "h" + std::to_string(h);
+      descriptors[h].name = "h";  // not "h" + to_string: g++ 12 warns falsely (-Wrestrict)
+      descriptors[h].name += std::to_string(h);
       descriptors[h].weight = weights[h];
       level.push_back(h);
     }
