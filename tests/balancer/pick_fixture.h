@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,9 @@ struct PickFixture {
     std::vector<HostIndex> level;
     for (HostIndex h = 0; h < weights.size(); ++h) {
       descriptors[h].address = h;
-      descriptors[h].name = "h";  // not "h" + to_string: g++ 12 warns falsely (-Wrestrict)
-      descriptors[h].name += std::to_string(h);
+      char name[16];  // not "h" + std::to_string(h): g++ 12 warns falsely there (-Wrestrict)
+      std::snprintf(name, sizeof name, "h%u", h);
+      descriptors[h].name = name;
       descriptors[h].weight = weights[h];
       level.push_back(h);
     }
