@@ -3,6 +3,12 @@
 namespace faultline::balancer {
 
 HostIndex RoundRobin::pick(const PickContext& context) {
+  const auto weight_of = [&context](HostIndex host) {
+    return static_cast<double>(context.hosts.host(host).weight);
+  };
+  if (EdfScheduler* schedule = schedules_.find(context, runtime_, weight_of)) {
+    return schedule->pickAndAdd(weight_of);
+  }
   if (context.level >= next_by_level_.size()) next_by_level_.resize(context.level + 1, seed_);
   const std::uint64_t turn = next_by_level_[context.level]++;
   return context.candidates[turn % context.candidates.size()];

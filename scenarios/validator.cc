@@ -43,6 +43,7 @@ constexpr std::uint64_t kMaxDistinctKeys = 1'000'000'000;
 constexpr double kMaxZipfExponent = 5;
 constexpr double kMaxActiveRequestBias = 10;
 constexpr std::uint64_t kMaxRingSize = 8'388'608;         // Envoy's maximum_ring_size
+constexpr std::uint64_t kDefaultMinRingSize = 1024;       // Envoy's minimum_ring_size
 constexpr std::uint64_t kMaxMaglevTableSize = 5'000'011;  // Envoy's limit
 constexpr double kMaxEwmaMs = 3'600'000;
 constexpr double kMaxWindows = 1'000'000;
@@ -454,6 +455,7 @@ class Validator {
                          {.at_least = 0, .at_most = kMaxActiveRequestBias});
     }
     checkStrategyOptions(balancer);
+    checkPriority(balancer.priority());
     checkHealthCheck(balancer.health_check());
     checkLocality(balancer.locality());
   }
@@ -472,14 +474,16 @@ class Validator {
     const bool min_ok = !ring.has_minimum_ring_size() ||
                         rules_.checkCount("balancer.ring_hash.minimum_ring_size",
                                           ring.minimum_ring_size(), 1, kMaxRingSize);
+    // Envoy rejects a maximum below the minimum, the default minimum (1024) included.
+    const std::uint64_t minimum =
+        ring.has_minimum_ring_size() ? ring.minimum_ring_size() : kDefaultMinRingSize;
     if (ring.has_maximum_ring_size() &&
         rules_.checkCount("balancer.ring_hash.maximum_ring_size", ring.maximum_ring_size(), 1,
                           kMaxRingSize) &&
-        min_ok && ring.has_minimum_ring_size() &&
-        ring.maximum_ring_size() < ring.minimum_ring_size()) {
+        min_ok && ring.maximum_ring_size() < minimum) {
       rules_.report("balancer.ring_hash.maximum_ring_size",
-                    fmt::format("must be >= minimum_ring_size ({}) (got {})",
-                                ring.minimum_ring_size(), ring.maximum_ring_size()));
+                    fmt::format("must be >= minimum_ring_size ({}) (got {})", minimum,
+                                ring.maximum_ring_size()));
     }
     const std::uint32_t factor = ring.hash_balance_factor();
     if (factor != 0 && (factor < 100 || factor > 1000)) {
@@ -520,6 +524,17 @@ class Validator {
     if (health_check.has_healthy_threshold()) {
       rules_.checkCount("balancer.health_check.healthy_threshold", health_check.healthy_threshold(),
                         1, kMaxThreshold);
+    }
+  }
+
+  void checkPriority(const scenario::Priority& priority) {
+    if (priority.has_overprovisioning_factor()) {
+      rules_.checkNumber("balancer.priority.overprovisioning_factor",
+                         priority.overprovisioning_factor(), {.at_least = 1, .at_most = 10});
+    }
+    if (priority.has_healthy_panic_threshold()) {
+      rules_.checkNumber("balancer.priority.healthy_panic_threshold",
+                         priority.healthy_panic_threshold(), {.at_least = 0, .at_most = 100});
     }
   }
 

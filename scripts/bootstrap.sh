@@ -15,7 +15,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libprotobuf-dev protobuf-compiler
   libboost-dev
-  libfmt-dev libcli11-dev nlohmann-json3-dev librandom123-dev
+  libfmt-dev libcli11-dev nlohmann-json3-dev librandom123-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

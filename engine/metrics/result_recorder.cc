@@ -126,6 +126,11 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
       b.add_healthy_hosts(static_cast<std::int32_t>(healthy));
     }
     b.set_active_region(regionName(view.active_region));
+    for (std::uint32_t load : view.load_percent)
+      b.add_load_percent(static_cast<std::int32_t>(load));
+    for (std::uint32_t region : view.panic_regions) {
+      b.add_panic_regions(layout_.regions[region].name);
+    }
   }
   for (std::uint32_t fault : window.active_faults)
     w.add_active_faults(layout_.faults[fault].name);

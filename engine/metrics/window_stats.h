@@ -27,6 +27,8 @@ struct BalancerWindowView {
   std::uint32_t region = 0;
   std::vector<std::uint32_t> healthy_hosts;  // per region, as this balancer sees them
   std::optional<std::uint32_t> active_region;
+  std::vector<std::uint32_t> load_percent;  // per region: its share of this balancer's traffic
+  std::vector<std::uint32_t> panic_regions;
 };
 
 // One closed time-series window.

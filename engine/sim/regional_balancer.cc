@@ -35,17 +35,21 @@ RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, co
   balancer::BalancerEvents& events = *this;
   core_ = std::make_unique<balancer::LoadBalancer>(
       runtime_, prober, balancer::PrioritySet(std::move(hosts), std::move(levels)),
-      std::move(*strategy), spec.balancer.health_check, &events);
+      std::move(*strategy), spec.balancer.config, &events);
 }
 
 metrics::BalancerWindowView RegionalBalancer::view(std::uint32_t region_count) const {
   metrics::BalancerWindowView view;
   view.region = region_;
   view.healthy_hosts.assign(region_count, 0);
+  view.load_percent.assign(region_count, 0);
   const auto& hosts = core_->hosts();
+  const auto& priority = core_->priorityLoad();
   for (std::uint32_t level = 0; level < hosts.levelCount(); ++level) {
-    view.healthy_hosts[level_region_[level]] +=
-        static_cast<std::uint32_t>(hosts.healthyHosts(level).size());
+    const std::uint32_t region = level_region_[level];
+    view.healthy_hosts[region] += static_cast<std::uint32_t>(hosts.healthyHosts(level).size());
+    view.load_percent[region] += priority.percent[level];
+    if (priority.panic[level]) view.panic_regions.push_back(region);
   }
   view.active_region = regionOfLevel(core_->activeLevel());
   return view;

@@ -183,6 +183,18 @@ void applyStrategyOptions(const pb::Balancer& config, balancer::StrategyOptions&
   if (config.maglev().has_table_size()) options.maglev.table_size = config.maglev().table_size();
 }
 
+void applyPriority(const pb::Priority& priority, balancer::LoadBalancerConfig& config) {
+  if (priority.has_overprovisioning_factor()) {
+    config.priority.overprovisioning_factor =
+        static_cast<std::uint32_t>(std::llround(priority.overprovisioning_factor() * 100));
+  }
+  if (priority.has_healthy_panic_threshold()) {
+    config.priority.panic_threshold =
+        static_cast<std::uint32_t>(std::llround(priority.healthy_panic_threshold()));
+  }
+  config.fail_traffic_on_panic = priority.fail_traffic_on_panic();
+}
+
 Expected<BalancerSpec, ConfigError> buildBalancer(const pb::Scenario& scenario,
                                                   const RunOverrides& overrides) {
   const auto& config = scenario.balancer();
@@ -197,8 +209,9 @@ Expected<BalancerSpec, ConfigError> buildBalancer(const pb::Scenario& scenario,
                                       "; `faultline strategies` describes them)"});
   }
   applyStrategyOptions(config, spec.options);
+  applyPriority(config.priority(), spec.config);
   const auto& hc = config.health_check();
-  auto& out = spec.health_check;
+  auto& out = spec.config.health_check;
   out.enabled = !hc.has_enabled() || hc.enabled();
   if (hc.has_interval_ms()) out.interval = fromMillis(hc.interval_ms());
   out.timeout = hc.has_timeout_ms() ? fromMillis(hc.timeout_ms()) : out.interval;

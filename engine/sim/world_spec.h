@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "balancer/health_checker.h"
+#include "balancer/load_balancer.h"
 #include "balancer/strategy_registry.h"
 #include "engine/metrics/run_layout.h"
 #include "engine/sim/arrival_process.h"
@@ -68,7 +68,7 @@ struct FaultSpec {
 struct BalancerSpec {
   std::string strategy;
   balancer::StrategyOptions options;
-  balancer::HealthCheckConfig health_check;
+  balancer::LoadBalancerConfig config;  // health checks, priority load, panic
 };
 
 // A scenario resolved into what the simulator needs: names turned into indices, defaults applied,

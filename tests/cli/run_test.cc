@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "balancer/strategy_registry.h"
 #include "cli/arguments.h"
 #include "cli/exit_codes.h"
 #include "reports/results_io.h"
@@ -238,9 +239,9 @@ TEST(CliRunTest, UnknownStrategyIsBadInputAndWritesNothing) {
                                   "nope", "--json", json.string()});
   EXPECT_EQ(result.exit_code, kExitBadInput);
   EXPECT_THAT(result.out, IsEmpty());
-  EXPECT_EQ(result.err,
-            "faultline run: --strategy: unknown strategy \"nope\" (known: round-robin, random, "
-            "least-request; `faultline strategies` describes them)\n");
+  EXPECT_EQ(result.err, "faultline run: --strategy: unknown strategy \"nope\" (known: " +
+                            balancer::knownStrategyNames() +
+                            "; `faultline strategies` describes them)\n");
   EXPECT_FALSE(std::filesystem::exists(json));
   // Not even a temporary file is left behind.
   EXPECT_THAT(dir.entries(), IsEmpty());
@@ -462,9 +463,10 @@ TEST(CliRunTest, UnknownStrategyInTheScenarioPointsAtTheField) {
   const auto result = runCommand({"run", file.string(), "--json", (dir / "r.json").string()});
   EXPECT_EQ(result.exit_code, kExitBadInput);
   EXPECT_THAT(result.out, IsEmpty());
-  EXPECT_THAT(result.err,
-              StartsWith(file.string() + ":10:12: balancer.strategy: unknown strategy \"fastest\" "
-                                         "(known: round-robin, random, least-request"));
+  EXPECT_THAT(result.err, StartsWith(file.string() +
+                                     ":10:12: balancer.strategy: unknown strategy \"fastest\" "
+                                     "(known: " +
+                                     balancer::knownStrategyNames()));
   EXPECT_THAT(dir.entries(), ElementsAre("fastest.textproto"));
 }
 

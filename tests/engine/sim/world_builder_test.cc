@@ -69,11 +69,15 @@ WorldSpec build(const std::string& text, const RunOverrides& overrides = {}) {
 TEST(WorldBuilder, AppliesTheDocumentedDefaults) {
   const auto spec = build(kThreeRegions);
   EXPECT_EQ(spec.balancer.strategy, "round-robin");
-  EXPECT_TRUE(spec.balancer.health_check.enabled);
-  EXPECT_EQ(spec.balancer.health_check.interval, 2s);
-  EXPECT_EQ(spec.balancer.health_check.timeout, 2s);
-  EXPECT_EQ(spec.balancer.health_check.unhealthy_threshold, 3u);
-  EXPECT_EQ(spec.balancer.health_check.healthy_threshold, 2u);
+  const auto& hc = spec.balancer.config.health_check;
+  EXPECT_TRUE(hc.enabled);
+  EXPECT_EQ(hc.interval, 2s);
+  EXPECT_EQ(hc.timeout, 2s);
+  EXPECT_EQ(hc.unhealthy_threshold, 3u);
+  EXPECT_EQ(hc.healthy_threshold, 2u);
+  EXPECT_EQ(spec.balancer.config.priority.overprovisioning_factor, 140u);  // Envoy's 1.4
+  EXPECT_EQ(spec.balancer.config.priority.panic_threshold, 50u);
+  EXPECT_FALSE(spec.balancer.config.fail_traffic_on_panic);
   EXPECT_EQ(spec.balancer.options.least_request.choice_count, 2u);
   EXPECT_EQ(spec.layout.window, 1s);
   EXPECT_EQ(spec.layout.slo.availability, 0.999);

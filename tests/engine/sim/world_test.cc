@@ -189,18 +189,34 @@ TEST(World, ARegionOutageFailsOverOnceTheHealthChecksNoticeAndBackAfterwards) {
   EXPECT_EQ(during.balancers(0).active_region(), "r1");
   EXPECT_EQ(during.balancers(0).healthy_hosts(0), 0);
   EXPECT_EQ(during.balancers(0).healthy_hosts(1), 4);
+  EXPECT_EQ(during.balancers(0).load_percent(0), 0);
+  EXPECT_EQ(during.balancers(0).load_percent(1), 100);
+  EXPECT_EQ(result.windows(5).balancers(0).load_percent(0), 100);
   EXPECT_EQ(result.windows(5).regions(0).hosts_up(), 4);
   EXPECT_GT(result.summary().cross_region_requests(), 0);
 }
 
-TEST(World, WithoutFailoverAnOutageLeavesNoHealthyHost) {
+TEST(World, WithoutFailoverAndWithoutPanicAnOutageLeavesNoHealthyHost) {
+  std::string text = kTwoRegions;
+  text.replace(text.find("healthy_threshold: 2 }"), 22,
+               "healthy_threshold: 2 } locality { failover: LOCAL_ONLY } "
+               "priority { healthy_panic_threshold: 0 }");
+  const auto result = simulateText(text);
+  expectWindowsAddUpToTheSummary(result);
+  EXPECT_GT(result.summary().failures().no_healthy_host(), 200 * 4);
+  EXPECT_EQ(result.summary().cross_region_requests(), 0);
+}
+
+TEST(World, WithoutFailoverPanicSendsTrafficIntoTheDarkAsEnvoyWould) {
+  // Envoy's panic routing: with no healthy host (below the 50% threshold) a level uses all of its
+  // hosts. The dark region swallows the requests, so they time out instead of being refused.
   std::string text = kTwoRegions;
   text.replace(text.find("healthy_threshold: 2 }"), 22,
                "healthy_threshold: 2 } locality { failover: LOCAL_ONLY }");
   const auto result = simulateText(text);
   expectWindowsAddUpToTheSummary(result);
-  EXPECT_GT(result.summary().failures().no_healthy_host(), 200 * 4);
-  EXPECT_EQ(result.summary().cross_region_requests(), 0);
+  EXPECT_EQ(result.summary().failures().no_healthy_host(), 0);
+  EXPECT_GT(result.summary().failures().timeout(), 200 * 9);
 }
 
 TEST(World, TheBalancerViewLagsTheTruth) {
