@@ -34,6 +34,7 @@ struct HostLoad {
 // Why the balancer considers a host unusable. A host is healthy when no flag is set.
 enum HealthFlag : std::uint8_t {
   kFailedActiveHealthCheck = 1u << 0,
+  kEjectedByOutlierDetection = 1u << 1,
 };
 
 }  // namespace faultline::balancer

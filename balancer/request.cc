@@ -6,6 +6,12 @@ std::string_view toString(Refusal refusal) {
   switch (refusal) {
     case Refusal::kNoHealthyHost:
       return "no_healthy_host";
+    case Refusal::kCircuitOpen:
+      return "circuit_open";
+    case Refusal::kRateLimited:
+      return "rate_limited";
+    case Refusal::kLoadShed:
+      return "load_shed";
   }
   return "unknown";
 }

@@ -20,6 +20,9 @@ struct Request {
 // Why the balancer declined to pick a host.
 enum class Refusal : std::uint8_t {
   kNoHealthyHost,  // no level of the priority set has a host that passes its checks
+  kCircuitOpen,    // a circuit breaker limit is reached (Envoy: upstream_rq_pending_overflow)
+  kRateLimited,    // the local rate limit's bucket is empty (Envoy: 429)
+  kLoadShed,       // admission control or the adaptive concurrency limit shed it (Envoy: 503)
 };
 
 std::string_view toString(Refusal refusal);
