@@ -33,6 +33,7 @@ bool isAnswer(Outcome outcome) {
     case Outcome::kConnectFailure:
     case Outcome::kReset:
     case Outcome::kTimeout:
+    case Outcome::kCancelled:  // an abandoned try is no measurement
       return false;
   }
   return false;

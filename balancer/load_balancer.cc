@@ -24,8 +24,10 @@ LoadBalancer::LoadBalancer(Runtime& runtime, Prober& prober, PrioritySet hosts,
     : runtime_(runtime),
       hosts_(std::move(hosts)),
       config_(config),
+      retry_policy_(config.retry),
       strategy_(std::move(strategy)),
       load_(hosts_.hostCount()),
+      breakers_(config.circuit_breakers, hosts_.hostCount()),
       events_(events) {
   assert(strategy_ != nullptr && hosts_.levelCount() > 0);
   priority_load_ = computePriorityLoad(levelHealth(hosts_), config_.priority);
@@ -35,33 +37,146 @@ LoadBalancer::LoadBalancer(Runtime& runtime, Prober& prober, PrioritySet hosts,
     health_checker_ = std::make_unique<HealthChecker>(runtime, prober, listener,
                                                       config_.health_check, hosts_.hostCount());
   }
+  if (config_.outlier_detection.enabled) {
+    OutlierDetector::Listener& listener = *this;
+    outlier_detector_ = std::make_unique<OutlierDetector>(
+        runtime, listener, config_.outlier_detection, hosts_.hostCount());
+  }
+  if (config_.local_rate_limit) {
+    rate_limit_ = std::make_unique<LocalRateLimit>(runtime, *config_.local_rate_limit);
+  }
+  if (config_.admission_control) {
+    admission_ = std::make_unique<AdmissionControl>(runtime, *config_.admission_control);
+  }
+  if (config_.adaptive_concurrency) {
+    concurrency_ = std::make_unique<AdaptiveConcurrency>(runtime, *config_.adaptive_concurrency);
+  }
 }
 
 void LoadBalancer::start() {
   if (health_checker_) health_checker_->start();
+  if (outlier_detector_) outlier_detector_->start();
 }
 
 Decision LoadBalancer::choose(const Request& request) {
+  const bool first = request.attempt == 0;
+  if (first) {
+    if (auto refusal = admitFirstTry()) return Decision::refuse(*refusal);
+  }
   const std::uint32_t level = pickLevel(request);
-  if (!canServe(level)) return Decision::refuse(Refusal::kNoHealthyHost);
-  const bool panic = priority_load_.panic[level];
-  const HostIndex host = strategy_->pick(
-      PickContext{.candidates = panic ? hosts_.hosts(level) : hosts_.healthyHosts(level),
-                  .level = level,
-                  .version = panic ? kAllHostsVersion : hosts_.version(level),
-                  .request = request,
-                  .hosts = hosts_,
-                  .load = load_});
+  if (!canServe(level)) {
+    if (first) undoAdmission(Outcome::kOverloaded);
+    return Decision::refuse(Refusal::kNoHealthyHost);
+  }
+  const HostIndex host = pickHost(request, level);
+  if (breakers_.tryAcquireRequest(host, /*can_wait=*/false) != Admission::kSend) {
+    if (first) undoAdmission(Outcome::kOverloaded);
+    return Decision::refuse(Refusal::kCircuitOpen);
+  }
+  if (health_checker_) health_checker_->onTraffic();
   ++load_[host].active_requests;
   return Decision::pick(host);
 }
 
+// A request's first try passes the local rate limit, admission control and the adaptive
+// concurrency limit, in Envoy's usual filter order. A 503 of adaptive concurrency also reaches
+// admission control as a failure, as Envoy's local reply passes back through the filter chain.
+std::optional<Refusal> LoadBalancer::admitFirstTry() {
+  if (rate_limit_ && !rate_limit_->admit()) return Refusal::kRateLimited;
+  if (admission_ && admission_->shouldReject()) return Refusal::kLoadShed;
+  if (concurrency_ && !concurrency_->tryAcquire()) {
+    if (admission_) admission_->onResult(Outcome::kOverloaded);
+    return Refusal::kLoadShed;
+  }
+  return std::nullopt;
+}
+
+// A first try admitted and then refused: the request ends here, as a local 503.
+void LoadBalancer::undoAdmission(Outcome reported) {
+  if (admission_) admission_->onResult(reported);
+  if (concurrency_) concurrency_->onCancel();
+}
+
+// With the previous_hosts predicate a retry re-picks when it lands on a host it tried, up to
+// host_selection_retry_max_attempts times, then keeps the last pick (Envoy's rule).
+HostIndex LoadBalancer::pickHost(const Request& request, std::uint32_t level) {
+  const bool panic = priority_load_.panic[level];
+  const PickContext context{.candidates = panic ? hosts_.hosts(level) : hosts_.healthyHosts(level),
+                            .level = level,
+                            .version = panic ? kAllHostsVersion : hosts_.version(level),
+                            .request = request,
+                            .hosts = hosts_,
+                            .load = load_};
+  HostIndex host = strategy_->pick(context);
+  if (request.attempt == 0 || !retry_policy_.config().retry_other_hosts) return host;
+  for (std::uint32_t again = 0; again < retry_policy_.config().host_selection_retry_max_attempts &&
+                                request.tried_hosts.contains(host);
+       ++again) {
+    host = strategy_->pick(context);
+  }
+  return host;
+}
+
 // A level taking all the traffic needs no draw (the usual case). Otherwise the request's hash
 // decides, as Envoy passes it to choosePriority, so a key stays on its level; a request without a
-// key draws a random number.
+// key draws a random number. With previous_priorities, a retry's load leaves out the levels
+// already tried, as if they had no healthy host, and is recomputed for it.
 std::uint32_t LoadBalancer::pickLevel(const Request& request) {
-  if (active_level_ && priority_load_.percent[*active_level_] == 100) return *active_level_;
-  return choosePriority(priority_load_.percent, requestHash(request, runtime_));
+  const bool avoid_levels = request.attempt > 0 && request.tried_levels != 0 &&
+                            retry_policy_.config().retry_other_priorities;
+  if (!avoid_levels) {
+    if (active_level_ && priority_load_.percent[*active_level_] == 100) return *active_level_;
+    return choosePriority(priority_load_.percent, requestHash(request, runtime_));
+  }
+  retry_levels_.resize(hosts_.levelCount());
+  for (std::uint32_t level = 0; level < hosts_.levelCount(); ++level) {
+    const bool tried = level < 32 && (request.tried_levels & (1u << level)) != 0;
+    retry_levels_[level] =
+        LevelHealth{static_cast<std::uint32_t>(hosts_.hosts(level).size()),
+                    tried ? 0u : static_cast<std::uint32_t>(hosts_.healthyHosts(level).size())};
+  }
+  computePriorityLoad(retry_levels_, config_.priority, retry_load_);
+  return choosePriority(retry_load_.percent, requestHash(request, runtime_));
+}
+
+std::optional<Duration> LoadBalancer::retryBackoff(std::uint32_t retries_done, Outcome outcome) {
+  if (!retry_policy_.retriable(outcome) || !retry_policy_.hasRetriesLeft(retries_done)) {
+    return std::nullopt;
+  }
+  if (!breakers_.tryAcquireRetry()) return std::nullopt;  // max_retries or the retry budget
+  return retry_policy_.backoff(retries_done + 1, runtime_.random());
+}
+
+void LoadBalancer::onRetryBackoffEnded() {
+  breakers_.retryBackoffEnded();
+}
+
+void LoadBalancer::onRetryFinished() {
+  breakers_.releaseRetry();
+}
+
+void LoadBalancer::onRequestFinished(Outcome outcome, Duration latency, bool answered) {
+  // Adaptive hedging learns from whole requests, hedged or not: learning from tries would lose
+  // the slow tries that hedges cancel, and the estimate would sink, hedging ever more.
+  if (outcome == Outcome::kSuccess && retry_policy_.config().hedge.percentile > 0) {
+    observed_latency_.record(latency, runtime_.now());
+  }
+  if (admission_) admission_->onResult(outcome);
+  if (!concurrency_) return;
+  if (answered) {
+    concurrency_->onResult(latency);
+  } else {
+    concurrency_->onCancel();
+  }
+}
+
+std::optional<Duration> LoadBalancer::hedgeDelay(std::uint32_t hedges_sent) {
+  const auto& hedge = retry_policy_.config().hedge;
+  if (!hedge.enabled || hedges_sent >= hedge.max_hedges) return std::nullopt;
+  if (hedge.percentile <= 0) return hedge.delay;
+  const Duration observed = observed_latency_.valueAt(hedge.percentile, runtime_.now());
+  if (observed <= Duration::zero()) return std::nullopt;
+  return observed;
 }
 
 bool LoadBalancer::canServe(std::uint32_t level) const {
@@ -74,7 +189,11 @@ bool LoadBalancer::canServe(std::uint32_t level) const {
 void LoadBalancer::onResult(HostIndex host, Outcome outcome, Duration latency) {
   assert(load_[host].active_requests > 0 && "a result for a request this balancer never picked");
   --load_[host].active_requests;
+  breakers_.releaseRequest(host);
   strategy_->onResult(host, outcome, latency);
+  // A try we abandoned says nothing about its host.
+  if (outlier_detector_ && outcome != Outcome::kCancelled)
+    outlier_detector_->onResult(host, outcome);
 }
 
 void LoadBalancer::onProbeResult(HostIndex host, std::uint64_t probe_id, bool passed) {
@@ -83,7 +202,23 @@ void LoadBalancer::onProbeResult(HostIndex host, std::uint64_t probe_id, bool pa
 
 void LoadBalancer::onHealthCheckVerdict(HostIndex host, bool healthy) {
   if (!hosts_.setFlag(host, kFailedActiveHealthCheck, !healthy)) return;
-  if (events_) events_->onHostHealthChanged(host, healthy);
+  onUsabilityChanged(host);
+}
+
+// Envoy un-ejects a host whose active check passes, unless the check itself still fails it.
+void LoadBalancer::onProbeConcluded(HostIndex host, bool passed) {
+  if (passed && outlier_detector_ && health_checker_->isHealthy(host)) {
+    outlier_detector_->onActiveHealthCheckPassed(host);
+  }
+}
+
+void LoadBalancer::onEjectionChanged(HostIndex host, bool ejected) {
+  if (!hosts_.setFlag(host, kEjectedByOutlierDetection, ejected)) return;
+  onUsabilityChanged(host);
+}
+
+void LoadBalancer::onUsabilityChanged(HostIndex host) {
+  if (events_) events_->onHostHealthChanged(host, hosts_.isHealthy(host));
   refreshPriorityLoad();
 }
 

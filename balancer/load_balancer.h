@@ -6,12 +6,19 @@
 #include <span>
 #include <vector>
 
+#include "balancer/adaptive_concurrency.h"
+#include "balancer/admission_control.h"
+#include "balancer/circuit_breakers.h"
 #include "balancer/health_checker.h"
 #include "balancer/host.h"
+#include "balancer/latency_quantile.h"
+#include "balancer/local_rate_limit.h"
+#include "balancer/outlier_detector.h"
 #include "balancer/priority_load.h"
 #include "balancer/priority_set.h"
 #include "balancer/prober.h"
 #include "balancer/request.h"
+#include "balancer/retry_policy.h"
 #include "balancer/runtime.h"
 #include "balancer/strategy.h"
 
@@ -21,7 +28,7 @@ namespace faultline::balancer {
 class BalancerEvents {
  public:
   virtual ~BalancerEvents() = default;
-  // The balancer now considers `host` healthy (or not), from its own checks.
+  // The balancer now considers `host` usable (or not), from its checks and outlier detection.
   virtual void onHostHealthChanged(HostIndex host, bool healthy) = 0;
   // The first level that takes traffic changed (failover or failback); nullopt when the balancer
   // refuses all traffic (no healthy host and no panic routing).
@@ -29,38 +36,64 @@ class BalancerEvents {
                                     std::optional<std::uint32_t> to) = 0;
 };
 
+// Everything a balancer can be configured with; each part names the semantics it follows.
 struct LoadBalancerConfig {
   HealthCheckConfig health_check;
   PriorityLoadConfig priority;
   // Envoy's fail_traffic_on_panic: a level in panic refuses instead of using all of its hosts.
   bool fail_traffic_on_panic = false;
+  RetryPolicyConfig retry;
+  OutlierDetectionConfig outlier_detection;
+  CircuitBreakersConfig circuit_breakers;  // always on, with Envoy's default thresholds
+  std::optional<LocalRateLimitConfig> local_rate_limit;
+  std::optional<AdmissionControlConfig> admission_control;
+  std::optional<AdaptiveConcurrencyConfig> adaptive_concurrency;
 };
 
-// One balancer instance: its view of the hosts, its strategy and its health checks. The request
-// cycle is DESIGN.md's seam 2: the driver asks choose() for a host, reports onResult() when the
-// answer (or the timeout) is back, and answers the probes it is asked to send.
+// One balancer instance: its view of the hosts, its strategy, its health checks and outlier
+// detection, and the mechanisms that admit, refuse and retry requests. The request cycle is
+// DESIGN.md's seam 2: the driver asks choose() for a host and reports onResult() for every try;
+// it asks retryBackoff() and hedgeDelay() whether to try again; and it reports onRequestFinished()
+// once per request that choose() admitted (its first try got a host).
 //
-// Level selection is Envoy's priority load: each level takes a share of traffic that follows its
-// health times the overprovisioning factor, spilling gradually to the next levels, and a level
-// with too few healthy hosts panics and uses all of its hosts (computePriorityLoad). The balancer
-// learns of outages only through its own probes; it never looks at the world.
-class LoadBalancer final : private HealthChecker::Listener {
+// A first try passes, in Envoy's usual filter order, the local rate limit (429), admission
+// control and adaptive concurrency (503); every try then gets a level by Envoy's priority load (a
+// share by health times the overprovisioning factor, spilling to the next levels, with panic
+// routing), a host by the strategy, and a slot from the circuit breakers. The balancer learns of
+// outages only through its probes and the results it sees; it never looks at the world.
+class LoadBalancer final : private HealthChecker::Listener, private OutlierDetector::Listener {
  public:
   LoadBalancer(Runtime& runtime, Prober& prober, PrioritySet hosts,
                std::unique_ptr<Strategy> strategy, const LoadBalancerConfig& config,
                BalancerEvents* events);
 
-  // Starts active health checking (when configured). Picks work before and without it.
+  // Starts active health checking and outlier detection (when configured).
   void start();
 
   Decision choose(const Request& request);
   void onResult(HostIndex host, Outcome outcome, Duration latency);
   void onProbeResult(HostIndex host, std::uint64_t probe_id, bool passed);
 
+  // Retries: whether a request whose try just ended so is retried, and after what backoff, as
+  // Envoy's router decides (retriable outcome, retries left, a retry slot from the circuit
+  // breakers or the retry budget). A yes holds a retry slot until onRetryFinished(); the slot
+  // counts while the retry waits, and onRetryBackoffEnded() says when it is sent.
+  std::optional<Duration> retryBackoff(std::uint32_t retries_done, Outcome outcome);
+  void onRetryBackoffEnded();
+  void onRetryFinished();
+  // With hedging on, how long after a try is sent to send another one alongside it; nullopt when
+  // no hedge is due (hedging off, hedges used up, or no latency observed yet for an adaptive one).
+  std::optional<Duration> hedgeDelay(std::uint32_t hedges_sent);
+  // The end of a request admitted by choose(): its final outcome, and whether a host answered it
+  // (`latency` then runs from its first pick to the answer).
+  void onRequestFinished(Outcome outcome, Duration latency, bool answered);
+
   const PrioritySet& hosts() const { return hosts_; }
   std::span<const HostLoad> load() const { return load_; }
   std::optional<std::uint32_t> activeLevel() const { return active_level_; }
   const PriorityLoad& priorityLoad() const { return priority_load_; }
+  const RetryPolicy& retryPolicy() const { return retry_policy_; }
+  const CircuitBreakers& circuitBreakers() const { return breakers_; }
 
  private:
   // Version of a panicking level's candidate list (all of its hosts, which never change): apart
@@ -68,7 +101,14 @@ class LoadBalancer final : private HealthChecker::Listener {
   static constexpr std::uint64_t kAllHostsVersion = std::uint64_t{1} << 63;
 
   void onHealthCheckVerdict(HostIndex host, bool healthy) override;
+  void onProbeConcluded(HostIndex host, bool passed) override;
+  void onEjectionChanged(HostIndex host, bool ejected) override;
+  void onUsabilityChanged(HostIndex host);
+
+  std::optional<Refusal> admitFirstTry();
+  void undoAdmission(Outcome reported);
   std::uint32_t pickLevel(const Request& request);
+  HostIndex pickHost(const Request& request, std::uint32_t level);
   bool canServe(std::uint32_t level) const;
   std::optional<std::uint32_t> firstServingLevel() const;
   void refreshPriorityLoad();
@@ -77,9 +117,18 @@ class LoadBalancer final : private HealthChecker::Listener {
   PrioritySet hosts_;
   LoadBalancerConfig config_;
   PriorityLoad priority_load_;
+  PriorityLoad retry_load_;                // scratch: the load with levels already tried left out
+  std::vector<LevelHealth> retry_levels_;  // scratch for the same
+  RetryPolicy retry_policy_;
+  LatencyQuantile observed_latency_;  // for adaptive hedging
   std::unique_ptr<Strategy> strategy_;
   std::vector<HostLoad> load_;
   std::unique_ptr<HealthChecker> health_checker_;
+  std::unique_ptr<OutlierDetector> outlier_detector_;
+  CircuitBreakers breakers_;
+  std::unique_ptr<LocalRateLimit> rate_limit_;
+  std::unique_ptr<AdmissionControl> admission_;
+  std::unique_ptr<AdaptiveConcurrency> concurrency_;
   BalancerEvents* events_;
   std::optional<std::uint32_t> active_level_;
 };

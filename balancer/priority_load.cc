@@ -42,23 +42,28 @@ void loadInTotalPanic(std::span<const LevelHealth> levels, PriorityLoad& load) {
 
 PriorityLoad computePriorityLoad(std::span<const LevelHealth> levels,
                                  const PriorityLoadConfig& config) {
+  PriorityLoad load;
+  computePriorityLoad(levels, config, load);
+  return load;
+}
+
+void computePriorityLoad(std::span<const LevelHealth> levels, const PriorityLoadConfig& config,
+                         PriorityLoad& load) {
   assert(!levels.empty());
-  PriorityLoad load{std::vector<std::uint32_t>(levels.size(), 0),
-                    std::vector<bool>(levels.size(), false)};
-  std::vector<std::uint32_t> healths(levels.size());
+  load.percent.assign(levels.size(), 0);
+  load.panic.assign(levels.size(), false);
   std::uint32_t sum = 0;
-  for (std::size_t p = 0; p < levels.size(); ++p) {
-    healths[p] = health(levels[p], config.overprovisioning_factor);
-    sum += healths[p];
-  }
+  for (const auto& level : levels)
+    sum += health(level, config.overprovisioning_factor);
   const std::uint32_t normalized_total = std::min<std::uint32_t>(100, sum);
 
   if (normalized_total > 0) {
     std::uint32_t remaining = 100;
     std::size_t first_available = levels.size();
     for (std::size_t p = 0; p < levels.size(); ++p) {
-      if (first_available == levels.size() && healths[p] > 0) first_available = p;
-      load.percent[p] = std::min(remaining, healths[p] * 100 / normalized_total);
+      const std::uint32_t level_health = health(levels[p], config.overprovisioning_factor);
+      if (first_available == levels.size() && level_health > 0) first_available = p;
+      load.percent[p] = std::min(remaining, level_health * 100 / normalized_total);
       remaining -= load.percent[p];
     }
     if (remaining > 0) load.percent[first_available] += remaining;
@@ -66,7 +71,7 @@ PriorityLoad computePriorityLoad(std::span<const LevelHealth> levels,
 
   if (config.panic_threshold == 0) {
     if (normalized_total == 0) load.percent[0] = 100;
-    return load;
+    return;
   }
   for (std::size_t p = 0; p < levels.size(); ++p) {
     load.panic[p] = normalized_total < 100 && inPanic(levels[p], config.panic_threshold);
@@ -75,7 +80,6 @@ PriorityLoad computePriorityLoad(std::span<const LevelHealth> levels,
     std::fill(load.percent.begin(), load.percent.end(), 0);
     loadInTotalPanic(levels, load);
   }
-  return load;
 }
 
 std::uint32_t choosePriority(std::span<const std::uint32_t> percent, std::uint64_t hash) {

@@ -38,6 +38,9 @@ struct PriorityLoad {
 // 100% and, having no healthy host, refuses. Degraded hosts are not modelled: health is binary.
 PriorityLoad computePriorityLoad(std::span<const LevelHealth> levels,
                                  const PriorityLoadConfig& config);
+// The same into `load`, reusing its memory (for the per-request retry path).
+void computePriorityLoad(std::span<const LevelHealth> levels, const PriorityLoadConfig& config,
+                         PriorityLoad& load);
 
 // Envoy's choosePriority: `hash % 100 + 1` against the cumulative load.
 std::uint32_t choosePriority(std::span<const std::uint32_t> percent, std::uint64_t hash);

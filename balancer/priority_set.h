@@ -30,6 +30,10 @@ class PrioritySet {
   std::uint64_t version(std::uint32_t level) const { return versions_[level]; }
 
   bool isHealthy(HostIndex host) const { return flags_[host] == 0; }
+  // The host's level as one bit (for Request::tried_levels); 0 past 32 levels or for no level.
+  std::uint32_t levelBit(HostIndex host) const {
+    return level_of_[host] < 32 ? 1u << level_of_[host] : 0u;
+  }
 
   // Sets or clears one reason for a host to be unusable. Returns true when that changed whether
   // the host is healthy.

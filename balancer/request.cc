@@ -30,6 +30,8 @@ std::string_view toString(Outcome outcome) {
       return "reset";
     case Outcome::kTimeout:
       return "timeout";
+    case Outcome::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -9,12 +11,39 @@
 
 namespace faultline::balancer {
 
+// Hosts a request has already tried, for the retry host predicate (Envoy's previous_hosts). A
+// fixed array: no allocation per request; tries beyond it are not remembered.
+class TriedHosts {
+ public:
+  static constexpr std::size_t kCapacity = 8;
+
+  void add(HostIndex host) {
+    if (count_ < kCapacity) hosts_[count_++] = host;
+  }
+  bool contains(HostIndex host) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (hosts_[i] == host) return true;
+    }
+    return false;
+  }
+  std::size_t size() const { return count_; }
+
+ private:
+  std::array<HostIndex, kCapacity> hosts_{};
+  std::size_t count_ = 0;
+};
+
 // What the balancer knows about a request when it picks a host for it.
 struct Request {
   std::uint64_t id = 0;
   // The request's hash key (a user or session id, hashed) for the hashing strategies; a request
   // without one is placed at random, as Envoy does when its hash policy yields nothing.
   std::optional<std::uint64_t> hash_key;
+  // Tries of this request before this one: 0 for the first try, then retries and hedges.
+  std::uint32_t attempt = 0;
+  TriedHosts tried_hosts;
+  // Priority levels already tried, one bit each (Envoy's previous_priorities retry priority).
+  std::uint32_t tried_levels = 0;
 };
 
 // Why the balancer declined to pick a host.
@@ -54,6 +83,7 @@ enum class Outcome : std::uint8_t {
   kConnectFailure,  // connection refused: nothing listens on the host
   kReset,           // the connection broke with the request in flight
   kTimeout,         // no answer before the deadline; the balancer stops counting the request
+  kCancelled,       // abandoned: another try of the same request answered first (hedging)
 };
 
 std::string_view toString(Outcome outcome);

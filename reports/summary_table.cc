@@ -83,7 +83,10 @@ void renderFailures(const results::RunResult& result, std::string& out) {
       {"connection_refused", f.connection_refused()},
       {"connection_reset", f.connection_reset()},
       {"no_healthy_host", f.no_healthy_host()},
-      {"unfinished", f.unfinished()}};
+      {"unfinished", f.unfinished()},
+      {"circuit_open", f.circuit_open()},
+      {"rate_limited", f.rate_limited()},
+      {"load_shed", f.load_shed()}};
   std::string listed;
   for (const auto& [name, count] : causes) {
     if (count == 0) continue;

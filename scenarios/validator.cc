@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/resilience_rules.h"
 #include "scenarios/rule_checker.h"
 #include "scenarios/topology_index.h"
 
@@ -456,6 +457,7 @@ class Validator {
     }
     checkStrategyOptions(balancer);
     checkPriority(balancer.priority());
+    checkResilience(balancer, rules_);
     checkHealthCheck(balancer.health_check());
     checkLocality(balancer.locality());
   }

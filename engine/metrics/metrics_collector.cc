@@ -24,6 +24,14 @@ void MetricsCollector::recordArrival(TimePoint at) {
   ++window_.arrivals;
 }
 
+void MetricsCollector::recordTry(TimePoint at, TryKind kind) {
+  ++window_.tries;
+  if (at < warmup_end_) return;
+  ++tries_;
+  if (kind == TryKind::kRetry) ++retries_;
+  if (kind == TryKind::kHedge) ++hedges_;
+}
+
 void MetricsCollector::advanceConcurrency(TimePoint now) {
   window_in_flight_area_ +=
       static_cast<Area>(in_flight_) * static_cast<std::uint64_t>((now - in_flight_since_).count());
@@ -144,6 +152,9 @@ RunSummary MetricsCollector::summary(TimePoint end, std::uint64_t events) const 
   summary.latency = summarize(latency_);
   summary.queue_wait = summarize(queue_wait_);
   summary.cross_region = cross_region_;
+  summary.tries = tries_;
+  summary.retries = retries_;
+  summary.hedges = hedges_;
   for (std::size_t region = 0; region < region_counts_.size(); ++region) {
     summary.regions.push_back({region_counts_[region], summarize(region_latency_[region])});
   }

@@ -11,6 +11,8 @@
 
 namespace faultline::metrics {
 
+enum class TryKind : std::uint8_t { kFirst, kRetry, kHedge };
+
 // A request as the metrics see it when it completes.
 struct CompletedRequest {
   TimePoint at{};
@@ -32,6 +34,8 @@ class MetricsCollector {
   explicit MetricsCollector(const RunLayout& layout);
 
   void recordArrival(TimePoint at);
+  // A try sent to a host: the first of its request, a retry or a hedge.
+  void recordTry(TimePoint at, TryKind kind);
   void recordCompletion(const CompletedRequest& request);
   void recordQueueWait(TimePoint at, Duration wait);
   void setFaultActive(std::uint32_t fault, bool active, TimePoint at);
@@ -70,6 +74,9 @@ class MetricsCollector {
   std::uint64_t ok_ = 0;
   FailureCounts failures_{};
   std::uint64_t cross_region_ = 0;
+  std::uint64_t tries_ = 0;
+  std::uint64_t retries_ = 0;
+  std::uint64_t hedges_ = 0;
   std::vector<RegionCounts> region_counts_;
   std::vector<Totals> fault_totals_;
   std::uint64_t slo_windows_ = 0;

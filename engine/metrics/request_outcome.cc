@@ -22,6 +22,12 @@ std::string_view toString(RequestOutcome outcome) {
       return "no_healthy_host";
     case RequestOutcome::kUnfinished:
       return "unfinished";
+    case RequestOutcome::kCircuitOpen:
+      return "circuit_open";
+    case RequestOutcome::kRateLimited:
+      return "rate_limited";
+    case RequestOutcome::kLoadShed:
+      return "load_shed";
   }
   return "unknown";
 }

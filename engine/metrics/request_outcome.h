@@ -18,9 +18,12 @@ enum class RequestOutcome : std::uint8_t {
   kConnectionReset,    // the backend died with the request in flight
   kNoHealthyHost,      // the balancer had no healthy host to pick
   kUnfinished,         // still without an answer when the drain after the run gave up
+  kCircuitOpen,        // the balancer's circuit breaker refused it
+  kRateLimited,        // the balancer's local rate limit refused it (429)
+  kLoadShed,           // admission control or adaptive concurrency shed it (503)
 };
 
-inline constexpr std::size_t kOutcomeCount = 9;
+inline constexpr std::size_t kOutcomeCount = 12;
 inline constexpr std::size_t kFailureCauseCount = kOutcomeCount - 1;
 
 // Failed requests by cause, indexed by RequestOutcome (the kOk slot stays 0).

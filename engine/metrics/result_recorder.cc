@@ -42,6 +42,9 @@ void fill(const FailureCounts& from, results::FailureCounts& to) {
   to.set_connection_reset(at(RequestOutcome::kConnectionReset));
   to.set_no_healthy_host(at(RequestOutcome::kNoHealthyHost));
   to.set_unfinished(at(RequestOutcome::kUnfinished));
+  to.set_circuit_open(at(RequestOutcome::kCircuitOpen));
+  to.set_rate_limited(at(RequestOutcome::kRateLimited));
+  to.set_load_shed(at(RequestOutcome::kLoadShed));
 }
 
 double share(std::uint64_t part, std::uint64_t whole) {
@@ -136,6 +139,7 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
     w.add_active_faults(layout_.faults[fault].name);
   w.set_slo_violated(window.slo_violated);
   w.set_concurrency(window.concurrency);
+  w.set_tries(count(window.tries));
   if (window_sink_ != nullptr) window_sink_->onWindow(w);
 }
 
@@ -170,6 +174,9 @@ void ResultRecorder::onRunFinished(const RunSummary& summary) {
   fill(summary.queue_wait, *s.mutable_queue_wait_ms());
   s.set_cross_region_requests(count(summary.cross_region));
   s.set_concurrency(summary.concurrency);
+  s.set_tries(count(summary.tries));
+  s.set_retries(count(summary.retries));
+  s.set_hedges(count(summary.hedges));
   for (std::size_t region = 0; region < summary.regions.size(); ++region) {
     const auto& from = summary.regions[region];
     auto& r = *s.add_regions();

@@ -36,6 +36,7 @@ struct WindowStats {
   TimePoint start{};
   TimePoint end{};
   std::uint64_t arrivals = 0;
+  std::uint64_t tries = 0;  // sent to hosts: first tries, retries and hedges
   std::uint64_t requests = 0;
   std::uint64_t ok = 0;
   FailureCounts failures{};

@@ -39,7 +39,14 @@ struct Event {
 // is a leaf and nearly always belongs near the bottom, so this saves most comparisons with it.
 class EventQueue {
  public:
-  void push(TimePoint time, Priority priority, std::uint8_t kind, std::uint32_t a, std::uint32_t b);
+  // An event with its place in the order: the next sequence number.
+  Event make(TimePoint time, Priority priority, std::uint8_t kind, std::uint32_t a,
+             std::uint32_t b);
+  void push(const Event& event);
+  void push(TimePoint time, Priority priority, std::uint8_t kind, std::uint32_t a,
+            std::uint32_t b) {
+    push(make(time, priority, kind, a, b));
+  }
   // The earliest event. Precondition: !empty().
   const Event& top() const { return heap_.front(); }
   void pop();
@@ -47,7 +54,6 @@ class EventQueue {
   bool empty() const { return heap_.empty(); }
   std::size_t size() const { return heap_.size(); }
 
- private:
   // (time, order) as one 128-bit number: one branch-free comparison. Times are never negative.
   static bool before(const Event& x, const Event& y) {
     __extension__ using Key = unsigned __int128;
@@ -56,6 +62,8 @@ class EventQueue {
     };
     return key(x) < key(y);
   }
+
+ private:
   void siftUp(std::size_t index, Event moving);
   std::size_t holeToLeaf();
 

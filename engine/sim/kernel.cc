@@ -25,18 +25,59 @@ void Kernel::schedule(TimePoint at, std::uint8_t kind, std::uint32_t a, std::uin
   queue_.push(at, priority, kind, a, b);
 }
 
+std::optional<std::uint8_t> Kernel::addLane(Duration delay) {
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    if (lanes_[lane].delay == delay) return static_cast<std::uint8_t>(lane);
+  }
+  if (lanes_.size() == kMaxLanes) return std::nullopt;
+  lanes_.push_back(Lane{delay, {}});
+  return static_cast<std::uint8_t>(lanes_.size() - 1);
+}
+
+void Kernel::scheduleOnLane(std::uint8_t lane, std::uint8_t kind, std::uint32_t a,
+                            std::uint32_t b) {
+  assert(kind != kTimerKind && "kind 0 is reserved for timers");
+  Lane& fifo = lanes_[lane];
+  fifo.events.push(queue_.make(now_ + fifo.delay, Priority::kNormal, kind, a, b));
+}
+
+std::size_t Kernel::pendingEvents() const {
+  std::size_t pending = queue_.size();
+  for (const Lane& lane : lanes_)
+    pending += lane.events.size();
+  return pending;
+}
+
+const Event* Kernel::earliest(int& source) const {
+  const Event* best = queue_.empty() ? nullptr : &queue_.top();
+  source = -1;
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    const auto& events = lanes_[lane].events;
+    if (events.empty()) continue;
+    if (best == nullptr || EventQueue::before(events.front(), *best)) {
+      best = &events.front();
+      source = static_cast<int>(lane);
+    }
+  }
+  return best;
+}
+
 bool Kernel::next(TimePoint until, Event& event) {
-  while (!queue_.empty()) {
-    const Event& top = queue_.top();
-    if (top.time > until) return false;
-    event = top;
-    queue_.pop();
+  while (true) {
+    int source = -1;
+    const Event* best = earliest(source);
+    if (best == nullptr || best->time > until) return false;
+    event = *best;
+    if (source < 0) {
+      queue_.pop();
+    } else {
+      lanes_[static_cast<std::size_t>(source)].events.pop();
+    }
     now_ = event.time;
     ++events_processed_;
     if (event.kind() != kTimerKind) return true;
     onTimerEvent(event);
   }
-  return false;
 }
 
 std::unique_ptr<balancer::Timer> Kernel::createTimer(std::function<void()> callback) {

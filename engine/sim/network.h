@@ -23,6 +23,9 @@ class Network {
   Duration baseDelay(std::uint32_t from, std::uint32_t to) const {
     return links_[index(from, to)].one_way;
   }
+  Duration jitter(std::uint32_t from, std::uint32_t to) const {
+    return links_[index(from, to)].jitter;
+  }
 
   // One trip's delay, from 64 random bits. Never negative.
   Duration delay(std::uint32_t from, std::uint32_t to, std::uint64_t random_bits) const {

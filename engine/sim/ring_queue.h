@@ -25,6 +25,10 @@ class RingQueue {
     assert(size_ > 0);
     return slots_[head_];
   }
+  const T& front() const {
+    assert(size_ > 0);
+    return slots_[head_];
+  }
 
   void pop() {
     assert(size_ > 0);

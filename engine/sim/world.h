@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -23,11 +24,13 @@ namespace faultline::sim {
 // balancer core through its Runtime and reports to an observer.
 //
 // A request's life, as events: it arrives at its client and the client's balancer picks a host
-// (no extra hop: the balancer is client-side); it crosses the network; at the host it is refused
-// (crashed), swallowed (dark), answered with an injected error, queued, rejected (queue full) or
-// served; the answer crosses back. The client's timeout runs meanwhile; a request that times out
-// keeps its worker busy until the work is done (wasted work) but the balancer stops counting it.
-// The rules are DESIGN.md's modelling conventions; docs/metrics.md says how each end is counted.
+// (no extra hop: the balancer is client-side); the try crosses the network; at the host it is
+// refused (crashed), swallowed (dark), answered with an injected error, queued, rejected (queue
+// full) or served; the answer crosses back. A failed try may be retried after a backoff, a slow
+// one hedged, as the balancer's retry policy says. The client's timeout runs meanwhile; a try that
+// times out keeps its worker busy until the work is done (wasted work) but the balancer stops
+// counting it. The rules are DESIGN.md's modelling conventions; docs/metrics.md says how each end
+// is counted.
 class World final : private ProbeTransport {
  public:
   World(const WorldSpec& spec, metrics::Observer& observer);
@@ -46,6 +49,9 @@ class World final : private ProbeTransport {
     kServiceDone,
     kResponse,
     kClientTimeout,
+    kTryTimeout,
+    kRetry,
+    kHedge,
     kProbeReachHost,
     kProbeResponse,
     kFaultChange,
@@ -54,21 +60,51 @@ class World final : private ProbeTransport {
     kDrainLimit,
   };
 
-  // Where the backend side of a request is.
+  // Where the backend side of a try is.
   enum class Stage : std::uint8_t { kToHost, kQueued, kInService, kToClient, kGone };
 
+  static constexpr std::size_t kMaxLiveTries = 4;  // the first try and up to three hedges
+
+  struct SlotRef {
+    std::uint32_t slot = 0;
+    std::uint32_t generation = 0;
+  };
+
+  // A client's request, from its send to the answer its client gets (or gives up on). Its tries
+  // (the first, retries, hedges) are records of their own.
   struct Request {
+    // What the balancer core is told for each pick (id = arrival number, key, tries so far, hosts
+    // and levels tried), kept here so a pick copies nothing.
+    balancer::Request core;
+    TimePoint sent_at{};
+    std::uint32_t client = 0;
+    std::uint32_t fault_epoch = 0;                 // the faults active when it was sent
+    std::uint32_t last_host = metrics::kNoRegion;  // host of the latest try sent; none yet
+    std::uint8_t tries = 0;                        // sent: the first, retries and hedges
+    std::uint8_t retries = 0;                      // sent or waiting for their backoff
+    std::uint8_t hedges = 0;
+    std::uint8_t live = 0;  // tries whose end the balancer has not heard yet
+    std::array<SlotRef, kMaxLiveTries> live_tries{};
+    bool retry_pending = false;  // a retry waits for its backoff, holding a retry slot
+    bool admitted = false;       // its first try got a host: the balancer expects its end
+  };
+
+  // One try of a request on one host. It may outlive its request (a try that timed out keeps its
+  // worker busy), so it holds what the server side needs of it: its client and draw key.
+  struct Try {
     CounterRng::Block draws{};  // service time, base error, jitter to the host, jitter back
+    SlotRef request{};
+    std::uint64_t index = 0;  // its request's arrival number: the key of its draws
+    std::uint32_t client = 0;
     TimePoint sent_at{};
     TimePoint queued_at{};
-    std::uint64_t index = 0;  // arrival number within its client: the key of its draws
-    std::uint32_t client = 0;
-    std::uint32_t fault_epoch = 0;  // the faults active when it was sent
     std::uint32_t host = 0;
     balancer::HostIndex balancer_host = 0;
+    std::uint32_t number = 0;  // 0 for the first try of its request
     metrics::RequestOutcome answer = metrics::RequestOutcome::kOk;
     Stage stage = Stage::kToHost;
-    bool client_done = false;
+    bool ended = false;  // its balancer has heard how it ended
+    bool retry = false;  // it is a retry, and holds a retry slot until it ends
   };
 
   struct Host {
@@ -77,9 +113,9 @@ class World final : private ProbeTransport {
     std::uint32_t queue_limit = UINT32_MAX;
     const GroupSpec* group = nullptr;
     std::uint32_t busy = 0;
-    RingQueue<std::uint32_t> waiting;
-    std::uint32_t crashes = 0;    // active crash faults
-    std::uint32_t blackouts = 0;  // active zone or region outages
+    RingQueue<std::uint32_t> waiting;  // try slots
+    std::uint32_t crashes = 0;         // active crash faults
+    std::uint32_t blackouts = 0;       // active zone or region outages
     Duration added_latency{};
     Duration added_jitter{};
     double injected_error = 0;
@@ -118,22 +154,44 @@ class World final : private ProbeTransport {
     bool passed = false;
   };
 
+  // world.cc: set-up, the event loop, windows.
   void buildHosts();
+  void buildLanes();
+  // Schedules a trip across the network: on the link's delay lane when it has one (no jitter, no
+  // added latency), else on the heap.
+  void scheduleTrip(std::uint32_t from, std::uint32_t to, Duration delay, std::uint8_t kind,
+                    std::uint32_t slot, std::uint32_t generation);
   void buildClientsAndBalancers();
   TimePoint scheduleTimeline();
   void dispatch(const Event& event);
+  void closeWindow();
+  void finishUnanswered();
+
+  // world_requests.cc: a request's life on the client side, its tries, retries and hedges.
   void onArrival(std::uint32_t client_index);
   std::optional<std::uint64_t> requestKey(const Client& client, std::uint64_t index) const;
-  void onReachHost(std::uint32_t slot);
-  void startService(std::uint32_t slot, Host& host);
-  void onServiceDone(std::uint32_t slot);
-  void sendAnswer(std::uint32_t slot, metrics::RequestOutcome answer);
-  void onResponse(std::uint32_t slot);
+  bool sendTry(std::uint32_t request_slot, metrics::TryKind kind);
+  void onTryEnded(std::uint32_t try_slot, metrics::RequestOutcome outcome);
+  void afterFailedTry(std::uint32_t request_slot, metrics::RequestOutcome outcome);
+  void onRetry(std::uint32_t request_slot);
+  void onHedge(std::uint32_t request_slot);
+  void scheduleHedge(std::uint32_t request_slot);
+  void onTryTimeout(std::uint32_t try_slot);
   void onClientTimeout(std::uint32_t client_index);
   void armDeadline(Client& client, TimePoint deadline);
   void dropFinishedDeadlines(Client& client);
-  void finish(std::uint32_t slot, metrics::RequestOutcome outcome);
-  void releaseIfDone(std::uint32_t slot);
+  void complete(std::uint32_t request_slot, metrics::RequestOutcome outcome);
+  void forgetLiveTry(Request& request, std::uint32_t try_slot);
+
+  // world_backends.cc: hosts, the network back, probes and faults.
+  void onReachHost(std::uint32_t try_slot);
+  void startService(std::uint32_t try_slot, Host& host);
+  void onServiceDone(std::uint32_t try_slot);
+  void sendAnswer(std::uint32_t try_slot, metrics::RequestOutcome answer);
+  void onResponse(std::uint32_t try_slot);
+  void releaseTryIfDone(std::uint32_t try_slot);
+  Duration answerDelay(const Try& attempt, const Host& host);
+  CounterRng::Block faultDraws(const Try& attempt) const;
 
   void sendProbe(std::uint32_t balancer, balancer::HostIndex local, std::uint32_t host,
                  std::uint64_t probe_id) override;
@@ -144,20 +202,18 @@ class World final : private ProbeTransport {
   void refreshHostFaults(std::uint32_t host_index);
   void dropWorkOf(const std::vector<std::uint8_t>& lost, const std::vector<std::uint8_t>& reset);
 
-  void closeWindow();
-  void finishUnanswered();
-  Duration answerDelay(const Request& request, const Host& host);
-
   const WorldSpec& spec_;
   metrics::Observer& observer_;
   Kernel kernel_;
   metrics::MetricsCollector metrics_;
   std::vector<Host> hosts_;
+  std::vector<std::int16_t> link_lane_;  // per (from, to) region pair: its delay lane, or -1
   std::vector<std::vector<std::uint32_t>> faults_of_host_;
   std::vector<bool> fault_active_;
   std::vector<std::unique_ptr<RegionalBalancer>> balancers_;
   std::vector<Client> clients_;
   SlotPool<Request> requests_;
+  SlotPool<Try> tries_;
   SlotPool<Probe> probes_;
   RandomStream probe_jitter_;
   std::uint64_t pending_ = 0;  // requests whose client has no answer yet

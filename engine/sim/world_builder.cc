@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "engine/sim/balancer_spec_builder.h"
 #include "engine/sim/random_streams.h"
 
 namespace faultline::sim {
@@ -17,8 +18,7 @@ constexpr Duration kDefaultWindow = 1s;
 constexpr Duration kDefaultIntraRegion = 500us;
 constexpr Duration kDefaultClientTimeout = 15s;  // Envoy's route timeout
 constexpr Duration kDrainWithoutTimeout = 60s;
-constexpr const char* kDefaultStrategy = "round-robin";  // Envoy's default lb_policy
-constexpr std::int64_t kMaxWindows = 1'000'000;          // as the scenario validator allows
+constexpr std::int64_t kMaxWindows = 1'000'000;  // as the scenario validator allows
 
 Duration fromMillis(double ms) {
   return Duration(std::llround(ms * 1e6));
@@ -162,62 +162,6 @@ void buildFailoverOrder(const pb::Scenario& scenario, WorldSpec& spec) {
     }
     regions[own].failover_order = std::move(order);
   }
-}
-
-// Each strategy's options, with its source's defaults where the scenario says nothing.
-void applyStrategyOptions(const pb::Balancer& config, balancer::StrategyOptions& options) {
-  const auto& lr = config.least_request();
-  if (lr.has_choice_count()) options.least_request.choice_count = lr.choice_count();
-  options.least_request.full_scan = lr.full_scan();
-  if (lr.has_active_request_bias()) {
-    options.least_request.active_request_bias = lr.active_request_bias();
-  }
-  const auto& ewma = config.peak_ewma();
-  if (ewma.has_decay_ms()) options.peak_ewma.decay = fromMillis(ewma.decay_ms());
-  if (ewma.has_default_rtt_ms()) options.peak_ewma.default_rtt = fromMillis(ewma.default_rtt_ms());
-  options.least_time.inflight = config.least_time().inflight();
-  const auto& ring = config.ring_hash();
-  if (ring.has_minimum_ring_size()) options.ring_hash.minimum_ring_size = ring.minimum_ring_size();
-  if (ring.has_maximum_ring_size()) options.ring_hash.maximum_ring_size = ring.maximum_ring_size();
-  options.ring_hash.hash_balance_factor = ring.hash_balance_factor();
-  if (config.maglev().has_table_size()) options.maglev.table_size = config.maglev().table_size();
-}
-
-void applyPriority(const pb::Priority& priority, balancer::LoadBalancerConfig& config) {
-  if (priority.has_overprovisioning_factor()) {
-    config.priority.overprovisioning_factor =
-        static_cast<std::uint32_t>(std::llround(priority.overprovisioning_factor() * 100));
-  }
-  if (priority.has_healthy_panic_threshold()) {
-    config.priority.panic_threshold =
-        static_cast<std::uint32_t>(std::llround(priority.healthy_panic_threshold()));
-  }
-  config.fail_traffic_on_panic = priority.fail_traffic_on_panic();
-}
-
-Expected<BalancerSpec, ConfigError> buildBalancer(const pb::Scenario& scenario,
-                                                  const RunOverrides& overrides) {
-  const auto& config = scenario.balancer();
-  BalancerSpec spec;
-  spec.strategy = overrides.strategy          ? *overrides.strategy
-                  : config.strategy().empty() ? kDefaultStrategy
-                                              : config.strategy();
-  if (!balancer::isKnownStrategy(spec.strategy)) {
-    return Unexpected(ConfigError{overrides.strategy ? "--strategy" : "balancer.strategy",
-                                  "unknown strategy \"" + spec.strategy +
-                                      "\" (known: " + balancer::knownStrategyNames() +
-                                      "; `faultline strategies` describes them)"});
-  }
-  applyStrategyOptions(config, spec.options);
-  applyPriority(config.priority(), spec.config);
-  const auto& hc = config.health_check();
-  auto& out = spec.config.health_check;
-  out.enabled = !hc.has_enabled() || hc.enabled();
-  if (hc.has_interval_ms()) out.interval = fromMillis(hc.interval_ms());
-  out.timeout = hc.has_timeout_ms() ? fromMillis(hc.timeout_ms()) : out.interval;
-  if (hc.has_unhealthy_threshold()) out.unhealthy_threshold = hc.unhealthy_threshold();
-  if (hc.has_healthy_threshold()) out.healthy_threshold = hc.healthy_threshold();
-  return spec;
 }
 
 std::string_view kindName(FaultKind kind) {
@@ -425,7 +369,7 @@ Expected<WorldSpec, ConfigError> buildWorldSpec(const pb::Scenario& scenario,
                                       " s (the scenario's window_s); choose a shorter run"});
   }
 
-  auto balancer = buildBalancer(scenario, overrides);
+  auto balancer = buildBalancerSpec(scenario.balancer(), overrides.strategy);
   if (!balancer) return Unexpected(balancer.error());
   spec.balancer = std::move(*balancer);
   layout.strategy = spec.balancer.strategy;

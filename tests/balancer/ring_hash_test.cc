@@ -66,7 +66,9 @@ TEST(Hashing, AKeylessRequestTakesOneRandomNumberAsItsHash) {
   FakeRuntime runtime;
   runtime.scriptRandom({42, 43});
   EXPECT_EQ(requestHash(Request{}, runtime), 42u);
-  EXPECT_EQ(requestHash(Request{.id = 0, .hash_key = 7}, runtime), hashRequestKey(7));
+  Request keyed;
+  keyed.hash_key = 7;
+  EXPECT_EQ(requestHash(keyed, runtime), hashRequestKey(7));
   EXPECT_EQ(runtime.random(), 43u);  // a keyed request draws nothing
 }
 

@@ -1,0 +1,282 @@
+#include <cassert>
+
+#include "engine/sim/world.h"
+#include "engine/sim/world_internal.h"
+
+// The client side of the world: a request's arrival, its tries, retries and hedges, its timeouts,
+// and how it completes.
+namespace faultline::sim {
+
+using internal::Draw;
+using internal::fromRefusal;
+using internal::toBalancerOutcome;
+using metrics::RequestOutcome;
+
+namespace {
+
+// Whether a host answered (anything but silence, a refusal before sending, or giving up).
+bool answeredByAHost(RequestOutcome outcome) {
+  switch (outcome) {
+    case RequestOutcome::kOk:
+    case RequestOutcome::kBackendError:
+    case RequestOutcome::kInjectedError:
+    case RequestOutcome::kRejected:
+    case RequestOutcome::kConnectionRefused:
+    case RequestOutcome::kConnectionReset:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void World::onArrival(std::uint32_t client_index) {
+  Client& client = clients_[client_index];
+  if (auto next = client.arrivals->next()) kernel_.schedule(*next, kArrival, client_index, 0);
+  metrics_.recordArrival(kernel_.now());
+  const std::uint64_t index = client.sent++;
+
+  const auto handle = requests_.acquire();
+  Request& request = requests_[handle.slot];
+  request.core.id = index;
+  request.core.hash_key = requestKey(client, index);
+  request.core.attempt = 0;
+  request.core.tried_hosts = balancer::TriedHosts();
+  request.core.tried_levels = 0;
+  request.sent_at = kernel_.now();
+  request.client = client_index;
+  request.fault_epoch = metrics_.faultEpoch();
+  request.last_host = metrics::kNoRegion;
+  request.tries = 0;
+  request.retries = 0;
+  request.hedges = 0;
+  request.live = 0;
+  request.retry_pending = false;
+  request.admitted = false;
+  ++pending_;
+  if (!sendTry(handle.slot, metrics::TryKind::kFirst)) return;  // refused: already complete
+  if (client.timeout) {
+    const TimePoint deadline = kernel_.now() + *client.timeout;
+    client.deadlines.push(TimeoutEntry{deadline, handle.slot, handle.generation});
+    if (!client.deadline_armed) armDeadline(client, deadline);
+  }
+  scheduleHedge(handle.slot);
+}
+
+// A request's key is drawn from its client's own key stream, by arrival number: the same key for
+// the same request whatever the strategy.
+std::optional<std::uint64_t> World::requestKey(const Client& client, std::uint64_t index) const {
+  if (!client.keys) return std::nullopt;
+  CounterRng::Block block{};
+  std::size_t used = block.size();
+  std::uint64_t lane = 0;
+  return client.keys->sample([&] {
+    if (used == block.size()) {
+      block = client.key_draws.draw(index, lane++);
+      used = 0;
+    }
+    return uniformOpen(block[used++]);
+  });
+}
+
+// Asks the client's balancer for a host and sends a try there. A refusal completes the request
+// when no other try of it is still out; returns whether a try went out.
+bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
+  Request& request = requests_[request_slot];
+  Client& client = clients_[request.client];
+  balancer::LoadBalancer& core = client.balancer->core();
+  request.core.attempt = request.tries;
+  const auto decision = core.choose(request.core);
+  if (!decision.hasHost()) {
+    if (kind == metrics::TryKind::kRetry) core.onRetryFinished();
+    if (request.live == 0 && !request.retry_pending) {
+      complete(request_slot, fromRefusal(decision.refusal()));
+    }
+    return false;
+  }
+  const auto handle = tries_.acquire();
+  Try& attempt = tries_[handle.slot];
+  attempt.number = request.tries;
+  attempt.draws = client.demand.draw(request.core.id, 2 * std::uint64_t{attempt.number});
+  attempt.request = SlotRef{request_slot, requests_.generation(request_slot)};
+  attempt.index = request.core.id;
+  attempt.client = request.client;
+  attempt.sent_at = kernel_.now();
+  attempt.host = client.balancer->globalHost(decision.host());
+  attempt.balancer_host = decision.host();
+  attempt.answer = RequestOutcome::kOk;
+  attempt.stage = Stage::kToHost;
+  attempt.ended = false;
+  attempt.retry = kind == metrics::TryKind::kRetry;
+  request.admitted = true;
+
+  metrics_.recordTry(kernel_.now(), kind);
+  ++request.tries;
+  assert(request.live < kMaxLiveTries);
+  request.live_tries[request.live++] = SlotRef{handle.slot, handle.generation};
+  request.last_host = attempt.host;
+  request.core.tried_hosts.add(decision.host());
+  request.core.tried_levels |= core.hosts().levelBit(decision.host());
+
+  const std::uint32_t host_region = hosts_[attempt.host].region;
+  const Duration delay =
+      spec_.network.delay(client.region, host_region, attempt.draws[Draw::kJitterOutDraw]);
+  scheduleTrip(client.region, host_region, delay, kReachHost, handle.slot, handle.generation);
+  const Duration per_try = core.retryPolicy().config().per_try_timeout;
+  if (per_try > Duration::zero()) {
+    kernel_.scheduleIn(per_try, kTryTimeout, handle.slot, handle.generation);
+  }
+  return true;
+}
+
+// The balancer hears how the try ended; the request completes on a success, or tries again.
+void World::onTryEnded(std::uint32_t try_slot, RequestOutcome outcome) {
+  Try& attempt = tries_[try_slot];
+  assert(!attempt.ended);
+  attempt.ended = true;
+  balancer::LoadBalancer& core = clients_[attempt.client].balancer->core();
+  core.onResult(attempt.balancer_host, toBalancerOutcome(outcome), kernel_.now() - attempt.sent_at);
+  if (attempt.retry) core.onRetryFinished();
+  // A try that is not ended always belongs to a live request: completing ends them all.
+  assert(requests_.holds(attempt.request.slot, attempt.request.generation));
+  const std::uint32_t request_slot = attempt.request.slot;
+  forgetLiveTry(requests_[request_slot], try_slot);
+  if (outcome == RequestOutcome::kOk) {
+    complete(request_slot, RequestOutcome::kOk);
+    return;
+  }
+  afterFailedTry(request_slot, outcome);
+}
+
+// A failed try is retried after a backoff when the policy allows; otherwise the request fails
+// with it once no other try of it is still out.
+void World::afterFailedTry(std::uint32_t request_slot, RequestOutcome outcome) {
+  Request& request = requests_[request_slot];
+  balancer::LoadBalancer& core = clients_[request.client].balancer->core();
+  if (!request.retry_pending) {
+    if (auto backoff = core.retryBackoff(request.retries, toBalancerOutcome(outcome))) {
+      ++request.retries;
+      request.retry_pending = true;
+      kernel_.scheduleIn(*backoff, kRetry, request_slot, requests_.generation(request_slot));
+      return;
+    }
+  }
+  if (request.live == 0 && !request.retry_pending) complete(request_slot, outcome);
+}
+
+void World::onRetry(std::uint32_t request_slot) {
+  Request& request = requests_[request_slot];
+  request.retry_pending = false;
+  clients_[request.client].balancer->core().onRetryBackoffEnded();
+  sendTry(request_slot, metrics::TryKind::kRetry);
+}
+
+// Hedging: another try alongside the ones out, once the delay has passed without an answer.
+void World::scheduleHedge(std::uint32_t request_slot) {
+  const Request& request = requests_[request_slot];
+  const auto delay = clients_[request.client].balancer->core().hedgeDelay(request.hedges);
+  if (delay) kernel_.scheduleIn(*delay, kHedge, request_slot, requests_.generation(request_slot));
+}
+
+void World::onHedge(std::uint32_t request_slot) {
+  Request& request = requests_[request_slot];
+  if (request.live >= kMaxLiveTries) return;
+  ++request.hedges;
+  sendTry(request_slot, metrics::TryKind::kHedge);
+  if (requests_.holds(request_slot, requests_.generation(request_slot))) {
+    scheduleHedge(request_slot);
+  }
+}
+
+void World::onTryTimeout(std::uint32_t try_slot) {
+  if (tries_[try_slot].ended) return;
+  onTryEnded(try_slot, RequestOutcome::kTimeout);
+  releaseTryIfDone(try_slot);
+}
+
+void World::forgetLiveTry(Request& request, std::uint32_t try_slot) {
+  for (std::uint8_t i = 0; i < request.live; ++i) {
+    if (request.live_tries[i].slot != try_slot) continue;
+    request.live_tries[i] = request.live_tries[--request.live];
+    return;
+  }
+  assert(false && "a live try its request does not know");
+}
+
+// Deadlines of one client are in FIFO order, so one pending event per client covers them all.
+// Entries whose request already finished are skipped without an event of their own.
+void World::onClientTimeout(std::uint32_t client_index) {
+  Client& client = clients_[client_index];
+  client.deadline_armed = false;
+  while (!client.deadlines.empty()) {
+    const TimeoutEntry entry = client.deadlines.front();
+    if (!requests_.holds(entry.slot, entry.generation) || false) {
+      client.deadlines.pop();
+      continue;
+    }
+    if (entry.deadline > kernel_.now()) {
+      armDeadline(client, entry.deadline);
+      return;
+    }
+    client.deadlines.pop();
+    complete(entry.slot, RequestOutcome::kTimeout);
+  }
+}
+
+void World::armDeadline(Client& client, TimePoint deadline) {
+  client.deadline_armed = true;
+  kernel_.schedule(deadline, kClientTimeout, static_cast<std::uint32_t>(&client - clients_.data()),
+                   0);
+}
+
+// Deadlines of requests already answered are dropped from the front as they finish, so the queue
+// holds about the requests in flight rather than every request of the last timeout period.
+void World::dropFinishedDeadlines(Client& client) {
+  while (!client.deadlines.empty()) {
+    const TimeoutEntry& entry = client.deadlines.front();
+    if (requests_.holds(entry.slot, entry.generation)) return;
+    client.deadlines.pop();
+  }
+}
+
+// The client has its answer, or gives up: the tries still out are abandoned (the balancer stops
+// counting them; their hosts finish the work regardless) and the metrics hear of the request once.
+void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
+  Request& request = requests_[request_slot];
+  Client& client = clients_[request.client];
+  balancer::LoadBalancer& core = client.balancer->core();
+  --pending_;
+  const auto abandon =
+      outcome == RequestOutcome::kOk ? balancer::Outcome::kCancelled : balancer::Outcome::kTimeout;
+  for (std::uint8_t i = 0; i < request.live; ++i) {
+    const SlotRef ref = request.live_tries[i];
+    Try& attempt = tries_[ref.slot];
+    attempt.ended = true;
+    core.onResult(attempt.balancer_host, abandon, kernel_.now() - attempt.sent_at);
+    if (attempt.retry) core.onRetryFinished();
+    releaseTryIfDone(ref.slot);
+  }
+  request.live = 0;
+  if (request.retry_pending) {  // abandoned in its backoff
+    core.onRetryBackoffEnded();
+    core.onRetryFinished();
+  }
+  if (request.admitted) {
+    core.onRequestFinished(toBalancerOutcome(outcome), kernel_.now() - request.sent_at,
+                           answeredByAHost(outcome));
+  }
+  const std::uint32_t serving = request.last_host == metrics::kNoRegion
+                                    ? metrics::kNoRegion
+                                    : hosts_[request.last_host].region;
+  metrics_.recordCompletion({.at = kernel_.now(),
+                             .fault_epoch = request.fault_epoch,
+                             .client_region = client.region,
+                             .serving_region = serving,
+                             .outcome = outcome,
+                             .latency = kernel_.now() - request.sent_at});
+  requests_.release(request_slot);
+  dropFinishedDeadlines(client);
+}
+
+}  // namespace faultline::sim
