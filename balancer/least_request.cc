@@ -54,7 +54,7 @@ HostIndex LeastRequest::pickFullScan(const PickContext& context) {
 }
 
 double LeastRequest::schedulingWeight(const PickContext& context, HostIndex host) const {
-  const auto weight = static_cast<double>(context.hosts.host(host).weight);
+  const double weight = context.hosts.weight(host);
   const double active_plus_one = context.load[host].active_requests + 1.0;
   // The two common biases skip pow(), as Envoy's hostWeight() does.
   if (active_request_bias_ == 1.0) return weight / active_plus_one;

@@ -4,9 +4,9 @@ namespace faultline::balancer {
 
 bool weightsAreEqual(std::span<const HostIndex> candidates, const PrioritySet& hosts) {
   if (candidates.empty()) return true;
-  const std::uint32_t first = hosts.host(candidates.front()).weight;
+  const double first = hosts.weight(candidates.front());
   for (HostIndex host : candidates.subspan(1)) {
-    if (hosts.host(host).weight != first) return false;
+    if (hosts.weight(host) != first) return false;
   }
   return true;
 }

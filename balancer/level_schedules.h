@@ -12,7 +12,7 @@
 
 namespace faultline::balancer {
 
-// True when every host of `candidates` has the same configured weight (so with one host).
+// True when every host of `candidates` has the same scheduling weight (so with one host).
 bool weightsAreEqual(std::span<const HostIndex> candidates, const PrioritySet& hosts);
 
 // The EDF schedules of a weighted strategy, one per priority level, kept the way Envoy's

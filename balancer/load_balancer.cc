@@ -51,6 +51,9 @@ LoadBalancer::LoadBalancer(Runtime& runtime, Prober& prober, PrioritySet hosts,
   if (config_.adaptive_concurrency) {
     concurrency_ = std::make_unique<AdaptiveConcurrency>(runtime, *config_.adaptive_concurrency);
   }
+  if (config_.slow_start.window > Duration::zero()) {
+    slow_start_ = std::make_unique<SlowStart>(runtime, hosts_, config_.slow_start);
+  }
 }
 
 void LoadBalancer::start() {
@@ -201,6 +204,13 @@ void LoadBalancer::onProbeResult(HostIndex host, std::uint64_t probe_id, bool pa
 }
 
 void LoadBalancer::onHealthCheckVerdict(HostIndex host, bool healthy) {
+  if (slow_start_) {
+    if (healthy) {
+      slow_start_->onHostHealthy(host);
+    } else {
+      slow_start_->onHostUnhealthy(host);
+    }
+  }
   if (!hosts_.setFlag(host, kFailedActiveHealthCheck, !healthy)) return;
   onUsabilityChanged(host);
 }

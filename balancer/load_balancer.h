@@ -20,6 +20,7 @@
 #include "balancer/request.h"
 #include "balancer/retry_policy.h"
 #include "balancer/runtime.h"
+#include "balancer/slow_start.h"
 #include "balancer/strategy.h"
 
 namespace faultline::balancer {
@@ -48,6 +49,7 @@ struct LoadBalancerConfig {
   std::optional<LocalRateLimitConfig> local_rate_limit;
   std::optional<AdmissionControlConfig> admission_control;
   std::optional<AdaptiveConcurrencyConfig> adaptive_concurrency;
+  SlowStartConfig slow_start;  // off while its window is zero
 };
 
 // One balancer instance: its view of the hosts, its strategy, its health checks and outlier
@@ -129,6 +131,7 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   std::unique_ptr<LocalRateLimit> rate_limit_;
   std::unique_ptr<AdmissionControl> admission_;
   std::unique_ptr<AdaptiveConcurrency> concurrency_;
+  std::unique_ptr<SlowStart> slow_start_;
   BalancerEvents* events_;
   std::optional<std::uint32_t> active_level_;
 };

@@ -8,6 +8,7 @@ PrioritySet::PrioritySet(std::vector<HostDescriptor> hosts,
                          std::vector<std::vector<HostIndex>> levels)
     : hosts_(std::move(hosts)),
       flags_(hosts_.size(), 0),
+      weight_scale_(hosts_.size(), 1.0),
       level_of_(hosts_.size(), kNoLevel),
       levels_(std::move(levels)),
       healthy_(levels_.size()),
@@ -32,6 +33,13 @@ bool PrioritySet::setFlag(HostIndex host, HealthFlag flag, bool set) {
   if (isHealthy(host) == was_healthy) return false;
   if (level_of_[host] != kNoLevel) rebuildHealthy(level_of_[host]);
   return true;
+}
+
+void PrioritySet::setWeightScale(HostIndex host, double scale) {
+  assert(scale > 0 && scale <= 1);
+  if (weight_scale_[host] == scale) return;
+  weight_scale_[host] = scale;
+  if (level_of_[host] != kNoLevel) ++versions_[level_of_[host]];
 }
 
 std::optional<std::uint32_t> PrioritySet::firstHealthyLevel() const {

@@ -30,6 +30,12 @@ class PrioritySet {
   std::uint64_t version(std::uint32_t level) const { return versions_[level]; }
 
   bool isHealthy(HostIndex host) const { return flags_[host] == 0; }
+
+  // The weight strategies schedule with: the configured weight times a scale in (0, 1] that slow
+  // start ramps up (1 otherwise). Changing a scale changes the version of the host's level, so
+  // schedules built on the old weights are rebuilt.
+  double weight(HostIndex host) const { return hosts_[host].weight * weight_scale_[host]; }
+  void setWeightScale(HostIndex host, double scale);
   // The host's level as one bit (for Request::tried_levels); 0 past 32 levels or for no level.
   std::uint32_t levelBit(HostIndex host) const {
     return level_of_[host] < 32 ? 1u << level_of_[host] : 0u;
@@ -48,6 +54,7 @@ class PrioritySet {
 
   std::vector<HostDescriptor> hosts_;
   std::vector<std::uint8_t> flags_;
+  std::vector<double> weight_scale_;
   std::vector<std::uint32_t> level_of_;
   std::vector<std::vector<HostIndex>> levels_;
   std::vector<std::vector<HostIndex>> healthy_;

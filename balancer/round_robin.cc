@@ -3,9 +3,7 @@
 namespace faultline::balancer {
 
 HostIndex RoundRobin::pick(const PickContext& context) {
-  const auto weight_of = [&context](HostIndex host) {
-    return static_cast<double>(context.hosts.host(host).weight);
-  };
+  const auto weight_of = [&context](HostIndex host) { return context.hosts.weight(host); };
   if (EdfScheduler* schedule = schedules_.find(context, runtime_, weight_of)) {
     return schedule->pickAndAdd(weight_of);
   }

@@ -218,6 +218,28 @@ void checkHealthCheckIntervals(const scenario::HealthCheck& hc, RuleChecker& rul
   checkOptionalMs(rules, path + ".healthy_edge_interval_ms", hc.healthy_edge_interval_ms(), 1);
 }
 
+void checkSlowStart(const scenario::Balancer& balancer, RuleChecker& rules) {
+  const auto& ss = balancer.slow_start();
+  const std::string path = "balancer.slow_start";
+  rules.checkNumber(path + ".window_ms", ss.window_ms(), {.above = 0, .at_most = kMaxMs});
+  if (ss.has_aggression()) {
+    rules.checkNumber(path + ".aggression", ss.aggression(), {.above = 0, .at_most = 100});
+  }
+  if (ss.has_min_weight_percent()) {
+    checkPercent(rules, path + ".min_weight_percent", ss.min_weight_percent());
+  }
+  // A host ramps when it passes its checks again: without checks none ever would.
+  if (balancer.health_check().has_enabled() && !balancer.health_check().enabled()) {
+    rules.report(path, "needs health checks: a host ramps up when it passes them again");
+  }
+  const std::string& strategy = balancer.strategy();
+  if (!strategy.empty() && strategy != "round-robin" && strategy != "least-request") {
+    rules.report(path, fmt::format("applies to round-robin and least-request only (as in "
+                                   "Envoy), not \"{}\"",
+                                   strategy));
+  }
+}
+
 }  // namespace
 
 void checkResilience(const scenario::Balancer& balancer, RuleChecker& rules) {
@@ -226,6 +248,7 @@ void checkResilience(const scenario::Balancer& balancer, RuleChecker& rules) {
   if (balancer.has_circuit_breakers()) checkCircuitBreakers(balancer.circuit_breakers(), rules);
   checkAdmission(balancer, rules);
   checkHealthCheckIntervals(balancer.health_check(), rules);
+  if (balancer.has_slow_start()) checkSlowStart(balancer, rules);
 }
 
 }  // namespace faultline::scenarios

@@ -246,6 +246,17 @@ void applyAdmission(const pb::Balancer& config, balancer::LoadBalancerConfig& ou
   }
 }
 
+// Envoy offers slow start for its round robin and least request only; the others ignore it.
+void applySlowStart(const pb::Balancer& config, const std::string& strategy,
+                    balancer::LoadBalancerConfig& out) {
+  if (!config.has_slow_start()) return;
+  if (strategy != "round-robin" && strategy != "least-request") return;
+  const auto& ss = config.slow_start();
+  out.slow_start.window = fromMillis(ss.window_ms());
+  if (ss.has_aggression()) out.slow_start.aggression = ss.aggression();
+  if (ss.has_min_weight_percent()) out.slow_start.min_weight_percent = ss.min_weight_percent();
+}
+
 }  // namespace
 
 Expected<BalancerSpec, ConfigError> buildBalancerSpec(
@@ -267,6 +278,7 @@ Expected<BalancerSpec, ConfigError> buildBalancerSpec(
   spec.config.outlier_detection = outlierDetection(config);
   spec.config.circuit_breakers = circuitBreakers(config);
   applyAdmission(config, spec.config);
+  applySlowStart(config, spec.strategy, spec.config);
   return spec;
 }
 
