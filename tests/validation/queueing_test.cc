@@ -1,106 +1,19 @@
 // The simulator against the closed-form results of ../shared/reference/validation.md, through the
 // path a user takes: an ordinary scenario file (tests/validation/scenarios/), the loader, the
-// engine with the real balancer core, and the results it writes.
-//
-// Method: each scenario runs as 8 independent replications (seeds 1..8, on as many threads as the
-// machine has), with the first 20 s left out of the summary as warm-up. The mean of the 8 run
-// means gets a Student-t interval at 99.9%: the analytic value must lie inside it, and the
-// interval must be narrower than a few percent of the value, so that passing means something.
-// 99.9% rather than 95% because the suite makes some twenty such checks: at 95% one of them would
-// fail by chance every other time the random streams change.
+// engine with the real balancer core, and the results it writes. replications.h has the method:
+// 8 seeds, warm-up left out, a Student-t interval at 99.9% that must contain the analytic value
+// and be narrower than a few percent of it.
 #include <gtest/gtest.h>
 
-#include <boost/math/distributions/students_t.hpp>
-
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <functional>
-#include <numeric>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "engine/sim/simulation.h"
 #include "scenarios/loader.h"
+#include "tests/validation/replications.h"
 
 namespace faultline::validation {
 namespace {
-
-constexpr int kReplications = 8;
-constexpr double kConfidence = 0.999;
-
-std::string scenarioFile(const std::string& name) {
-  return std::string(FAULTLINE_VALIDATION_SCENARIOS) + "/" + name + ".textproto";
-}
-
-using Runs = std::vector<results::RunResult>;
-
-// The results of every replication.
-Runs replicate(const std::string& name) {
-  auto loaded = scenarios::loadScenarioFile(scenarioFile(name));
-  EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().toString());
-  if (!loaded) return {};
-  std::vector<results::RunResult> runs(kReplications);
-  std::vector<std::thread> threads;
-  const unsigned parallel = std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned first = 0; first < kReplications; first += parallel) {
-    for (unsigned r = first; r < std::min<unsigned>(first + parallel, kReplications); ++r) {
-      threads.emplace_back([&, r] {
-        sim::RunOverrides overrides;
-        overrides.seed = r + 1;
-        auto result = sim::simulateScenario(loaded->scenario, overrides);
-        if (result) runs[r] = std::move(*result);
-      });
-    }
-    for (auto& thread : threads)
-      thread.join();
-    threads.clear();
-  }
-  return runs;
-}
-
-// One figure from each replication.
-std::vector<double> figures(const Runs& runs,
-                            const std::function<double(const results::RunResult&)>& figure) {
-  std::vector<double> values;
-  for (const auto& run : runs)
-    values.push_back(figure(run));
-  return values;
-}
-
-struct Interval {
-  double mean;
-  double half_width;
-};
-
-Interval confidenceInterval(const std::vector<double>& values) {
-  const double n = static_cast<double>(values.size());
-  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
-  double squares = 0;
-  for (double v : values)
-    squares += (v - mean) * (v - mean);
-  const double standard_error = std::sqrt(squares / (n - 1) / n);
-  const boost::math::students_t t(n - 1);
-  const double quantile = boost::math::quantile(t, 1 - (1 - kConfidence) / 2);
-  return {mean, quantile * standard_error};
-}
-
-// The analytic value lies in the interval, and the interval is at most `precision` (relative)
-// wide on each side.
-void expectConsistent(const std::vector<double>& values, double expected, double precision,
-                      const std::string& what) {
-  ASSERT_EQ(values.size(), static_cast<std::size_t>(kReplications));
-  const auto ci = confidenceInterval(values);
-  EXPECT_NEAR(ci.mean, expected, ci.half_width)
-      << what << ": analytic " << expected << " outside the " << kConfidence * 100 << "% interval "
-      << ci.mean << " ± " << ci.half_width;
-  EXPECT_LT(ci.half_width, precision * expected)
-      << what << ": the interval is too wide to tell (" << ci.half_width << ")";
-  std::printf("  %-10s simulated %.5f ± %.5f (%.2f%%), analytic %.5f, off by %+.2f%%\n",
-              what.c_str(), ci.mean, ci.half_width, 100 * ci.half_width / expected, expected,
-              100 * (ci.mean - expected) / expected);
-}
 
 // Erlang C: the probability that an arrival waits in M/M/c with offered load a = lambda / mu.
 double erlangC(int c, double a) {
