@@ -2,8 +2,8 @@
 
 #include <cstdint>
 
-#include "balancer/level_schedules.h"
 #include "balancer/runtime.h"
+#include "balancer/source_schedules.h"
 #include "balancer/strategy.h"
 #include "balancer/strategy_options.h"
 
@@ -22,7 +22,7 @@ namespace faultline::balancer {
 // broken uniformly by reservoir sampling (the k-th tied host seen replaces the choice with
 // probability 1/k), one random draw per tie, as Envoy does.
 //
-// Weights that differ: an EDF schedule (EdfScheduler, per level as in LevelSchedules) where a
+// Weights that differ: an EDF schedule (EdfScheduler, per level as in SourceSchedules) where a
 // host's scheduling weight is weight / (active + 1)^active_request_bias. A picked host is re-added
 // at the weight it has at that moment, so the schedule follows the load as it changes; a host
 // with more requests in flight comes up less often but, unlike under P2C, is never drained
@@ -46,7 +46,7 @@ class LeastRequest final : public Strategy {
   std::uint32_t choice_count_;
   bool full_scan_;
   double active_request_bias_;
-  LevelSchedules schedules_;
+  SourceSchedules schedules_;
 };
 
 }  // namespace faultline::balancer

@@ -54,6 +54,12 @@ LoadBalancer::LoadBalancer(Runtime& runtime, Prober& prober, PrioritySet hosts,
   if (config_.slow_start.window > Duration::zero()) {
     slow_start_ = std::make_unique<SlowStart>(runtime, hosts_, config_.slow_start);
   }
+  if (config_.locality_weights) {
+    locality_weighted_ = std::make_unique<LocalityWeightedRouting>(
+        hosts_, *config_.locality_weights, config_.priority.overprovisioning_factor);
+  } else if (config_.zone_aware) {
+    zone_aware_ = std::make_unique<ZoneAwareRouting>(hosts_, *config_.zone_aware);
+  }
 }
 
 void LoadBalancer::start() {
@@ -103,13 +109,7 @@ void LoadBalancer::undoAdmission(Outcome reported) {
 // With the previous_hosts predicate a retry re-picks when it lands on a host it tried, up to
 // host_selection_retry_max_attempts times, then keeps the last pick (Envoy's rule).
 HostIndex LoadBalancer::pickHost(const Request& request, std::uint32_t level) {
-  const bool panic = priority_load_.panic[level];
-  const PickContext context{.candidates = panic ? hosts_.hosts(level) : hosts_.healthyHosts(level),
-                            .level = level,
-                            .version = panic ? kAllHostsVersion : hosts_.version(level),
-                            .request = request,
-                            .hosts = hosts_,
-                            .load = load_};
+  const PickContext context = pickContext(request, level);
   HostIndex host = strategy_->pick(context);
   if (request.attempt == 0 || !retry_policy_.config().retry_other_hosts) return host;
   for (std::uint32_t again = 0; again < retry_policy_.config().host_selection_retry_max_attempts &&
@@ -118,6 +118,35 @@ HostIndex LoadBalancer::pickHost(const Request& request, std::uint32_t level) {
     host = strategy_->pick(context);
   }
   return host;
+}
+
+// Which hosts of the level to pick from: all of them in panic (Envoy's panic routing comes before
+// any locality routing); else the healthy hosts of the locality that locality-weighted or
+// zone-aware routing chose (zone-aware only at level 0, as in Envoy); else the level's healthy
+// hosts.
+PickContext LoadBalancer::pickContext(const Request& request, std::uint32_t level) {
+  const std::uint64_t version = hosts_.version(level);
+  if (priority_load_.panic[level]) {
+    return PickContext{.candidates = hosts_.hosts(level),
+                       .source = hosts_.source(level),
+                       .version = version | kAllHostsVersion,
+                       .request = request,
+                       .hosts = hosts_,
+                       .load = load_};
+  }
+  std::optional<std::uint32_t> locality;
+  if (locality_weighted_) {
+    locality = locality_weighted_->chooseLocality(level);
+  } else if (zone_aware_ && level == 0) {
+    locality = zone_aware_->chooseLocality(request.zone, runtime_);
+  }
+  return PickContext{
+      .candidates = locality ? hosts_.healthyHostsIn(level, *locality) : hosts_.healthyHosts(level),
+      .source = locality ? hosts_.source(level, *locality) : hosts_.source(level),
+      .version = version,
+      .request = request,
+      .hosts = hosts_,
+      .load = load_};
 }
 
 // A level taking all the traffic needs no draw (the usual case). Otherwise the request's hash

@@ -13,6 +13,7 @@
 #include "balancer/host.h"
 #include "balancer/latency_quantile.h"
 #include "balancer/local_rate_limit.h"
+#include "balancer/locality_weighted_routing.h"
 #include "balancer/outlier_detector.h"
 #include "balancer/priority_load.h"
 #include "balancer/priority_set.h"
@@ -22,6 +23,7 @@
 #include "balancer/runtime.h"
 #include "balancer/slow_start.h"
 #include "balancer/strategy.h"
+#include "balancer/zone_aware_routing.h"
 
 namespace faultline::balancer {
 
@@ -50,6 +52,9 @@ struct LoadBalancerConfig {
   std::optional<AdmissionControlConfig> admission_control;
   std::optional<AdaptiveConcurrencyConfig> adaptive_concurrency;
   SlowStartConfig slow_start;  // off while its window is zero
+  // At most one of the two, as in Envoy (locality-weighted wins there; the scenario allows one).
+  std::optional<ZoneAwareConfig> zone_aware;
+  std::optional<std::vector<LocalityWeight>> locality_weights;  // locality-weighted when present
 };
 
 // One balancer instance: its view of the hosts, its strategy, its health checks and outlier
@@ -98,8 +103,9 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   const CircuitBreakers& circuitBreakers() const { return breakers_; }
 
  private:
-  // Version of a panicking level's candidate list (all of its hosts, which never change): apart
-  // from every version of its healthy list, so strategies rebuild when panic starts or ends.
+  // Marks the version of a panicking level's candidate list (all of its hosts): apart from every
+  // version of its healthy list, so strategies rebuild when panic starts or ends, yet following
+  // the level's version, which weight changes (slow start) move too.
   static constexpr std::uint64_t kAllHostsVersion = std::uint64_t{1} << 63;
 
   void onHealthCheckVerdict(HostIndex host, bool healthy) override;
@@ -111,6 +117,7 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   void undoAdmission(Outcome reported);
   std::uint32_t pickLevel(const Request& request);
   HostIndex pickHost(const Request& request, std::uint32_t level);
+  PickContext pickContext(const Request& request, std::uint32_t level);
   bool canServe(std::uint32_t level) const;
   std::optional<std::uint32_t> firstServingLevel() const;
   void refreshPriorityLoad();
@@ -132,6 +139,8 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   std::unique_ptr<AdmissionControl> admission_;
   std::unique_ptr<AdaptiveConcurrency> concurrency_;
   std::unique_ptr<SlowStart> slow_start_;
+  std::unique_ptr<ZoneAwareRouting> zone_aware_;
+  std::unique_ptr<LocalityWeightedRouting> locality_weighted_;
   BalancerEvents* events_;
   std::optional<std::uint32_t> active_level_;
 };

@@ -69,8 +69,8 @@ const MaglevTable* Maglev::table(std::uint32_t level) const {
 }
 
 HostIndex Maglev::pick(const PickContext& context) {
-  if (context.level >= levels_.size()) levels_.resize(context.level + 1);
-  Level& level = levels_[context.level];
+  if (context.source >= levels_.size()) levels_.resize(context.source + 1);
+  Level& level = levels_[context.source];
   if (!level.built || level.version != context.version) {
     level.table.build(context.candidates, context.hosts, options_.table_size);
     level.version = context.version;

@@ -12,15 +12,33 @@ PrioritySet::PrioritySet(std::vector<HostDescriptor> hosts,
       level_of_(hosts_.size(), kNoLevel),
       levels_(std::move(levels)),
       healthy_(levels_.size()),
-      versions_(levels_.size(), 0) {
+      versions_(levels_.size(), 0),
+      localities_(levels_.size()),
+      source_base_(levels_.size(), 0) {
+  std::uint32_t next_source = 0;
   for (std::uint32_t level = 0; level < levels_.size(); ++level) {
     for (HostIndex host : levels_[level]) {
       assert(host < hosts_.size() && "host index out of range");
       assert(level_of_[host] == kNoLevel && "a host belongs to at most one level");
       level_of_[host] = level;
+      localityHosts(level, hosts_[host].locality).hosts.push_back(host);
     }
+    source_base_[level] = next_source;
+    next_source += 1 + localityCount(level);
     rebuildHealthy(level);
   }
+}
+
+PrioritySet::LocalityHosts& PrioritySet::localityHosts(std::uint32_t level,
+                                                       const Locality& locality) {
+  auto& list = localities_[level];
+  for (auto& entry : list) {
+    if (entry.locality.region == locality.region && entry.locality.zone == locality.zone) {
+      return entry;
+    }
+  }
+  list.push_back(LocalityHosts{locality, {}, {}});
+  return list.back();
 }
 
 bool PrioritySet::setFlag(HostIndex host, HealthFlag flag, bool set) {
@@ -56,6 +74,12 @@ void PrioritySet::rebuildHealthy(std::uint32_t level) {
   healthy.clear();
   for (HostIndex host : levels_[level]) {
     if (isHealthy(host)) healthy.push_back(host);
+  }
+  for (auto& entry : localities_[level]) {
+    entry.healthy.clear();
+    for (HostIndex host : entry.hosts) {
+      if (isHealthy(host)) entry.healthy.push_back(host);
+    }
   }
 }
 

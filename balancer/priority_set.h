@@ -14,6 +14,11 @@ namespace faultline::balancer {
 // level is usually a region: the client's own region first, then the others by latency or by a
 // configured order. The set keeps each level's healthy hosts as a dense list, rebuilt only when a
 // host's health changes, so a pick never scans unhealthy hosts.
+//
+// Within a level, hosts are grouped by locality (region and zone), in the order the localities
+// first appear in the level, each with its own healthy list, for locality-weighted and zone-aware
+// routing (Envoy's HostsPerLocality). A strategy keeps its state per host source: a level's
+// whole list, or one locality of it; source() numbers them.
 class PrioritySet {
  public:
   // `levels[i]` lists the hosts of level i. A host belongs to at most one level; a host in no
@@ -30,6 +35,26 @@ class PrioritySet {
   std::uint64_t version(std::uint32_t level) const { return versions_[level]; }
 
   bool isHealthy(HostIndex host) const { return flags_[host] == 0; }
+
+  std::uint32_t localityCount(std::uint32_t level) const {
+    return static_cast<std::uint32_t>(localities_[level].size());
+  }
+  const Locality& locality(std::uint32_t level, std::uint32_t index) const {
+    return localities_[level][index].locality;
+  }
+  std::span<const HostIndex> hostsIn(std::uint32_t level, std::uint32_t index) const {
+    return localities_[level][index].hosts;
+  }
+  std::span<const HostIndex> healthyHostsIn(std::uint32_t level, std::uint32_t index) const {
+    return localities_[level][index].healthy;
+  }
+  // The locality lists change together with their level's list: version(level) covers them.
+
+  // Host sources, numbered from 0: each level's whole list, then each of its localities.
+  std::uint32_t source(std::uint32_t level) const { return source_base_[level]; }
+  std::uint32_t source(std::uint32_t level, std::uint32_t locality) const {
+    return source_base_[level] + 1 + locality;
+  }
 
   // The weight strategies schedule with: the configured weight times a scale in (0, 1] that slow
   // start ramps up (1 otherwise). Changing a scale changes the version of the host's level, so
@@ -50,6 +75,9 @@ class PrioritySet {
 
  private:
   static constexpr std::uint32_t kNoLevel = UINT32_MAX;
+  struct LocalityHosts;
+  // The entry of `locality` in `level`, added at the end if new.
+  LocalityHosts& localityHosts(std::uint32_t level, const Locality& locality);
   void rebuildHealthy(std::uint32_t level);
 
   std::vector<HostDescriptor> hosts_;
@@ -59,6 +87,13 @@ class PrioritySet {
   std::vector<std::vector<HostIndex>> levels_;
   std::vector<std::vector<HostIndex>> healthy_;
   std::vector<std::uint64_t> versions_;
+  struct LocalityHosts {
+    Locality locality;
+    std::vector<HostIndex> hosts;
+    std::vector<HostIndex> healthy;
+  };
+  std::vector<std::vector<LocalityHosts>> localities_;  // per level
+  std::vector<std::uint32_t> source_base_;              // per level
 };
 
 }  // namespace faultline::balancer

@@ -39,6 +39,8 @@ struct Request {
   // The request's hash key (a user or session id, hashed) for the hashing strategies; a request
   // without one is placed at random, as Envoy does when its hash policy yields nothing.
   std::optional<std::uint64_t> hash_key;
+  // The client's zone, an index among the zones of the balancer's own region (zone-aware routing).
+  std::uint32_t zone = 0;
   // Tries of this request before this one: 0 for the first try, then retries and hedges.
   std::uint32_t attempt = 0;
   TriedHosts tried_hosts;

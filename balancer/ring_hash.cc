@@ -113,8 +113,8 @@ const HashRing* RingHash::ring(std::uint32_t level) const {
 }
 
 const HashRing& RingHash::ringFor(const PickContext& context) {
-  if (context.level >= levels_.size()) levels_.resize(context.level + 1);
-  Level& level = levels_[context.level];
+  if (context.source >= levels_.size()) levels_.resize(context.source + 1);
+  Level& level = levels_[context.source];
   if (!level.built || level.version != context.version) {
     level.ring.build(context.candidates, context.hosts, options_.minimum_ring_size,
                      options_.maximum_ring_size);

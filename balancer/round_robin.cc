@@ -7,8 +7,8 @@ HostIndex RoundRobin::pick(const PickContext& context) {
   if (EdfScheduler* schedule = schedules_.find(context, runtime_, weight_of)) {
     return schedule->pickAndAdd(weight_of);
   }
-  if (context.level >= next_by_level_.size()) next_by_level_.resize(context.level + 1, seed_);
-  const std::uint64_t turn = next_by_level_[context.level]++;
+  if (context.source >= next_by_source_.size()) next_by_source_.resize(context.source + 1, seed_);
+  const std::uint64_t turn = next_by_source_[context.source]++;
   return context.candidates[turn % context.candidates.size()];
 }
 

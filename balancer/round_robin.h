@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "balancer/level_schedules.h"
 #include "balancer/runtime.h"
+#include "balancer/source_schedules.h"
 #include "balancer/strategy.h"
 
 namespace faultline::balancer {
@@ -16,7 +16,7 @@ namespace faultline::balancer {
 //   does not send its first requests to the same host;
 // - weights that differ: an EDF schedule over the candidates (EdfScheduler), so each host gets a
 //   share proportional to its weight, interleaved rather than in bursts. The schedule is rebuilt,
-//   from a random starting point, whenever the level's candidate list changes (LevelSchedules).
+//   from a random starting point, whenever the level's candidate list changes (SourceSchedules).
 class RoundRobin final : public Strategy {
  public:
   explicit RoundRobin(Runtime& runtime) : runtime_(runtime), seed_(runtime.random()) {}
@@ -26,8 +26,8 @@ class RoundRobin final : public Strategy {
  private:
   Runtime& runtime_;
   std::uint64_t seed_;
-  std::vector<std::uint64_t> next_by_level_;
-  LevelSchedules schedules_;
+  std::vector<std::uint64_t> next_by_source_;
+  SourceSchedules schedules_;
 };
 
 }  // namespace faultline::balancer

@@ -28,8 +28,8 @@ SmoothWeightedRoundRobin::SmoothWeightedRoundRobin(std::size_t host_count, std::
     : max_fails_(max_fails), place_(host_count) {}
 
 HostIndex SmoothWeightedRoundRobin::pick(const PickContext& context) {
-  if (context.level >= levels_.size()) levels_.resize(context.level + 1);
-  Level& level = levels_[context.level];
+  if (context.source >= levels_.size()) levels_.resize(context.source + 1);
+  Level& level = levels_[context.source];
   if (!level.built || level.version != context.version) rebuild(level, context);
 
   Peer* best = nullptr;
@@ -65,7 +65,7 @@ std::int64_t SmoothWeightedRoundRobin::effectiveWeight(HostIndex host) const {
 }
 
 void SmoothWeightedRoundRobin::rebuild(Level& level, const PickContext& context) {
-  const std::uint32_t level_index = context.level;
+  const std::uint32_t source_index = context.source;
   if (place_.size() < context.hosts.hostCount()) place_.resize(context.hosts.hostCount());
   previous_.swap(level.peers);
   level.peers.clear();
@@ -73,11 +73,11 @@ void SmoothWeightedRoundRobin::rebuild(Level& level, const PickContext& context)
     const auto weight = static_cast<std::int64_t>(context.hosts.host(host).weight);
     Peer peer{.host = host, .weight = weight, .effective_weight = weight, .current_weight = 0};
     const Place& was = place_[host];
-    const bool stays = level.built && was.level == level_index && was.position < previous_.size() &&
-                       previous_[was.position].host == host;
+    const bool stays = level.built && was.source == source_index &&
+                       was.position < previous_.size() && previous_[was.position].host == host;
     if (stays) peer = previous_[was.position];
     place_[host] =
-        Place{.level = level_index, .position = static_cast<std::uint32_t>(level.peers.size())};
+        Place{.source = source_index, .position = static_cast<std::uint32_t>(level.peers.size())};
     level.peers.push_back(peer);
   }
   level.built = true;
@@ -91,8 +91,8 @@ SmoothWeightedRoundRobin::Peer* SmoothWeightedRoundRobin::find(HostIndex host) {
 const SmoothWeightedRoundRobin::Peer* SmoothWeightedRoundRobin::find(HostIndex host) const {
   if (host >= place_.size()) return nullptr;
   const Place& place = place_[host];
-  if (place.level >= levels_.size()) return nullptr;
-  const auto& peers = levels_[place.level].peers;
+  if (place.source >= levels_.size()) return nullptr;
+  const auto& peers = levels_[place.source].peers;
   if (place.position >= peers.size() || peers[place.position].host != host) return nullptr;
   return &peers[place.position];
 }

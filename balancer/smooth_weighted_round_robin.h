@@ -26,9 +26,9 @@ namespace faultline::balancer {
 // is passive health checking, which belongs to the balancer's outlier detection, not to the
 // strategy. max_fails = 0 turns failure accounting off, as in NGINX.
 //
-// State is kept per level, in candidate order. When a level's candidate list changes (a new
-// PrioritySet version) a host that stays keeps its cw and ew; a host that joins, or comes back,
-// starts fresh (cw 0, ew w), as a peer added to an NGINX upstream does.
+// State is kept per host source (a level, or a zone of one), in candidate order. When a source's
+// candidate list changes (a new version) a host that stays keeps its cw and ew; a host that joins,
+// or comes back, starts fresh (cw 0, ew w), as a peer added to an NGINX upstream does.
 class SmoothWeightedRoundRobin final : public Strategy {
  public:
   static constexpr std::uint32_t kDefaultMaxFails = 1;  // NGINX's `max_fails` default
@@ -40,7 +40,7 @@ class SmoothWeightedRoundRobin final : public Strategy {
   void onResult(HostIndex host, Outcome outcome, Duration latency) override;
 
   // NGINX's counters for `host`, for tests and inspection; 0 for a host not among the candidates
-  // of any level picked from.
+  // of any source picked from.
   std::int64_t currentWeight(HostIndex host) const;
   std::int64_t effectiveWeight(HostIndex host) const;
 
@@ -58,12 +58,12 @@ class SmoothWeightedRoundRobin final : public Strategy {
   };
   static constexpr std::uint32_t kNowhere = UINT32_MAX;
   struct Place {  // where a host's Peer is
-    std::uint32_t level = kNowhere;
+    std::uint32_t source = kNowhere;
     std::uint32_t position = 0;
   };
 
   void rebuild(Level& level, const PickContext& context);
-  // The Peer of `host` in the level it was last a candidate of; nullptr if it is not there now.
+  // The Peer of `host` in the source it was last a candidate of; nullptr if it is not there now.
   Peer* find(HostIndex host);
   const Peer* find(HostIndex host) const;
 

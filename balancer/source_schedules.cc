@@ -1,4 +1,4 @@
-#include "balancer/level_schedules.h"
+#include "balancer/source_schedules.h"
 
 namespace faultline::balancer {
 

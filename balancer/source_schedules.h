@@ -15,10 +15,11 @@ namespace faultline::balancer {
 // True when every host of `candidates` has the same scheduling weight (so with one host).
 bool weightsAreEqual(std::span<const HostIndex> candidates, const PrioritySet& hosts);
 
-// The EDF schedules of a weighted strategy, one per priority level, kept the way Envoy's
+// The EDF schedules of a weighted strategy, one per host source (a level or a zone of one), kept
+// the way Envoy's
 // EdfLoadBalancerBase keeps one per host source (load_balancing_policies/common/
 // load_balancer_impl.cc, refresh()):
-// - a level's schedule is rebuilt from scratch when its candidate list changes (a new
+// - a source's schedule is rebuilt from scratch when its candidate list changes (a new
 //   PrioritySet version); in between, picks only re-add the picked host;
 // - a schedule exists only when the candidates' weights differ: with equal weights the
 //   strategy's unweighted pick is exact and cheaper (Envoy's hostWeightsAreEqual shortcut);
@@ -28,26 +29,26 @@ bool weightsAreEqual(std::span<const HostIndex> candidates, const PrioritySet& h
 //   emulate up to 4e8 picks at once, EdfScheduler::createWithPicks). We take [0, n) picks, drawn
 //   from one Runtime::random() per rebuild, so a balancer does not restart at the same point of
 //   the schedule every time its hosts change.
-class LevelSchedules {
+class SourceSchedules {
  public:
-  // The schedule of `context.level`, rebuilt first if it was built from another version of the
+  // The schedule of `context.source`, rebuilt first if it was built from another version of the
   // candidates; nullptr when the candidates' weights are all equal. `weight_of(host)` is the
   // scheduling weight, > 0: it fills a new schedule and the caller passes it to pickAndAdd().
   template <class WeightOf>
   EdfScheduler* find(const PickContext& context, Runtime& runtime, WeightOf&& weight_of) {
-    if (context.level >= levels_.size()) levels_.resize(context.level + 1);
-    Level& level = levels_[context.level];
-    if (!level.built || level.version != context.version) {
-      level.built = true;
-      level.version = context.version;
-      level.weighted = !weightsAreEqual(context.candidates, context.hosts);
-      if (level.weighted) rebuild(level.schedule, context.candidates, runtime, weight_of);
+    if (context.source >= sources_.size()) sources_.resize(context.source + 1);
+    Source& source = sources_[context.source];
+    if (!source.built || source.version != context.version) {
+      source.built = true;
+      source.version = context.version;
+      source.weighted = !weightsAreEqual(context.candidates, context.hosts);
+      if (source.weighted) rebuild(source.schedule, context.candidates, runtime, weight_of);
     }
-    return level.weighted ? &level.schedule : nullptr;
+    return source.weighted ? &source.schedule : nullptr;
   }
 
  private:
-  struct Level {
+  struct Source {
     bool built = false;
     bool weighted = false;
     std::uint64_t version = 0;
@@ -67,7 +68,7 @@ class LevelSchedules {
       schedule.pickAndAdd(weight_of);
   }
 
-  std::vector<Level> levels_;
+  std::vector<Source> sources_;
 };
 
 }  // namespace faultline::balancer

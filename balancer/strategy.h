@@ -11,9 +11,12 @@ namespace faultline::balancer {
 
 // What a strategy sees when asked to pick.
 struct PickContext {
-  std::span<const HostIndex> candidates;  // the healthy hosts of one level; never empty
-  std::uint32_t level = 0;                // which level: strategies keep state per level
-  std::uint64_t version = 0;  // PrioritySet::version(level): changes when `candidates` changes
+  // The hosts to pick from: the healthy hosts of a level, of one zone of it, or (in panic) all of
+  // them. Never empty.
+  std::span<const HostIndex> candidates;
+  // Which candidate list this is (PrioritySet::source): strategies keep their state per source.
+  std::uint32_t source = 0;
+  std::uint64_t version = 0;  // changes whenever the list or its hosts' weights change
   const Request& request;
   const PrioritySet& hosts;        // weights, names and localities, by HostIndex
   std::span<const HostLoad> load;  // indexed by HostIndex, the balancer's own figures

@@ -72,6 +72,14 @@ void renderTable(const results::RunResult& result, std::string& out) {
                      s.latency_ms().mean(), s.queue_wait_ms().mean());
 }
 
+// Whether some region has clients and hosts that can be in different zones.
+bool hasSeveralZones(const results::RunResult& result) {
+  for (const auto& region : result.topology().regions()) {
+    if (region.zones_size() > 1) return true;
+  }
+  return false;
+}
+
 void renderFailures(const results::RunResult& result, std::string& out) {
   const auto& s = result.summary();
   const auto& f = s.failures();
@@ -93,11 +101,18 @@ void renderFailures(const results::RunResult& result, std::string& out) {
     listed += fmt::format("{}{} {}", listed.empty() ? "" : " · ", name, withThousands(count));
   }
   out += fmt::format("  failed by cause   {}\n", listed.empty() ? "none" : listed);
-  const double cross = s.requests_total() == 0 ? 0.0
-                                               : static_cast<double>(s.cross_region_requests()) /
-                                                     static_cast<double>(s.requests_total());
-  out += fmt::format("  cross-region      {} requests ({:.2f}%)\n\n",
-                     withThousands(s.cross_region_requests()), cross * 100.0);
+  const auto share = [&s](std::int64_t count) {
+    return s.requests_total() == 0
+               ? 0.0
+               : 100.0 * static_cast<double>(count) / static_cast<double>(s.requests_total());
+  };
+  out += fmt::format("  cross-region      {} requests ({:.2f}%)\n",
+                     withThousands(s.cross_region_requests()), share(s.cross_region_requests()));
+  if (hasSeveralZones(result)) {
+    out += fmt::format("  cross-zone        {} requests ({:.2f}%)\n",
+                       withThousands(s.cross_zone_requests()), share(s.cross_zone_requests()));
+  }
+  out += "\n";
 }
 
 void renderFaults(const results::RunResult& result, std::string& out) {

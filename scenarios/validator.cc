@@ -13,6 +13,7 @@
 #include "scenarios/resilience_rules.h"
 #include "scenarios/rule_checker.h"
 #include "scenarios/topology_index.h"
+#include "scenarios/zone_rules.h"
 
 namespace faultline::scenarios {
 namespace {
@@ -91,6 +92,7 @@ class Validator {
     checkTraffic();
     checkNetwork();
     checkBalancer();
+    checkZones(scenario_, topology_, rules_);
     checkFaults();
     checkSlo();
     return rules_.takeDiagnostics();

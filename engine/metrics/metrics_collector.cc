@@ -73,6 +73,7 @@ void MetricsCollector::recordCompletion(const CompletedRequest& request) {
   if (request.serving_region != kNoRegion) {
     ++region_counts_[request.serving_region].requests_to;
     if (request.serving_region != request.client_region) ++cross_region_;
+    if (request.cross_zone) ++cross_zone_;
   }
   if (!ok) {
     ++failures_[static_cast<std::size_t>(request.outcome)];
@@ -152,6 +153,7 @@ RunSummary MetricsCollector::summary(TimePoint end, std::uint64_t events) const 
   summary.latency = summarize(latency_);
   summary.queue_wait = summarize(queue_wait_);
   summary.cross_region = cross_region_;
+  summary.cross_zone = cross_zone_;
   summary.tries = tries_;
   summary.retries = retries_;
   summary.hedges = hedges_;

@@ -19,6 +19,7 @@ struct CompletedRequest {
   std::uint32_t fault_epoch = 0;  // MetricsCollector::faultEpoch() when the request was sent
   std::uint32_t client_region = 0;
   std::uint32_t serving_region = kNoRegion;  // kNoRegion when no host was picked
+  bool cross_zone = false;                   // served in the client's region, from another zone
   RequestOutcome outcome = RequestOutcome::kOk;
   Duration latency{};  // from the intended send time to the answer at the client
 };
@@ -74,6 +75,7 @@ class MetricsCollector {
   std::uint64_t ok_ = 0;
   FailureCounts failures_{};
   std::uint64_t cross_region_ = 0;
+  std::uint64_t cross_zone_ = 0;
   std::uint64_t tries_ = 0;
   std::uint64_t retries_ = 0;
   std::uint64_t hedges_ = 0;

@@ -173,6 +173,7 @@ void ResultRecorder::onRunFinished(const RunSummary& summary) {
   fill(summary.failures, *s.mutable_failures());
   fill(summary.queue_wait, *s.mutable_queue_wait_ms());
   s.set_cross_region_requests(count(summary.cross_region));
+  s.set_cross_zone_requests(count(summary.cross_zone));
   s.set_concurrency(summary.concurrency);
   s.set_tries(count(summary.tries));
   s.set_retries(count(summary.retries));

@@ -257,6 +257,31 @@ void applySlowStart(const pb::Balancer& config, const std::string& strategy,
   if (ss.has_min_weight_percent()) out.slow_start.min_weight_percent = ss.min_weight_percent();
 }
 
+// Envoy routes by locality in its zone-aware base (round robin, least request, random), not in
+// its hashing balancers; other strategies pick among the zone's hosts the way they pick among a
+// level's. The zone weights name regions and zones: buildWorldSpec resolves them.
+void applyZoneRouting(const pb::Balancer& config, const std::string& strategy,
+                      balancer::LoadBalancerConfig& out) {
+  if (strategy == "ring-hash" || strategy == "maglev") return;
+  const auto& routing = config.zone_routing();
+  switch (routing.mode()) {
+    case pb::ZoneRouting::ZONE_AWARE: {
+      balancer::ZoneAwareConfig zone_aware;
+      if (routing.has_min_cluster_size()) zone_aware.min_cluster_size = routing.min_cluster_size();
+      if (routing.has_routing_enabled_percent()) {
+        zone_aware.routing_enabled_percent = routing.routing_enabled_percent();
+      }
+      out.zone_aware = zone_aware;  // the local region and its zones' shares: per balancer
+      break;
+    }
+    case pb::ZoneRouting::LOCALITY_WEIGHTED:
+      out.locality_weights.emplace();
+      break;
+    default:
+      break;
+  }
+}
+
 }  // namespace
 
 Expected<BalancerSpec, ConfigError> buildBalancerSpec(
@@ -279,6 +304,7 @@ Expected<BalancerSpec, ConfigError> buildBalancerSpec(
   spec.config.circuit_breakers = circuitBreakers(config);
   applyAdmission(config, spec.config);
   applySlowStart(config, spec.strategy, spec.config);
+  applyZoneRouting(config, spec.strategy, spec.config);
   return spec;
 }
 

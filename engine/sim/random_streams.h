@@ -19,6 +19,7 @@ enum class Component : std::uint32_t {
   kFaultTargets = 4,   // per fault: which hosts a "count" selection takes
   kProbes = 5,         // network jitter of health probes
   kRequestKeys = 6,    // per client group: the key each request carries
+  kClientZones = 7,    // per client group: the zone each request comes from
 };
 
 // Counter-based random numbers from Random123's Philox4x64-10 (Salmon, Moraes, Dror, Shaw,

@@ -3,6 +3,21 @@
 #include <cassert>
 
 namespace faultline::sim {
+namespace {
+
+// The scenario's balancer configuration for the balancer of `region`: zone-aware routing learns
+// where the region's clients are, as Envoy learns it from its local cluster.
+balancer::LoadBalancerConfig configFor(const WorldSpec& spec, std::uint32_t region) {
+  balancer::LoadBalancerConfig config = spec.balancer.config;
+  if (!config.zone_aware) return config;
+  config.zone_aware->local_region = region;
+  for (const ClientSpec& client : spec.clients) {
+    if (client.region == region) config.zone_aware->local_zone_shares = client.zone_shares;
+  }
+  return config;
+}
+
+}  // namespace
 
 RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, const WorldSpec& spec,
                                    Kernel& kernel, ProbeTransport& transport,
@@ -35,7 +50,7 @@ RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, co
   balancer::BalancerEvents& events = *this;
   core_ = std::make_unique<balancer::LoadBalancer>(
       runtime_, prober, balancer::PrioritySet(std::move(hosts), std::move(levels)),
-      std::move(*strategy), spec.balancer.config, &events);
+      std::move(*strategy), configFor(spec, region), &events);
 }
 
 metrics::BalancerWindowView RegionalBalancer::view(std::uint32_t region_count) const {

@@ -57,6 +57,7 @@ void World::buildHosts() {
     const GroupSpec& group = spec_.groups[spec_.hosts[h].group];
     Host& host = hosts_[h];
     host.region = spec_.hosts[h].region;
+    host.zone = spec_.hosts[h].zone;
     host.workers = group.workers;
     host.queue_limit = group.queue_limit.value_or(UINT32_MAX);
     host.group = &group;
@@ -92,7 +93,26 @@ void World::buildClientsAndBalancers() {
       added.keys.emplace(client.request_keys->distinct, client.request_keys->zipf_exponent);
       added.key_draws = CounterRng(spec_.seed, Component::kRequestKeys, c);
     }
+    setZones(added, client.zone_shares, c);
   }
+}
+
+// A client in one zone draws nothing for it; otherwise each request's zone is drawn from the
+// client's own stream by arrival number, the same whatever the strategy.
+void World::setZones(Client& client, const std::vector<double>& shares, std::uint32_t index) {
+  std::uint32_t zones_with_clients = 0;
+  for (std::uint32_t zone = 0; zone < shares.size(); ++zone) {
+    if (shares[zone] <= 0) continue;
+    client.only_zone = zone;
+    ++zones_with_clients;
+  }
+  if (zones_with_clients < 2) return;
+  double cumulative = 0;
+  for (double share : shares) {
+    cumulative += share;
+    client.zone_cumulative.push_back(cumulative);
+  }
+  client.zone_draws = CounterRng(spec_.seed, Component::kClientZones, index);
 }
 
 World::~World() = default;

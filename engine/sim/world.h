@@ -96,6 +96,7 @@ class World final : private ProbeTransport {
     SlotRef request{};
     std::uint64_t index = 0;  // its request's arrival number: the key of its draws
     std::uint32_t client = 0;
+    std::uint32_t zone = 0;  // its client's zone
     TimePoint sent_at{};
     TimePoint queued_at{};
     std::uint32_t host = 0;
@@ -109,6 +110,7 @@ class World final : private ProbeTransport {
 
   struct Host {
     std::uint32_t region = 0;
+    std::uint32_t zone = 0;
     std::uint32_t workers = 1;
     std::uint32_t queue_limit = UINT32_MAX;
     const GroupSpec* group = nullptr;
@@ -140,6 +142,10 @@ class World final : private ProbeTransport {
     CounterRng demand;
     std::optional<KeySampler> keys;  // when requests carry keys
     CounterRng key_draws{0, Component::kRequestKeys, 0};
+    // Where requests come from: one zone, or several by cumulative share (then drawn).
+    std::uint32_t only_zone = 0;
+    std::vector<double> zone_cumulative;
+    CounterRng zone_draws{0, Component::kClientZones, 0};
     RegionalBalancer* balancer = nullptr;
     std::uint64_t sent = 0;
     RingQueue<TimeoutEntry> deadlines;  // FIFO: one timeout per client, so deadlines are sorted
@@ -170,6 +176,8 @@ class World final : private ProbeTransport {
   // world_requests.cc: a request's life on the client side, its tries, retries and hedges.
   void onArrival(std::uint32_t client_index);
   std::optional<std::uint64_t> requestKey(const Client& client, std::uint64_t index) const;
+  std::uint32_t requestZone(const Client& client, std::uint64_t index) const;
+  void setZones(Client& client, const std::vector<double>& shares, std::uint32_t index);
   bool sendTry(std::uint32_t request_slot, metrics::TryKind kind);
   void onTryEnded(std::uint32_t try_slot, metrics::RequestOutcome outcome);
   void afterFailedTry(std::uint32_t request_slot, metrics::RequestOutcome outcome);

@@ -71,8 +71,8 @@ void World::sendAnswer(std::uint32_t try_slot, RequestOutcome answer) {
 
 Duration World::answerDelay(const Try& attempt, const Host& host) {
   const std::uint32_t client_region = clients_[attempt.client].region;
-  Duration delay =
-      spec_.network.delay(host.region, client_region, attempt.draws[Draw::kJitterBackDraw]);
+  Duration delay = spec_.network.delay(host.region, host.zone, client_region, attempt.zone,
+                                       attempt.draws[Draw::kJitterBackDraw]);
   if (host.added_latency > Duration::zero()) {
     delay += Network::jittered(host.added_latency, host.added_jitter, faultDraws(attempt)[1]);
   }

@@ -118,8 +118,12 @@ void buildNetwork(const pb::Scenario& scenario, WorldSpec& spec) {
   const Duration intra =
       network.has_intra_region_ms() ? fromMillis(network.intra_region_ms()) : kDefaultIntraRegion;
   const Duration intra_jitter = fromMillis(network.intra_region_jitter_ms());
-  for (std::uint32_t r = 0; r < regions; ++r)
+  const Duration cross_zone =
+      network.has_cross_zone_ms() ? fromMillis(network.cross_zone_ms()) : intra;
+  for (std::uint32_t r = 0; r < regions; ++r) {
     spec.network.setLink(r, r, intra, intra_jitter);
+    spec.network.setCrossZone(r, cross_zone, intra_jitter);
+  }
   auto apply = [&](bool reverse_pass) {
     for (const auto& link : network.links()) {
       const auto from = regionIndex(spec.layout, link.from());
@@ -324,6 +328,30 @@ std::vector<RateSegment> rateSchedule(double base_rate, std::uint32_t region,
   return schedule;
 }
 
+// By zone index: the listed shares, or 1 for every zone when none is listed.
+std::vector<double> zoneShares(const pb::Clients& clients, const std::vector<std::string>& zones) {
+  if (clients.zones().empty()) return std::vector<double>(zones.size(), 1.0);
+  std::vector<double> shares(zones.size(), 0.0);
+  for (const auto& entry : clients.zones()) {
+    const auto zone = indexOf(zones, entry.zone());
+    if (zone < shares.size()) shares[zone] = entry.share();  // the validator checked the name
+  }
+  return shares;
+}
+
+// Locality-weighted routing's zone weights, names resolved; zones not listed weigh 1.
+void resolveZoneWeights(const pb::Scenario& scenario, WorldSpec& spec) {
+  auto& weights = spec.balancer.config.locality_weights;
+  if (!weights) return;
+  for (const auto& entry : scenario.balancer().zone_routing().zone_weights()) {
+    const auto region = regionIndex(spec.layout, entry.region());
+    if (region >= spec.layout.regions.size()) continue;  // the validator checked the names
+    const auto zone = indexOf(spec.layout.regions[region].zones, entry.zone());
+    weights->push_back(
+        balancer::LocalityWeight{.locality = {region, zone}, .weight = entry.weight()});
+  }
+}
+
 void buildClients(const pb::Scenario& scenario, WorldSpec& spec) {
   for (std::uint32_t r = 0; r < spec.layout.regions.size(); ++r) {
     const auto& region = scenario.regions(static_cast<int>(r));
@@ -334,11 +362,13 @@ void buildClients(const pb::Scenario& scenario, WorldSpec& spec) {
     ClientSpec client{.region = r,
                       .rate = rateSchedule(clients.rate_rps(), r, spec.faults),
                       .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt,
-                      .request_keys = std::nullopt};
+                      .request_keys = std::nullopt,
+                      .zone_shares = {}};
     if (clients.has_request_keys()) {
       client.request_keys = RequestKeySpec{.distinct = clients.request_keys().distinct(),
                                            .zipf_exponent = clients.request_keys().zipf_exponent()};
     }
+    client.zone_shares = zoneShares(clients, spec.layout.regions[r].zones);
     spec.clients.push_back(std::move(client));
   }
 }
@@ -379,6 +409,7 @@ Expected<WorldSpec, ConfigError> buildWorldSpec(const pb::Scenario& scenario,
   buildFailoverOrder(scenario, spec);
   buildFaults(scenario, spec);
   buildClients(scenario, spec);
+  resolveZoneWeights(scenario, spec);
 
   const auto& slo = scenario.slo();
   layout.slo.availability = slo.has_availability() ? slo.availability() : 0.999;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cassert>
 
 #include "engine/sim/world.h"
@@ -41,6 +42,7 @@ void World::onArrival(std::uint32_t client_index) {
   Request& request = requests_[handle.slot];
   request.core.id = index;
   request.core.hash_key = requestKey(client, index);
+  request.core.zone = requestZone(client, index);
   request.core.attempt = 0;
   request.core.tried_hosts = balancer::TriedHosts();
   request.core.tried_levels = 0;
@@ -80,6 +82,18 @@ std::optional<std::uint64_t> World::requestKey(const Client& client, std::uint64
   });
 }
 
+std::uint32_t World::requestZone(const Client& client, std::uint64_t index) const {
+  if (client.zone_cumulative.empty()) return client.only_zone;
+  const double point =
+      uniformOpen(client.zone_draws.draw(index)[0]) * client.zone_cumulative.back();
+  const auto it =
+      std::upper_bound(client.zone_cumulative.begin(), client.zone_cumulative.end(), point);
+  // A point past the last bound (rounding) belongs to the last zone with clients.
+  return it == client.zone_cumulative.end()
+             ? client.only_zone
+             : static_cast<std::uint32_t>(it - client.zone_cumulative.begin());
+}
+
 // Asks the client's balancer for a host and sends a try there. A refusal completes the request
 // when no other try of it is still out; returns whether a try went out.
 bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
@@ -102,6 +116,7 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
   attempt.request = SlotRef{request_slot, requests_.generation(request_slot)};
   attempt.index = request.core.id;
   attempt.client = request.client;
+  attempt.zone = request.core.zone;
   attempt.sent_at = kernel_.now();
   attempt.host = client.balancer->globalHost(decision.host());
   attempt.balancer_host = decision.host();
@@ -119,9 +134,10 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
   request.core.tried_hosts.add(decision.host());
   request.core.tried_levels |= core.hosts().levelBit(decision.host());
 
-  const std::uint32_t host_region = hosts_[attempt.host].region;
-  const Duration delay =
-      spec_.network.delay(client.region, host_region, attempt.draws[Draw::kJitterOutDraw]);
+  const Host& host = hosts_[attempt.host];
+  const std::uint32_t host_region = host.region;
+  const Duration delay = spec_.network.delay(client.region, attempt.zone, host_region, host.zone,
+                                             attempt.draws[Draw::kJitterOutDraw]);
   scheduleTrip(client.region, host_region, delay, kReachHost, handle.slot, handle.generation);
   const Duration per_try = core.retryPolicy().config().per_try_timeout;
   if (per_try > Duration::zero()) {
@@ -266,13 +282,14 @@ void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
     core.onRequestFinished(toBalancerOutcome(outcome), kernel_.now() - request.sent_at,
                            answeredByAHost(outcome));
   }
-  const std::uint32_t serving = request.last_host == metrics::kNoRegion
-                                    ? metrics::kNoRegion
-                                    : hosts_[request.last_host].region;
+  const bool served = request.last_host != metrics::kNoRegion;
+  const std::uint32_t serving = served ? hosts_[request.last_host].region : metrics::kNoRegion;
   metrics_.recordCompletion({.at = kernel_.now(),
                              .fault_epoch = request.fault_epoch,
                              .client_region = client.region,
                              .serving_region = serving,
+                             .cross_zone = served && serving == client.region &&
+                                           hosts_[request.last_host].zone != request.core.zone,
                              .outcome = outcome,
                              .latency = kernel_.now() - request.sent_at});
   requests_.release(request_slot);

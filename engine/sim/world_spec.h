@@ -42,6 +42,7 @@ struct ClientSpec {
   std::vector<RateSegment> rate;               // base rate times the surges active, from time zero
   std::optional<Duration> timeout;             // nullopt: none
   std::optional<RequestKeySpec> request_keys;  // nullopt: requests carry no key
+  std::vector<double> zone_shares;             // by zone of the region: where requests come from
 };
 
 enum class FaultKind : std::uint8_t {

@@ -19,11 +19,11 @@ struct PickFixture {
     load.resize(weights.size());
   }
 
-  // A context for `level` over the current candidates. `version` stands for the PrioritySet's:
-  // change it when the test changes the candidates, as the set would.
-  PickContext context(std::uint32_t level = 0) const {
+  // A context for host source `source` over the current candidates. `version` stands for the
+  // PrioritySet's: change it when the test changes the candidates, as the set would.
+  PickContext context(std::uint32_t source = 0) const {
     return PickContext{.candidates = candidates,
-                       .level = level,
+                       .source = source,
                        .version = version,
                        .request = request,
                        .hosts = hosts,

@@ -79,5 +79,20 @@ TEST(BalancerSpecBuilder, SlowStartAppliesToRoundRobinAndLeastRequestOnly) {
   EXPECT_EQ(build(config, "random").config.slow_start.window, Duration::zero());
 }
 
+TEST(BalancerSpecBuilder, ZoneRoutingTakesEnvoysDefaultsAndSkipsTheHashingStrategies) {
+  pb::Balancer config;
+  EXPECT_FALSE(build(config).config.zone_aware.has_value());
+  config.mutable_zone_routing()->set_mode(pb::ZoneRouting::ZONE_AWARE);
+  const auto zone_aware = build(config).config.zone_aware;
+  ASSERT_TRUE(zone_aware.has_value());
+  EXPECT_EQ(zone_aware->min_cluster_size, 6u);
+  EXPECT_EQ(zone_aware->routing_enabled_percent, 100);
+  EXPECT_FALSE(build(config, "maglev").config.zone_aware.has_value());
+  config.mutable_zone_routing()->set_mode(pb::ZoneRouting::LOCALITY_WEIGHTED);
+  EXPECT_TRUE(build(config).config.locality_weights.has_value());
+  EXPECT_FALSE(build(config).config.zone_aware.has_value());
+  EXPECT_FALSE(build(config, "ring-hash").config.locality_weights.has_value());
+}
+
 }  // namespace
 }  // namespace faultline::sim
