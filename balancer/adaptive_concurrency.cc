@@ -157,7 +157,8 @@ Duration AdaptiveConcurrency::jitteredMinRttInterval() {
   const auto range_ms = static_cast<std::uint64_t>(
       std::ceil(static_cast<double>(interval_ms.count()) * config_.min_rtt_jitter));
   if (range_ms == 0) return config_.min_rtt_calc_interval;
-  const auto jitter = std::chrono::milliseconds(runtime_.random() % range_ms);
+  const auto jitter =
+      std::chrono::milliseconds(runtime_.randomFor(RandomUse::kAdmission) % range_ms);
   return interval_ms + jitter;
 }
 

@@ -28,7 +28,7 @@ bool AdmissionControl::shouldReject() {
   if (averageRps() < config_.rps_threshold) return false;
   const double probability = rejectionProbability();
   if (probability <= 0.0) return false;
-  const std::uint64_t draw = runtime_.random() % kAccuracy;
+  const std::uint64_t draw = runtime_.randomFor(RandomUse::kAdmission) % kAccuracy;
   if (static_cast<double>(kAccuracy) * probability <= static_cast<double>(draw)) return false;
   ++rejected_;
   return true;

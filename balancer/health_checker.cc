@@ -141,7 +141,8 @@ Duration HealthChecker::nextInterval(const Session& session) {
 Duration HealthChecker::uniformBelow(Duration bound) {
   __extension__ using Wide = unsigned __int128;
   const auto span = static_cast<std::uint64_t>(bound.count());
-  return Duration(static_cast<Duration::rep>((static_cast<Wide>(runtime_.random()) * span) >> 64));
+  return Duration(static_cast<Duration::rep>(
+      (static_cast<Wide>(runtime_.randomFor(RandomUse::kHealthChecks)) * span) >> 64));
 }
 
 }  // namespace faultline::balancer

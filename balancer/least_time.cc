@@ -89,10 +89,14 @@ HostIndex LeastTime::pick(const PickContext& context) {
     peers_[best].current_weight -= total;
   }
 
-  Peer& chosen = peers_[best];
-  if (inflight_) startInflight(chosen, now);
-  if (now_s - chosen.checked_s > kFailTimeout.count()) chosen.checked_s = now_s;
   return best;
+}
+
+void LeastTime::onSent(HostIndex host) {
+  Peer& peer = peers_[host];
+  if (inflight_) startInflight(peer, runtime_.now());
+  const std::int64_t now_s = nowSeconds();
+  if (now_s - peer.checked_s > kFailTimeout.count()) peer.checked_s = now_s;
 }
 
 void LeastTime::onResult(HostIndex host, Outcome outcome, Duration latency) {

@@ -51,6 +51,7 @@ class LeastTime final : public Strategy {
   LeastTime(Runtime& runtime, const LeastTimeOptions& options, std::size_t host_count);
 
   HostIndex pick(const PickContext& context) override;
+  void onSent(HostIndex host) override;
   void onResult(HostIndex host, Outcome outcome, Duration latency) override;
 
   // The eta NGINX would compare for `host` now, with `active` requests to it (before weighting).

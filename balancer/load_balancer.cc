@@ -83,6 +83,7 @@ Decision LoadBalancer::choose(const Request& request) {
     return Decision::refuse(Refusal::kCircuitOpen);
   }
   if (health_checker_) health_checker_->onTraffic();
+  strategy_->onSent(host);
   ++load_[host].active_requests;
   return Decision::pick(host);
 }
@@ -109,12 +110,12 @@ void LoadBalancer::undoAdmission(Outcome reported) {
 // With the previous_hosts predicate a retry re-picks when it lands on a host it tried, up to
 // host_selection_retry_max_attempts times, then keeps the last pick (Envoy's rule).
 HostIndex LoadBalancer::pickHost(const Request& request, std::uint32_t level) {
-  const PickContext context = pickContext(request, level);
+  PickContext context = pickContext(request, level);
   HostIndex host = strategy_->pick(context);
   if (request.attempt == 0 || !retry_policy_.config().retry_other_hosts) return host;
-  for (std::uint32_t again = 0; again < retry_policy_.config().host_selection_retry_max_attempts &&
-                                request.tried_hosts.contains(host);
-       ++again) {
+  while (context.repick < retry_policy_.config().host_selection_retry_max_attempts &&
+         request.tried_hosts.contains(host)) {
+    ++context.repick;
     host = strategy_->pick(context);
   }
   return host;
@@ -149,26 +150,32 @@ PickContext LoadBalancer::pickContext(const Request& request, std::uint32_t leve
       .load = load_};
 }
 
-// A level taking all the traffic needs no draw (the usual case). Otherwise the request's hash
-// decides, as Envoy passes it to choosePriority, so a key stays on its level; a request without a
-// key draws a random number. With previous_priorities, a retry's load leaves out the levels
-// already tried, as if they had no healthy host, and is recomputed for it.
+// A level taking all the traffic needs no draw (the usual case). Otherwise a hashing strategy's
+// request hash decides, as Envoy's hashing balancers pass it to choosePriority, so a key stays on
+// its level; other strategies draw a random number, as Envoy's do. With previous_priorities, a
+// retry uses the load without the levels already tried (Envoy's retry priority).
 std::uint32_t LoadBalancer::pickLevel(const Request& request) {
   const bool avoid_levels = request.attempt > 0 && request.tried_levels != 0 &&
                             retry_policy_.config().retry_other_priorities;
-  if (!avoid_levels) {
-    if (active_level_ && priority_load_.percent[*active_level_] == 100) return *active_level_;
-    return choosePriority(priority_load_.percent, requestHash(request, runtime_));
+  if (avoid_levels) {
+    retry_levels_.resize(hosts_.levelCount());
+    for (std::uint32_t level = 0; level < hosts_.levelCount(); ++level) {
+      retry_levels_[level] =
+          LevelHealth{static_cast<std::uint32_t>(hosts_.hosts(level).size()),
+                      static_cast<std::uint32_t>(hosts_.healthyHosts(level).size())};
+    }
+    if (computeRetryPriorityLoad(retry_levels_, request.tried_levels, config_.priority,
+                                 retry_percent_)) {
+      return choosePriority(retry_percent_, priorityDraw(request));
+    }
   }
-  retry_levels_.resize(hosts_.levelCount());
-  for (std::uint32_t level = 0; level < hosts_.levelCount(); ++level) {
-    const bool tried = level < 32 && (request.tried_levels & (1u << level)) != 0;
-    retry_levels_[level] =
-        LevelHealth{static_cast<std::uint32_t>(hosts_.hosts(level).size()),
-                    tried ? 0u : static_cast<std::uint32_t>(hosts_.healthyHosts(level).size())};
-  }
-  computePriorityLoad(retry_levels_, config_.priority, retry_load_);
-  return choosePriority(retry_load_.percent, requestHash(request, runtime_));
+  if (active_level_ && priority_load_.percent[*active_level_] == 100) return *active_level_;
+  return choosePriority(priority_load_.percent, priorityDraw(request));
+}
+
+std::uint64_t LoadBalancer::priorityDraw(const Request& request) {
+  if (strategy_->hashesRequests()) return requestHash(request, runtime_);
+  return runtime_.random();
 }
 
 std::optional<Duration> LoadBalancer::retryBackoff(std::uint32_t retries_done, Outcome outcome) {
@@ -176,7 +183,7 @@ std::optional<Duration> LoadBalancer::retryBackoff(std::uint32_t retries_done, O
     return std::nullopt;
   }
   if (!breakers_.tryAcquireRetry()) return std::nullopt;  // max_retries or the retry budget
-  return retry_policy_.backoff(retries_done + 1, runtime_.random());
+  return retry_policy_.backoff(retries_done + 1, runtime_.randomFor(RandomUse::kRetries));
 }
 
 void LoadBalancer::onRetryBackoffEnded() {
@@ -187,7 +194,7 @@ void LoadBalancer::onRetryFinished() {
   breakers_.releaseRetry();
 }
 
-void LoadBalancer::onRequestFinished(Outcome outcome, Duration latency, bool answered) {
+void LoadBalancer::onRequestFinished(Outcome outcome, Duration latency, bool replied) {
   // Adaptive hedging learns from whole requests, hedged or not: learning from tries would lose
   // the slow tries that hedges cancel, and the estimate would sink, hedging ever more.
   if (outcome == Outcome::kSuccess && retry_policy_.config().hedge.percentile > 0) {
@@ -195,7 +202,7 @@ void LoadBalancer::onRequestFinished(Outcome outcome, Duration latency, bool ans
   }
   if (admission_) admission_->onResult(outcome);
   if (!concurrency_) return;
-  if (answered) {
+  if (replied) {
     concurrency_->onResult(latency);
   } else {
     concurrency_->onCancel();
@@ -209,6 +216,13 @@ std::optional<Duration> LoadBalancer::hedgeDelay(std::uint32_t hedges_sent) {
   const Duration observed = observed_latency_.valueAt(hedge.percentile, runtime_.now());
   if (observed <= Duration::zero()) return std::nullopt;
   return observed;
+}
+
+bool LoadBalancer::admitHedge(std::uint32_t retries_done) {
+  if (!retry_policy_.hasRetriesLeft(retries_done)) return false;
+  if (!breakers_.tryAcquireRetry()) return false;
+  breakers_.retryBackoffEnded();  // sent at once: it never waits in a backoff
+  return true;
 }
 
 bool LoadBalancer::canServe(std::uint32_t level) const {

@@ -91,9 +91,15 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   // With hedging on, how long after a try is sent to send another one alongside it; nullopt when
   // no hedge is due (hedging off, hedges used up, or no latency observed yet for an adaptive one).
   std::optional<Duration> hedgeDelay(std::uint32_t hedges_sent);
-  // The end of a request admitted by choose(): its final outcome, and whether a host answered it
-  // (`latency` then runs from its first pick to the answer).
-  void onRequestFinished(Outcome outcome, Duration latency, bool answered);
+  // A hedge that is due goes out only if it may: in Envoy a hedge is a retry, so it needs a retry
+  // left (`retries_done` counts the request's retries and hedges so far) and a retry slot from
+  // the circuit breakers or the budget. A yes holds the slot until onRetryFinished().
+  bool admitHedge(std::uint32_t retries_done);
+  // The end of a request admitted by choose(): its final outcome, its latency from its first
+  // pick, and whether its client got a reply at all: an answer, a timeout or a local refusal all
+  // are (Envoy's adaptive concurrency samples every reply, local ones included); a request cut
+  // off at the end of a run is not.
+  void onRequestFinished(Outcome outcome, Duration latency, bool replied);
 
   const PrioritySet& hosts() const { return hosts_; }
   std::span<const HostLoad> load() const { return load_; }
@@ -116,6 +122,7 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   std::optional<Refusal> admitFirstTry();
   void undoAdmission(Outcome reported);
   std::uint32_t pickLevel(const Request& request);
+  std::uint64_t priorityDraw(const Request& request);
   HostIndex pickHost(const Request& request, std::uint32_t level);
   PickContext pickContext(const Request& request, std::uint32_t level);
   bool canServe(std::uint32_t level) const;
@@ -126,8 +133,8 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   PrioritySet hosts_;
   LoadBalancerConfig config_;
   PriorityLoad priority_load_;
-  PriorityLoad retry_load_;                // scratch: the load with levels already tried left out
-  std::vector<LevelHealth> retry_levels_;  // scratch for the same
+  std::vector<std::uint32_t> retry_percent_;  // scratch: the load without the levels tried
+  std::vector<LevelHealth> retry_levels_;     // scratch for the same
   RetryPolicy retry_policy_;
   LatencyQuantile observed_latency_;  // for adaptive hedging
   std::unique_ptr<Strategy> strategy_;

@@ -76,7 +76,10 @@ HostIndex Maglev::pick(const PickContext& context) {
     level.version = context.version;
     level.built = true;
   }
-  return level.table.hostFor(requestHash(context.request, runtime_));
+  std::uint64_t hash = requestHash(context.request, runtime_);
+  // Envoy's MaglevTable::chooseHost: a value with most bits set changes the hash the most.
+  if (context.repick > 0) hash ^= ~std::uint64_t{0} - context.repick + 1;
+  return level.table.hostFor(hash);
 }
 
 }  // namespace faultline::balancer

@@ -48,6 +48,7 @@ class Maglev final : public Strategy {
   Maglev(Runtime& runtime, const MaglevOptions& options) : runtime_(runtime), options_(options) {}
 
   HostIndex pick(const PickContext& context) override;
+  bool hashesRequests() const override { return true; }
 
   // The table last built for `level`, or nullptr before the level's first pick.
   const MaglevTable* table(std::uint32_t level) const;

@@ -123,8 +123,8 @@ bool OutlierDetector::eject(HostIndex host, EjectionType type) {
     const auto jitter_ms = std::min<std::int64_t>(
         std::chrono::duration_cast<milliseconds>(config_.max_ejection_time_jitter).count(),
         std::numeric_limits<std::uint32_t>::max() - 1);
-    state.jitter =
-        milliseconds(uniformIndex(runtime_.random(), static_cast<std::uint32_t>(jitter_ms + 1)));
+    state.jitter = milliseconds(uniformIndex(runtime_.randomFor(RandomUse::kOutlierDetection),
+                                             static_cast<std::uint32_t>(jitter_ms + 1)));
   }
   if (config_.base_ejection_time * state.multiplier <
       config_.max_ejection_time + config_.base_ejection_time) {
@@ -154,7 +154,7 @@ bool OutlierDetector::enforced(EjectionType type) {
   if (percent == 0) return false;
   if (percent >= 100) return true;
   // Envoy's featureEnabled: random() % 100 < percent.
-  return uniformIndex(runtime_.random(), 100) < percent;
+  return uniformIndex(runtime_.randomFor(RandomUse::kOutlierDetection), 100) < percent;
 }
 
 void OutlierDetector::uneject(HostIndex host) {

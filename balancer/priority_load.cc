@@ -19,6 +19,26 @@ bool inPanic(const LevelHealth& level, std::uint32_t threshold) {
   return healthy_percent < threshold;
 }
 
+// Load by health: each level health x 100 / min(100, sum of health), in order, at most what is
+// left; the rounding remainder to the first level with health. Needs some health.
+template <class HealthOf>
+void distributeLoad(std::size_t levels, HealthOf&& health_of, std::vector<std::uint32_t>& percent) {
+  std::uint32_t sum = 0;
+  for (std::size_t p = 0; p < levels; ++p)
+    sum += health_of(p);
+  const std::uint32_t normalized_total = std::min<std::uint32_t>(100, sum);
+  assert(normalized_total > 0);
+  std::uint32_t remaining = 100;
+  std::size_t first_available = levels;
+  for (std::size_t p = 0; p < levels; ++p) {
+    const std::uint32_t level_health = health_of(p);
+    if (first_available == levels && level_health > 0) first_available = p;
+    percent[p] = std::min(remaining, level_health * 100 / normalized_total);
+    remaining -= percent[p];
+  }
+  if (remaining > 0) percent[first_available] += remaining;
+}
+
 // Every level panics: share by raw host counts, the remainder to the first non-empty level.
 void loadInTotalPanic(std::span<const LevelHealth> levels, PriorityLoad& load) {
   std::uint64_t total_hosts = 0;
@@ -57,17 +77,10 @@ void computePriorityLoad(std::span<const LevelHealth> levels, const PriorityLoad
     sum += health(level, config.overprovisioning_factor);
   const std::uint32_t normalized_total = std::min<std::uint32_t>(100, sum);
 
-  if (normalized_total > 0) {
-    std::uint32_t remaining = 100;
-    std::size_t first_available = levels.size();
-    for (std::size_t p = 0; p < levels.size(); ++p) {
-      const std::uint32_t level_health = health(levels[p], config.overprovisioning_factor);
-      if (first_available == levels.size() && level_health > 0) first_available = p;
-      load.percent[p] = std::min(remaining, level_health * 100 / normalized_total);
-      remaining -= load.percent[p];
-    }
-    if (remaining > 0) load.percent[first_available] += remaining;
-  }
+  const auto health_of = [&](std::size_t p) {
+    return health(levels[p], config.overprovisioning_factor);
+  };
+  if (normalized_total > 0) distributeLoad(levels.size(), health_of, load.percent);
 
   if (config.panic_threshold == 0) {
     if (normalized_total == 0) load.percent[0] = 100;
@@ -91,6 +104,30 @@ std::uint32_t choosePriority(std::span<const std::uint32_t> percent, std::uint64
   }
   assert(false && "priority loads sum to 100");
   return 0;
+}
+
+bool computeRetryPriorityLoad(std::span<const LevelHealth> levels, std::uint32_t tried_levels,
+                              const PriorityLoadConfig& config,
+                              std::vector<std::uint32_t>& percent) {
+  const auto tried = [tried_levels](std::size_t p) {
+    return p < 32 && (tried_levels & (std::uint32_t{1} << p)) != 0;
+  };
+  bool exclude = true;
+  const auto health_of = [&](std::size_t p) {
+    return exclude && tried(p) ? 0 : health(levels[p], config.overprovisioning_factor);
+  };
+  std::uint32_t sum = 0;
+  for (std::size_t p = 0; p < levels.size(); ++p)
+    sum += health_of(p);
+  if (sum == 0) {  // nothing left untried: Envoy forgets the levels tried
+    exclude = false;
+    for (std::size_t p = 0; p < levels.size(); ++p)
+      sum += health_of(p);
+  }
+  if (sum == 0) return false;
+  percent.assign(levels.size(), 0);
+  distributeLoad(levels.size(), health_of, percent);
+  return true;
 }
 
 }  // namespace faultline::balancer

@@ -42,6 +42,16 @@ PriorityLoad computePriorityLoad(std::span<const LevelHealth> levels,
 void computePriorityLoad(std::span<const LevelHealth> levels, const PriorityLoadConfig& config,
                          PriorityLoad& load);
 
+// Envoy's previous_priorities retry priority (extensions/retry/priority/previous_priorities,
+// adjustForAttemptedPriorities) with update_frequency 1: the load a retry uses, in `percent`. The
+// levels in `tried_levels` (one bit each) count as having no health and the others share the
+// load by health, with no panic step (the levels' own panic flags still apply to the pick). When
+// no untried level has health, the tried ones are allowed again; when no level has any, returns
+// false and the original load stands.
+bool computeRetryPriorityLoad(std::span<const LevelHealth> levels, std::uint32_t tried_levels,
+                              const PriorityLoadConfig& config,
+                              std::vector<std::uint32_t>& percent);
+
 // Envoy's choosePriority: `hash % 100 + 1` against the cumulative load.
 std::uint32_t choosePriority(std::span<const std::uint32_t> percent, std::uint64_t hash);
 

@@ -126,7 +126,10 @@ const HashRing& RingHash::ringFor(const PickContext& context) {
 
 HostIndex RingHash::pick(const PickContext& context) {
   const HashRing& ring = ringFor(context);
-  const std::size_t position = ring.find(requestHash(context.request, runtime_));
+  std::size_t position = ring.find(requestHash(context.request, runtime_));
+  // Envoy's RingHashLoadBalancer: a pick again moves that many points along the ring, which
+  // usually (not always) lands on another host.
+  if (context.repick > 0) position = (position + context.repick) % ring.size();
   if (options_.hash_balance_factor == 0) return ring.hostAt(position);
   return pickBounded(ring, position, context);
 }

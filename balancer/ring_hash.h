@@ -66,6 +66,7 @@ class RingHash final : public Strategy {
       : runtime_(runtime), options_(options) {}
 
   HostIndex pick(const PickContext& context) override;
+  bool hashesRequests() const override { return true; }
 
   // The ring last built for `level`, or nullptr before the level's first pick.
   const HashRing* ring(std::uint32_t level) const;

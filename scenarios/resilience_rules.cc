@@ -182,9 +182,15 @@ void checkAdmission(const scenario::Balancer& balancer, RuleChecker& rules) {
     rules.checkNumber(path + ".concurrency_update_interval_ms", ac.concurrency_update_interval_ms(),
                       {.at_least = 1, .at_most = kMaxMs});
   }
+  // Envoy's defaults: min_concurrency 3, max_concurrency_limit 1000. The two must stay in order
+  // whichever of them the scenario sets.
   const std::uint32_t min_concurrency = ac.has_min_concurrency() ? ac.min_concurrency() : 3;
-  if (ac.has_min_concurrency()) {
-    rules.checkCount(path + ".min_concurrency", ac.min_concurrency(), 1, 1'000'000);
+  if (ac.has_min_concurrency() &&
+      rules.checkCount(path + ".min_concurrency", ac.min_concurrency(), 1, 1'000'000) &&
+      !ac.has_max_concurrency_limit() && ac.min_concurrency() > 1000) {
+    rules.report(path + ".min_concurrency",
+                 fmt::format("must be <= max_concurrency_limit (default 1000) (got {})",
+                             ac.min_concurrency()));
   }
   if (ac.has_max_concurrency_limit()) {
     rules.checkCount(path + ".max_concurrency_limit", ac.max_concurrency_limit(), min_concurrency,

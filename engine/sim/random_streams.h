@@ -20,6 +20,11 @@ enum class Component : std::uint32_t {
   kProbes = 5,         // network jitter of health probes
   kRequestKeys = 6,    // per client group: the key each request carries
   kClientZones = 7,    // per client group: the zone each request comes from
+  // Per balancer, one stream per balancer::RandomUse, so those draws do not depend on the strategy.
+  kBalancerHealthChecks = 8,
+  kBalancerOutlierDetection = 9,
+  kBalancerRetries = 10,
+  kBalancerAdmission = 11,
 };
 
 // Counter-based random numbers from Random123's Philox4x64-10 (Salmon, Moraes, Dror, Shaw,

@@ -27,7 +27,7 @@ RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, co
       kernel_(kernel),
       transport_(transport),
       observer_(observer),
-      runtime_(kernel, RandomStream(spec.seed, Component::kBalancer, region)),
+      runtime_(kernel, spec.seed, region),
       level_region_(spec.layout.regions[region].failover_order) {
   std::vector<balancer::HostDescriptor> hosts;
   std::vector<std::vector<balancer::HostIndex>> levels(level_region_.size());

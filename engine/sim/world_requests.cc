@@ -13,25 +13,6 @@ using internal::fromRefusal;
 using internal::toBalancerOutcome;
 using metrics::RequestOutcome;
 
-namespace {
-
-// Whether a host answered (anything but silence, a refusal before sending, or giving up).
-bool answeredByAHost(RequestOutcome outcome) {
-  switch (outcome) {
-    case RequestOutcome::kOk:
-    case RequestOutcome::kBackendError:
-    case RequestOutcome::kInjectedError:
-    case RequestOutcome::kRejected:
-    case RequestOutcome::kConnectionRefused:
-    case RequestOutcome::kConnectionReset:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
 void World::onArrival(std::uint32_t client_index) {
   Client& client = clients_[client_index];
   if (auto next = client.arrivals->next()) kernel_.schedule(*next, kArrival, client_index, 0);
@@ -103,7 +84,7 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
   request.core.attempt = request.tries;
   const auto decision = core.choose(request.core);
   if (!decision.hasHost()) {
-    if (kind == metrics::TryKind::kRetry) core.onRetryFinished();
+    if (kind != metrics::TryKind::kFirst) core.onRetryFinished();  // retries and hedges
     if (request.live == 0 && !request.retry_pending) {
       complete(request_slot, fromRefusal(decision.refusal()));
     }
@@ -123,7 +104,7 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
   attempt.answer = RequestOutcome::kOk;
   attempt.stage = Stage::kToHost;
   attempt.ended = false;
-  attempt.retry = kind == metrics::TryKind::kRetry;
+  attempt.retry = kind != metrics::TryKind::kFirst;  // a hedge holds a retry slot too
   request.admitted = true;
 
   metrics_.recordTry(kernel_.now(), kind);
@@ -171,7 +152,8 @@ void World::afterFailedTry(std::uint32_t request_slot, RequestOutcome outcome) {
   Request& request = requests_[request_slot];
   balancer::LoadBalancer& core = clients_[request.client].balancer->core();
   if (!request.retry_pending) {
-    if (auto backoff = core.retryBackoff(request.retries, toBalancerOutcome(outcome))) {
+    const std::uint32_t retries_done = request.retries + request.hedges;
+    if (auto backoff = core.retryBackoff(retries_done, toBalancerOutcome(outcome))) {
       ++request.retries;
       request.retry_pending = true;
       kernel_.scheduleIn(*backoff, kRetry, request_slot, requests_.generation(request_slot));
@@ -195,14 +177,22 @@ void World::scheduleHedge(std::uint32_t request_slot) {
   if (delay) kernel_.scheduleIn(*delay, kHedge, request_slot, requests_.generation(request_slot));
 }
 
+// A hedge is a retry (Envoy's hedged retry): it goes out only with a retry left and a retry slot,
+// and none is sent while a retry waits in its backoff (that retry is the next try already). The
+// first hedge refused ends hedging for the request.
 void World::onHedge(std::uint32_t request_slot) {
   Request& request = requests_[request_slot];
-  if (request.live >= kMaxLiveTries) return;
-  ++request.hedges;
-  sendTry(request_slot, metrics::TryKind::kHedge);
-  if (requests_.holds(request_slot, requests_.generation(request_slot))) {
+  balancer::LoadBalancer& core = clients_[request.client].balancer->core();
+  if (request.retry_pending) {
     scheduleHedge(request_slot);
+    return;
   }
+  static_assert(kMaxLiveTries >= 1 + 3, "the first try and up to max_hedges (3) hedges");
+  if (!core.admitHedge(request.retries + request.hedges)) return;
+  ++request.hedges;
+  const std::uint32_t generation = requests_.generation(request_slot);
+  sendTry(request_slot, metrics::TryKind::kHedge);
+  if (requests_.holds(request_slot, generation)) scheduleHedge(request_slot);
 }
 
 void World::onTryTimeout(std::uint32_t try_slot) {
@@ -280,7 +270,7 @@ void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
   }
   if (request.admitted) {
     core.onRequestFinished(toBalancerOutcome(outcome), kernel_.now() - request.sent_at,
-                           answeredByAHost(outcome));
+                           /*replied=*/outcome != RequestOutcome::kUnfinished);
   }
   const bool served = request.last_host != metrics::kNoRegion;
   const std::uint32_t serving = served ? hosts_[request.last_host].region : metrics::kNoRegion;

@@ -23,12 +23,13 @@ LeastTimeOptions inflight() {
   return LeastTimeOptions{.inflight = true};
 }
 
-// Sends a request to `host` now (a pick with only that host to choose from), as the LoadBalancer
-// would, and counts it active until answer() reports it.
+// Sends a request to `host` now (a pick with only that host to choose from, then onSent), as the
+// LoadBalancer would, and counts it active until answer() reports it.
 void send(LeastTime& strategy, PickFixture& fixture, HostIndex host) {
   const auto all = fixture.candidates;
   fixture.candidates = {host};
   EXPECT_EQ(strategy.pick(fixture.context()), host);
+  strategy.onSent(host);
   fixture.candidates = all;
   ++fixture.load[host].active_requests;
 }
@@ -191,24 +192,37 @@ TEST(LeastTime, HalvesTheResponseTimeForEachFailTimeoutAHostGoesUnpicked) {
   EXPECT_EQ(strategy.eta(0, 0), 120u);
   runtime.advance(seconds(11));  // 33 s: 50
   EXPECT_EQ(strategy.eta(0, 0), 60u);
-  EXPECT_EQ(strategy.responseTimeMs(0), 400u);      // the average itself is untouched
-  EXPECT_EQ(strategy.pick(fixture.context()), 0u);  // a pick restarts the clock
+  EXPECT_EQ(strategy.responseTimeMs(0), 400u);  // the average itself is untouched
+  send(strategy, fixture, 0);                   // a try sent restarts the clock
   EXPECT_EQ(strategy.eta(0, 0), 420u);
   runtime.advance(seconds(11 * 70));  // more halvings than the bits of rt
   EXPECT_EQ(strategy.eta(0, 0), 20u);
 }
 
-TEST(LeastTime, APickRestartsTheHalvingClockOnlyOnceItIsStale) {
+TEST(LeastTime, ATrySentRestartsTheHalvingClockOnlyOnceItIsStale) {
   FakeRuntime runtime;
   LeastTime strategy(runtime, plain(), 1);
   auto fixture = testing::equalHosts(1);
   measure(strategy, fixture, 0, milliseconds(400));  // checked at 0 s
   runtime.advance(seconds(5));
-  EXPECT_EQ(strategy.pick(fixture.context()), 0u);  // 5 s: not stale, `checked` stays at 0
+  send(strategy, fixture, 0);  // 5 s: not stale, `checked` stays at 0
   runtime.advance(seconds(6));
-  EXPECT_EQ(strategy.eta(0, 0), 220u);              // 11 s after `checked`, though picked 6 s ago
-  EXPECT_EQ(strategy.pick(fixture.context()), 0u);  // stale now: stamped at 11 s
+  EXPECT_EQ(strategy.eta(0, 0), 220u);  // 11 s after `checked`, though sent to 6 s ago
+  send(strategy, fixture, 0);           // stale now: stamped at 11 s
   EXPECT_EQ(strategy.eta(0, 0), 420u);
+}
+
+// A pick that is not sent (a pick again, a circuit breaker's refusal) leaves no trace: in NGINX
+// terms, no peer was taken.
+TEST(LeastTime, APickThatIsNotSentCountsNoRequestInFlight) {
+  FakeRuntime runtime;
+  LeastTime strategy(runtime, inflight(), 1);
+  auto fixture = testing::equalHosts(1);
+  measure(strategy, fixture, 0, milliseconds(100));
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(strategy.pick(fixture.context()), 0u);
+  runtime.advance(seconds(1));
+  EXPECT_EQ(strategy.meanInflightAge(0), Duration::zero());
 }
 
 TEST(LeastTime, AFailedTryRestartsTheHalvingClock) {

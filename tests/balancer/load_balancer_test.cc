@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "balancer/hashing.h"
 #include "balancer/least_request.h"
+#include "balancer/ring_hash.h"
 #include "balancer/round_robin.h"
 #include "tests/balancer/fake_runtime.h"
 
@@ -46,11 +48,17 @@ class LoadBalancerTest : public ::testing::Test {
     config_.health_check.healthy_threshold = 1;
   }
 
-  std::unique_ptr<LoadBalancer> make() {
-    runtime_.scriptRandom({0});  // round robin's seed
-    auto lb = std::make_unique<LoadBalancer>(
-        runtime_, prober_, PrioritySet(std::vector<HostDescriptor>(4), {{0, 1}, {2, 3}}),
-        std::make_unique<RoundRobin>(runtime_), config_, &events_);
+  std::unique_ptr<LoadBalancer> make(std::unique_ptr<Strategy> strategy = nullptr) {
+    if (!strategy) {
+      runtime_.scriptRandom({0});  // round robin's seed
+      strategy = std::make_unique<RoundRobin>(runtime_);
+    }
+    std::vector<HostDescriptor> hosts(4);
+    for (HostIndex h = 0; h < hosts.size(); ++h)
+      hosts[h].name = std::string(1, static_cast<char>('a' + h));  // ring hash hashes names
+    auto lb = std::make_unique<LoadBalancer>(runtime_, prober_,
+                                             PrioritySet(std::move(hosts), {{0, 1}, {2, 3}}),
+                                             std::move(strategy), config_, &events_);
     lb->start();
     return lb;
   }
@@ -158,8 +166,8 @@ TEST_F(LoadBalancerTest, WithoutPanicNoHealthyHostMeansRefusal) {
   EXPECT_EQ(lb->activeLevel(), std::nullopt);
 }
 
-TEST_F(LoadBalancerTest, AHashKeyPicksTheLevelInsteadOfARandomNumber) {
-  auto lb = make();
+TEST_F(LoadBalancerTest, AHashingStrategysKeyPicksTheLevelInsteadOfARandomNumber) {
+  auto lb = make(std::make_unique<RingHash>(runtime_, RingHashOptions{}));
   probeRound(*lb, {0});  // 70 / 30
   // Two keys whose hashes fall on either side of the 70% boundary, found by search.
   std::uint64_t low = 0;
@@ -175,6 +183,75 @@ TEST_F(LoadBalancerTest, AHashKeyPicksTheLevelInsteadOfARandomNumber) {
   request.hash_key = high;
   for (int i = 0; i < 5; ++i)
     EXPECT_GE(lb->choose(request).host(), 2u);
+}
+
+TEST_F(LoadBalancerTest, OtherStrategiesDrawTheLevelAtRandomEvenWithAKey) {
+  auto lb = make();
+  probeRound(*lb, {0});  // 70 / 30
+  Request request;
+  request.hash_key = 1;
+  runtime_.scriptRandom({69});  // point 70: level 0
+  EXPECT_EQ(lb->choose(request).host(), 1u);
+  runtime_.scriptRandom({70});  // point 71: level 1, whatever the key
+  EXPECT_GE(lb->choose(request).host(), 2u);
+}
+
+// Envoy's previous_priorities: a retry's load leaves out the levels tried.
+TEST_F(LoadBalancerTest, ARetryWithPreviousPrioritiesGoesToALevelNotTried) {
+  config_.retry.enabled = true;
+  config_.retry.retry_other_priorities = true;
+  auto lb = make();
+  Request retry;
+  retry.attempt = 1;
+  retry.tried_levels = 1;  // level 0
+  for (int i = 0; i < 4; ++i) {
+    runtime_.scriptRandom({0});  // the first point of the retry load: level 1 has all of it
+    EXPECT_GE(lb->choose(retry).host(), 2u);
+  }
+}
+
+TEST_F(LoadBalancerTest, WithNoUntriedLevelLeftARetryFallsBackToTheOriginalLoad) {
+  // Level 1 is down, level 0 was tried: Envoy forgets the levels tried rather than refuse, and
+  // the retry goes to level 0 again.
+  config_.retry.enabled = true;
+  config_.retry.retry_other_priorities = true;
+  auto lb = make();
+  probeRound(*lb, {2, 3});
+  Request retry;
+  retry.attempt = 1;
+  retry.tried_levels = 1;
+  for (int i = 0; i < 100; ++i) {
+    runtime_.scriptRandom({static_cast<std::uint64_t>(i)});
+    const auto decision = lb->choose(retry);
+    ASSERT_TRUE(decision.hasHost());
+    EXPECT_LT(decision.host(), 2u);
+    lb->onResult(decision.host(), Outcome::kSuccess, 1ms);
+  }
+}
+
+TEST_F(LoadBalancerTest, HashingStrategiesMoveAlongTheRingToAvoidAHostTried) {
+  // Envoy's host selection retry for ring hash: each pick again moves one point on, so a keyed
+  // retry need not go back to the host that just failed it.
+  config_.retry.enabled = true;
+  config_.retry.retry_other_hosts = true;
+  config_.retry.host_selection_retry_max_attempts = 3;
+  auto lb = make(std::make_unique<RingHash>(runtime_, RingHashOptions{}));
+  int moved = 0;
+  for (std::uint64_t key = 0; key < 200; ++key) {
+    Request request;
+    request.hash_key = key;
+    const HostIndex first = lb->choose(request).host();
+    lb->onResult(first, Outcome::kServerError, 1ms);
+    request.attempt = 1;
+    request.tried_hosts.add(first);
+    const HostIndex retried = lb->choose(request).host();
+    lb->onResult(retried, Outcome::kSuccess, 1ms);
+    moved += retried != first ? 1 : 0;
+  }
+  // Two hosts at level 0 with their points interleaved at random: each step along the ring lands
+  // on the other host about half the time, so after three about 7 in 8 retries have moved
+  // (175 of 200, sd 4.7). Without the steps none would.
+  EXPECT_GT(moved, 150);
 }
 
 TEST_F(LoadBalancerTest, WithoutHealthChecksItNeverProbes) {

@@ -84,6 +84,16 @@ TEST(ResilienceRulesTest, AdmissionAndRateLimitSettingsAreBounded) {
                        "must be >= 10 (got 5)")));
 }
 
+TEST(ResilienceRulesTest, AMinimumConcurrencyAboveTheDefaultLimitIsRefused) {
+  Scenario s = validScenario();
+  s.mutable_balancer()->mutable_adaptive_concurrency()->set_min_concurrency(5000);
+  EXPECT_THAT(check(s), ElementsAre(diagnosticAt(
+                            "balancer.adaptive_concurrency.min_concurrency",
+                            "must be <= max_concurrency_limit (default 1000) (got 5000)")));
+  s.mutable_balancer()->mutable_adaptive_concurrency()->set_max_concurrency_limit(5000);
+  EXPECT_THAT(check(s), IsEmpty());
+}
+
 TEST(ResilienceRulesTest, SlowStartNeedsAWindowAndSaneShape) {
   Scenario s = validScenario();
   auto* ss = s.mutable_balancer()->mutable_slow_start();

@@ -91,6 +91,58 @@ TEST(Resilience, ARetryOnAnotherHostGetsAroundACrashedOne) {
   EXPECT_GT(retried.summary().retries(), 1000);
 }
 
+TEST(Resilience, PreviousPrioritiesNeverRefusesWhileALevelCanServe) {
+  // Region b is dark from the start, so region a is the only level with healthy hosts and 30% of
+  // its answers are errors. A retry that leaves out the levels tried has nothing else to go to:
+  // Envoy then forgets the levels tried, and the retry goes back to region a. Each request fails
+  // only when all three tries fail: 0.3^3.
+  const std::string dark_failover = R"pb(
+    name: "previous-priorities"
+    duration_s: 60
+    seed: 6
+    regions {
+      name: "a"
+      backends {
+        group: "api"
+        count: 4
+        workers: 8
+        error_probability: 0.3
+        service_time { constant { value_ms: 2 } }
+      }
+      clients { rate_rps: 200 timeout_ms: 2000 }
+    }
+    regions {
+      name: "b"
+      backends {
+        group: "api"
+        count: 4
+        workers: 8
+        service_time { constant { value_ms: 2 } }
+      }
+    }
+    network { links { from: "a" to: "b" one_way_ms: 10 } }
+    balancer {
+      strategy: "round-robin"
+      health_check { interval_ms: 500 unhealthy_threshold: 1 }
+      locality {
+        failover: BY_ORDER
+        order: [ "a", "b" ]
+      }
+    }
+    faults {
+      region_outage { region: "b" }
+      start_s: 0
+    }
+  )pb";
+  const std::string retry = "retry { num_retries: 2 retry_other_priorities: true }";
+  std::string text = dark_failover;
+  text.replace(text.find("locality {"), 10, retry + " locality {");
+  const auto result = simulateText(text);
+  const double n = static_cast<double>(result.summary().requests_total());
+  EXPECT_EQ(result.summary().failures().no_healthy_host(), 0);
+  EXPECT_NEAR(result.summary().availability(), 1 - 0.027, 5 * std::sqrt(0.027 * 0.973 / n));
+}
+
 TEST(Resilience, APerTryTimeoutMovesASlowRequestToAnotherHost) {
   const std::string slow_and_fast = R"pb(
     name: "per-try"
@@ -155,6 +207,23 @@ TEST(Resilience, HedgingCutsTheTail) {
   EXPECT_GT(hedged.summary().hedges(), 0);
   EXPECT_LT(hedged.summary().latency_ms().p99(), 0.6 * plain.summary().latency_ms().p99());
   EXPECT_EQ(hedged.summary().requests_failed(), 0);
+}
+
+TEST(Resilience, AHedgeIsARetryAndNeedsOneLeftAndARetrySlot) {
+  // As in Envoy: a hedge counts against num_retries and takes a slot from the retry budget.
+  const auto no_retries_left =
+      simulateText(withBalancer(kHeavyTail, "retry { num_retries: 0 hedge { delay_ms: 30 } }"));
+  EXPECT_EQ(no_retries_left.summary().hedges(), 0);
+  const auto no_budget = simulateText(
+      withBalancer(kHeavyTail,
+                   "retry { hedge { delay_ms: 30 } } circuit_breakers { retry_budget { "
+                   "budget_percent: 0 min_retry_concurrency: 0 } }"));
+  EXPECT_EQ(no_budget.summary().hedges(), 0);
+  const auto hedged = simulateText(
+      withBalancer(kHeavyTail, "retry { num_retries: 3 hedge { delay_ms: 30 max_hedges: 3 } }"));
+  EXPECT_GT(hedged.summary().hedges(), 0);
+  EXPECT_EQ(hedged.summary().tries(), hedged.summary().requests_total() +
+                                          hedged.summary().retries() + hedged.summary().hedges());
 }
 
 TEST(Resilience, AdaptiveHedgingHedgesAboutTheShareAboveItsPercentile) {
