@@ -36,6 +36,7 @@ void LatencyQuantile::rotate(TimePoint now) {
   current_.fill(0);
   current_total_ = 0;
   window_start_ = now;
+  cached_.percentile = -1;
 }
 
 void LatencyQuantile::record(Duration latency, TimePoint now) {
@@ -46,6 +47,18 @@ void LatencyQuantile::record(Duration latency, TimePoint now) {
 
 Duration LatencyQuantile::valueAt(double percentile, TimePoint now, std::uint64_t minimum_samples) {
   rotate(now);
+  if (current_total_ + previous_total_ < std::max<std::uint64_t>(1, minimum_samples)) {
+    return Duration::zero();
+  }
+  if (cached_.percentile == percentile && cached_.minimum_samples == minimum_samples &&
+      now - cached_.at < refresh_) {
+    return cached_.value;
+  }
+  cached_ = Cached{percentile, minimum_samples, now, scan(percentile, minimum_samples)};
+  return cached_.value;
+}
+
+Duration LatencyQuantile::scan(double percentile, std::uint64_t minimum_samples) const {
   const std::uint64_t total = current_total_ + previous_total_;
   if (total < std::max<std::uint64_t>(1, minimum_samples)) return Duration::zero();
   const auto rank = static_cast<std::uint64_t>(

@@ -100,6 +100,12 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   // are (Envoy's adaptive concurrency samples every reply, local ones included); a request cut
   // off at the end of a run is not.
   void onRequestFinished(Outcome outcome, Duration latency, bool replied);
+  // Whether onRequestFinished() and hedgeDelay() have anything to do: the driver may skip the
+  // calls otherwise (they are on its per-request path).
+  bool watchesRequests() const {
+    return admission_ || concurrency_ || retry_policy_.config().hedge.percentile > 0;
+  }
+  bool hedges() const { return retry_policy_.config().hedge.enabled; }
 
   const PrioritySet& hosts() const { return hosts_; }
   std::span<const HostLoad> load() const { return load_; }

@@ -8,15 +8,6 @@ namespace {
 constexpr std::size_t kArity = 4;
 }
 
-Event EventQueue::make(TimePoint time, Priority priority, std::uint8_t kind, std::uint32_t a,
-                       std::uint32_t b) {
-  assert(time >= TimePoint{} && "times are never negative");
-  assert(next_sequence_ < (std::uint64_t{1} << 55) && "sequence numbers exhausted");
-  const std::uint64_t order =
-      (static_cast<std::uint64_t>(priority) << 63) | (next_sequence_++ << 8) | kind;
-  return Event{time, order, a, b};
-}
-
 void EventQueue::push(const Event& event) {
   heap_.emplace_back();
   siftUp(heap_.size() - 1, event);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <vector>
 
@@ -41,7 +42,13 @@ class EventQueue {
  public:
   // An event with its place in the order: the next sequence number.
   Event make(TimePoint time, Priority priority, std::uint8_t kind, std::uint32_t a,
-             std::uint32_t b);
+             std::uint32_t b) {
+    assert(time >= TimePoint{} && "times are never negative");
+    assert(next_sequence_ < (std::uint64_t{1} << 55) && "sequence numbers exhausted");
+    const std::uint64_t order =
+        (static_cast<std::uint64_t>(priority) << 63) | (next_sequence_++ << 8) | kind;
+    return Event{time, order, a, b};
+  }
   void push(const Event& event);
   void push(TimePoint time, Priority priority, std::uint8_t kind, std::uint32_t a,
             std::uint32_t b) {

@@ -18,13 +18,6 @@ class Kernel::SimTimer final : public balancer::Timer {
   std::uint32_t slot_;
 };
 
-void Kernel::schedule(TimePoint at, std::uint8_t kind, std::uint32_t a, std::uint32_t b,
-                      Priority priority) {
-  assert(at >= now_ && "an event in the past");
-  assert(kind != kTimerKind && "kind 0 is reserved for timers");
-  queue_.push(at, priority, kind, a, b);
-}
-
 std::optional<std::uint8_t> Kernel::addLane(Duration delay) {
   for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
     if (lanes_[lane].delay == delay) return static_cast<std::uint8_t>(lane);
@@ -65,7 +58,9 @@ const Event* Kernel::earliest(int& source) const {
 bool Kernel::next(TimePoint until, Event& event) {
   while (true) {
     int source = -1;
-    const Event* best = earliest(source);
+    // Without lanes the heap's top is the earliest: no scan.
+    const Event* best =
+        lanes_.empty() ? (queue_.empty() ? nullptr : &queue_.top()) : earliest(source);
     if (best == nullptr || best->time > until) return false;
     event = *best;
     if (source < 0) {

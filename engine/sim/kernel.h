@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -37,7 +38,11 @@ class Kernel {
   TimePoint now() const { return now_; }
 
   void schedule(TimePoint at, std::uint8_t kind, std::uint32_t a, std::uint32_t b,
-                Priority priority = Priority::kNormal);
+                Priority priority = Priority::kNormal) {
+    assert(at >= now_ && "an event in the past");
+    assert(kind != kTimerKind && "kind 0 is reserved for timers");
+    queue_.push(at, priority, kind, a, b);
+  }
   void scheduleIn(Duration delay, std::uint8_t kind, std::uint32_t a, std::uint32_t b) {
     schedule(now_ + delay, kind, a, b);
   }

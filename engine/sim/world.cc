@@ -112,7 +112,7 @@ void World::setZones(Client& client, const std::vector<double>& shares, std::uin
     cumulative += share;
     client.zone_cumulative.push_back(cumulative);
   }
-  client.zone_draws = CounterRng(spec_.seed, Component::kClientZones, index);
+  client.zone_draws = HashRng(spec_.seed, Component::kClientZones, index);
 }
 
 World::~World() = default;

@@ -145,7 +145,7 @@ class World final : private ProbeTransport {
     // Where requests come from: one zone, or several by cumulative share (then drawn).
     std::uint32_t only_zone = 0;
     std::vector<double> zone_cumulative;
-    CounterRng zone_draws{0, Component::kClientZones, 0};
+    HashRng zone_draws{0, Component::kClientZones, 0};
     RegionalBalancer* balancer = nullptr;
     std::uint64_t sent = 0;
     RingQueue<TimeoutEntry> deadlines;  // FIFO: one timeout per client, so deadlines are sorted

@@ -65,8 +65,7 @@ std::optional<std::uint64_t> World::requestKey(const Client& client, std::uint64
 
 std::uint32_t World::requestZone(const Client& client, std::uint64_t index) const {
   if (client.zone_cumulative.empty()) return client.only_zone;
-  const double point =
-      uniformOpen(client.zone_draws.draw(index)[0]) * client.zone_cumulative.back();
+  const double point = uniformOpen(client.zone_draws.draw(index)) * client.zone_cumulative.back();
   const auto it =
       std::upper_bound(client.zone_cumulative.begin(), client.zone_cumulative.end(), point);
   // A point past the last bound (rounding) belongs to the last zone with clients.
@@ -173,7 +172,9 @@ void World::onRetry(std::uint32_t request_slot) {
 // Hedging: another try alongside the ones out, once the delay has passed without an answer.
 void World::scheduleHedge(std::uint32_t request_slot) {
   const Request& request = requests_[request_slot];
-  const auto delay = clients_[request.client].balancer->core().hedgeDelay(request.hedges);
+  balancer::LoadBalancer& core = clients_[request.client].balancer->core();
+  if (!core.hedges()) return;
+  const auto delay = core.hedgeDelay(request.hedges);
   if (delay) kernel_.scheduleIn(*delay, kHedge, request_slot, requests_.generation(request_slot));
 }
 
@@ -268,7 +269,7 @@ void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
     core.onRetryBackoffEnded();
     core.onRetryFinished();
   }
-  if (request.admitted) {
+  if (request.admitted && core.watchesRequests()) {
     core.onRequestFinished(toBalancerOutcome(outcome), kernel_.now() - request.sent_at,
                            /*replied=*/outcome != RequestOutcome::kUnfinished);
   }
