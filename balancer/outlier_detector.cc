@@ -53,6 +53,13 @@ OutlierDetector::OutlierDetector(Runtime& runtime, Listener& listener,
   success_rate_hosts_.reserve(host_count);
   failure_percentage_hosts_.reserve(host_count);
   rates_.reserve(host_count);
+  watched_.reserve(host_count);
+}
+
+void OutlierDetector::watch(HostIndex host) {
+  if (hosts_[host].watched) return;
+  hosts_[host].watched = true;
+  watched_.push_back(host);
 }
 
 void OutlierDetector::start() {
@@ -61,6 +68,7 @@ void OutlierDetector::start() {
 
 void OutlierDetector::onResult(HostIndex host, Outcome outcome) {
   auto& state = hosts_[host];
+  watch(host);
   ++state.requests;
   if (outcome == Outcome::kSuccess) {
     ++state.successes;
@@ -113,6 +121,7 @@ bool OutlierDetector::eject(HostIndex host, EjectionType type) {
 
   auto& state = hosts_[host];
   assert(!state.ejected);
+  watch(host);
   state.ejected = true;
   ++ejected_count_;
   ++state.ejections;
@@ -174,9 +183,12 @@ Duration OutlierDetector::ejectionTime(const HostState& state) const {
          state.jitter;
 }
 
+// In host order, as a sweep over every host would go (ejection order decides who is ejected
+// when max_ejection_percent is reached).
 void OutlierDetector::sweep() {
   const TimePoint now = runtime_.now();
-  for (HostIndex host = 0; host < hosts_.size(); ++host) {
+  std::sort(watched_.begin(), watched_.end());
+  for (HostIndex host : watched_) {
     auto& state = hosts_[host];
     if (state.ejected && ejectionTime(state) <= now - state.ejected_at) uneject(host);
     state.last_requests = state.requests;
@@ -185,12 +197,18 @@ void OutlierDetector::sweep() {
     state.successes = 0;
   }
   ejectOutliers();
-  for (auto& state : hosts_) {
+  for (HostIndex host : watched_) {
+    auto& state = hosts_[host];
     if (!state.ejected && state.returned_at && now - *state.returned_at >= config_.interval &&
         state.multiplier > 0) {
       --state.multiplier;
     }
   }
+  std::erase_if(watched_, [this](HostIndex host) {
+    auto& state = hosts_[host];
+    state.watched = state.ejected || state.last_requests > 0 || state.multiplier > 0;
+    return !state.watched;
+  });
   sweep_timer_->enable(config_.interval);
 }
 
@@ -203,7 +221,7 @@ void OutlierDetector::ejectOutliers() {
   success_rate_hosts_.clear();
   failure_percentage_hosts_.clear();
   rates_.clear();
-  for (HostIndex host = 0; host < host_count; ++host) {
+  for (HostIndex host : watched_) {
     const auto& state = hosts_[host];
     if (state.ejected || state.last_requests == 0) continue;
     const double rate = 100.0 * static_cast<double>(state.last_successes) /

@@ -116,6 +116,7 @@ class OutlierDetector {
     std::optional<TimePoint> returned_at;
     Duration jitter{};
     bool ejected = false;
+    bool watched = false;  // in watched_
   };
 
   struct Candidate {
@@ -124,6 +125,7 @@ class OutlierDetector {
   };
 
   void onConsecutiveFailure(HostIndex host, EjectionType type);
+  void watch(HostIndex host);
   void sweep();
   void ejectOutliers();
   bool eject(HostIndex host, EjectionType type);
@@ -139,6 +141,10 @@ class OutlierDetector {
   std::uint32_t ejected_count_ = 0;
   Stats stats_;
   std::optional<SuccessRateThreshold> last_success_rate_;
+  // The hosts a sweep has something to do for: results in this interval or the last, an
+  // ejection, an ejection multiplier to decay. The others' state is all zero, so sweeps skip them
+  // and cost what the busy hosts cost, not what the host list does.
+  std::vector<HostIndex> watched_;
   // Scratch for sweeps, reserved once.
   std::vector<Candidate> success_rate_hosts_;
   std::vector<Candidate> failure_percentage_hosts_;

@@ -95,12 +95,18 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   observers.add(writer ? static_cast<metrics::Observer&>(*writer) : recorder);
   observers.add(progress);
   const StopOnSignal stop;
-  if (!sim::simulate(*spec, observers, &stop.requested())) {
+  const sim::RunStatus status = sim::simulate(*spec, observers, &stop.requested());
+  if (!status.finished()) {
     // The writer goes out of scope uncommitted: its temporary file is removed.
     const bool json_to_stdout = arguments.json && *arguments.json == "-";
-    err << (json_to_stdout
-                ? "faultline run: interrupted; the JSON on standard output is cut short\n"
-                : "faultline run: interrupted; nothing written\n");
+    const char* what = status.end == sim::RunEnd::kStopped ? "interrupted" : "stopped";
+    err << "faultline run: " << what
+        << (json_to_stdout ? "; the JSON on standard output is cut short\n"
+                           : "; nothing written\n");
+    if (status.end == sim::RunEnd::kRunaway) {
+      err << "faultline run: " << status.message << '\n';
+      return kExitBadInput;
+    }
     return 128 + stop.signal();
   }
 

@@ -5,7 +5,8 @@
 
 namespace faultline::sim {
 
-bool simulate(const WorldSpec& spec, metrics::Observer& observer, const std::atomic<bool>* stop) {
+RunStatus simulate(const WorldSpec& spec, metrics::Observer& observer,
+                   const std::atomic<bool>* stop) {
   World world(spec, observer);
   return world.run(stop);
 }
@@ -19,7 +20,8 @@ Expected<results::RunResult, ConfigError> simulateScenario(const scenario::Scena
   metrics::ObserverList observers;
   observers.add(recorder);
   if (extra != nullptr) observers.add(*extra);
-  simulate(*spec, observers);
+  const RunStatus status = simulate(*spec, observers);
+  if (status.end == RunEnd::kRunaway) return Unexpected(ConfigError{"balancer", status.message});
   return recorder.takeResult();
 }
 

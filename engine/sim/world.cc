@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
+#include <string>
 
 #include "engine/sim/world_internal.h"
 
@@ -117,21 +119,41 @@ void World::setZones(Client& client, const std::vector<double>& shares, std::uin
 
 World::~World() = default;
 
-bool World::run(const std::atomic<bool>* stop) {
+RunStatus World::run(const std::atomic<bool>* stop) {
   observer_.onRunStarted(spec_.layout);
   const TimePoint hard_end = scheduleTimeline();
   Event event;
-  std::uint64_t next_stop_check = kStopCheckEvents;
+  std::uint64_t next_check = kStopCheckEvents;
   while (!(traffic_over_ && pending_ == 0) && kernel_.next(hard_end, event)) {
     dispatch(event);
-    if (stop != nullptr && kernel_.eventsProcessed() >= next_stop_check) {
-      if (stop->load(std::memory_order_relaxed)) return false;
-      next_stop_check = kernel_.eventsProcessed() + kStopCheckEvents;
+    if (kernel_.eventsProcessed() < next_check) continue;
+    next_check = kernel_.eventsProcessed() + kStopCheckEvents;
+    if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
+      return RunStatus{RunEnd::kStopped, {}};
     }
+    if (tries_.liveCount() > spec_.max_tries_in_flight) return runaway();
   }
   if (kernel_.now() > window_start_) closeWindow();
   observer_.onRunFinished(metrics_.summary(kernel_.now(), kernel_.eventsProcessed()));
-  return true;
+  return RunStatus{RunEnd::kFinished, {}};
+}
+
+// An overload that only grows (unbounded queues, long timeouts, retries and hedges multiplying
+// the work) would take all memory before the run ends: it stops with what it is instead.
+RunStatus World::runaway() const {
+  char simulated[32];
+  std::snprintf(simulated, sizeof simulated, "%.3f",
+                std::chrono::duration<double>(kernel_.now().time_since_epoch()).count());
+  std::string message = "stopped at ";
+  message += simulated;
+  message += " s of simulated time with ";
+  message += std::to_string(tries_.liveCount());
+  message += " tries in flight (the simulator holds at most ";
+  message += std::to_string(spec_.max_tries_in_flight);
+  message +=
+      "): the backends fall ever further behind. Bound the work: backends.queue_limit, "
+      "clients.timeout_ms, balancer.retry (num_retries, hedge), or a retry budget";
+  return RunStatus{RunEnd::kRunaway, std::move(message)};
 }
 
 // Starts the balancers' health checks and schedules what is known in advance: first arrivals,

@@ -14,6 +14,7 @@
 #include "engine/sim/random_streams.h"
 #include "engine/sim/regional_balancer.h"
 #include "engine/sim/ring_queue.h"
+#include "engine/sim/run_status.h"
 #include "engine/sim/slot_pool.h"
 #include "engine/sim/world_spec.h"
 
@@ -38,9 +39,10 @@ class World final : private ProbeTransport {
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  // Runs the scenario to its end and reports the summary. Returns false when `stop` was raised
-  // first (checked every few thousand events); the observer then gets no summary.
-  bool run(const std::atomic<bool>* stop = nullptr);
+  // Runs the scenario to its end and reports the summary. Ends early, with no summary, when
+  // `stop` is raised or when the work in flight outgrows what the simulator holds (both checked
+  // every few thousand events).
+  RunStatus run(const std::atomic<bool>* stop = nullptr);
 
  private:
   enum Kind : std::uint8_t {
@@ -163,6 +165,7 @@ class World final : private ProbeTransport {
   // world.cc: set-up, the event loop, windows.
   void buildHosts();
   void buildLanes();
+  RunStatus runaway() const;
   // Schedules a trip across the network: on the link's delay lane when it has one (no jitter, no
   // added latency), else on the heap.
   void scheduleTrip(std::uint32_t from, std::uint32_t to, Duration delay, std::uint8_t kind,

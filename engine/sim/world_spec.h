@@ -86,6 +86,9 @@ struct WorldSpec {
   // Arrivals stop at layout.duration; requests in flight then drain until this much later at
   // most, and whatever is still unanswered counts as unfinished.
   Duration drain_limit{};
+  // Tries in flight past which a run stops as a runaway (about a gigabyte with their requests and
+  // events): an overload that only grows would otherwise end by exhausting memory.
+  std::size_t max_tries_in_flight = 8'000'000;
 };
 
 }  // namespace faultline::sim

@@ -33,7 +33,7 @@ std::string streamAndCompare(const std::string& scenario, std::chrono::seconds d
   metrics::ObserverList observers;
   observers.add(whole);
   observers.add(**writer);
-  EXPECT_TRUE(sim::simulate(*spec, observers));
+  EXPECT_TRUE(sim::simulate(*spec, observers).finished());
   EXPECT_TRUE((*writer)->commit());
   EXPECT_EQ((*writer)->resultWithoutWindows().windows_size(), 0);
   EXPECT_EQ((*writer)->resultWithoutWindows().summary().requests_total(),

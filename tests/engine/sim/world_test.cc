@@ -479,8 +479,44 @@ TEST(World, StopsEarlyWhenAskedAndReportsNoSummary) {
     bool finished = false;
   } observer;
   std::atomic<bool> stop{true};
-  EXPECT_FALSE(simulate(*spec, observer, &stop));
+  EXPECT_EQ(simulate(*spec, observer, &stop).end, RunEnd::kStopped);
   EXPECT_FALSE(observer.finished);
+}
+
+TEST(World, AnOverloadThatOnlyGrowsStopsAsARunawayWithWhatBoundsIt) {
+  // One worker at 100 rps of capacity, 2,000 rps offered, an unbounded queue: the tries in
+  // flight grow by about 1,900 a second, past a limit lowered to 5,000 for the test.
+  auto spec = buildWorldSpec(testing::parseScenario(R"pb(
+                               name: "runaway"
+                               duration_s: 60
+                               regions {
+                                 name: "r0"
+                                 backends {
+                                   group: "api"
+                                   count: 1
+                                   service_time { constant { value_ms: 10 } }
+                                 }
+                                 clients { rate_rps: 2000 timeout_ms: 0 }
+                               }
+                               balancer {
+                                 health_check { enabled: false }
+                                 locality { failover: LOCAL_ONLY }
+                               }
+                             )pb"),
+                             {});
+  ASSERT_TRUE(spec);
+  spec->max_tries_in_flight = 5000;
+  struct CountingObserver final : metrics::Observer {
+    void onRunFinished(const metrics::RunSummary&) override { finished = true; }
+    bool finished = false;
+  } observer;
+  const RunStatus status = simulate(*spec, observer);
+  EXPECT_EQ(status.end, RunEnd::kRunaway);
+  EXPECT_FALSE(observer.finished);
+  EXPECT_NE(status.message.find("tries in flight (the simulator holds at most 5000)"),
+            std::string::npos)
+      << status.message;
+  EXPECT_NE(status.message.find("backends.queue_limit"), std::string::npos);
 }
 
 }  // namespace
