@@ -47,6 +47,10 @@ constexpr double kMaxActiveRequestBias = 10;
 constexpr std::uint64_t kMaxRingSize = 8'388'608;         // Envoy's maximum_ring_size
 constexpr std::uint64_t kDefaultMinRingSize = 1024;       // Envoy's minimum_ring_size
 constexpr std::uint64_t kMaxMaglevTableSize = 5'000'011;  // Envoy's limit
+// Rings and tables of all the balancers together, about 256 MiB each (16-byte ring points,
+// 4-byte table entries), for the first level; failover builds more.
+constexpr std::uint64_t kMaxRingPoints = 16'777'216;
+constexpr std::uint64_t kMaxMaglevEntries = 67'108'864;
 constexpr double kMaxEwmaMs = 3'600'000;
 constexpr double kMaxWindows = 1'000'000;
 constexpr std::size_t kMaxNameChars = 64;  // the scenario's name
@@ -489,6 +493,7 @@ class Validator {
                     fmt::format("must be >= minimum_ring_size ({}) (got {})", minimum,
                                 ring.maximum_ring_size()));
     }
+    if (min_ok) checkTableBudget("balancer.ring_hash.minimum_ring_size", minimum, kMaxRingPoints);
     const std::uint32_t factor = ring.hash_balance_factor();
     if (factor != 0 && (factor < 100 || factor > 1000)) {
       rules_.report("balancer.ring_hash.hash_balance_factor",
@@ -497,11 +502,27 @@ class Validator {
     const auto& maglev = balancer.maglev();
     if (maglev.has_table_size() &&
         rules_.checkCount("balancer.maglev.table_size", maglev.table_size(), 1,
-                          kMaxMaglevTableSize) &&
-        !isPrime(maglev.table_size())) {
-      rules_.report("balancer.maglev.table_size",
-                    fmt::format("must be a prime number (got {})", maglev.table_size()));
+                          kMaxMaglevTableSize)) {
+      if (!isPrime(maglev.table_size())) {
+        rules_.report("balancer.maglev.table_size",
+                      fmt::format("must be a prime number (got {})", maglev.table_size()));
+      }
+      checkTableBudget("balancer.maglev.table_size", maglev.table_size(), kMaxMaglevEntries);
     }
+  }
+
+  // Each balancer (one per region with clients) builds its own ring or table, and one more for
+  // each region it fails over to: the size times the balancers must stay within a memory budget,
+  // whatever the strategy (--strategy and compare may pick the hashing one).
+  void checkTableBudget(const std::string& path, std::uint64_t size, std::uint64_t budget) {
+    std::uint64_t balancers = 0;
+    for (const auto& region : scenario_.regions()) {
+      if (region.has_clients() && region.clients().rate_rps() > 0) ++balancers;
+    }
+    if (balancers * size <= budget) return;
+    rules_.report(path, fmt::format("{} balancers (regions with clients) x {} must stay within {} "
+                                    "entries in all (got {}); choose a smaller size",
+                                    balancers, size, budget, balancers * size));
   }
 
   static bool isPrime(std::uint64_t n) {

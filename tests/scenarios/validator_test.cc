@@ -415,6 +415,23 @@ TEST(ScenarioValidatorTest, BalancerSettingsAreBounded) {
                                               "must be >= 1 (got 0)")));
 }
 
+TEST(ScenarioValidatorTest, RingsAndTablesOfAllBalancersStayWithinAMemoryBudget) {
+  Scenario s = validScenario();  // two regions with clients
+  s.mutable_balancer()->mutable_ring_hash()->set_minimum_ring_size(8'388'608);
+  EXPECT_THAT(check(s), IsEmpty());  // 2 x 8,388,608: the budget exactly
+  auto* third = s.add_regions();
+  *third = s.regions(1);
+  third->set_name("north");
+  s.mutable_balancer()->mutable_locality()->set_failover(Locality::LOCAL_ONLY);
+  s.mutable_network()->clear_links();
+  EXPECT_THAT(check(s), ElementsAre(diagnosticAt("balancer.ring_hash.minimum_ring_size",
+                                                 "3 balancers (regions with clients) x 8388608 "
+                                                 "must stay within 16777216 entries in all")));
+  s.mutable_balancer()->clear_ring_hash();
+  s.mutable_balancer()->mutable_maglev()->set_table_size(5'000'011);
+  EXPECT_THAT(check(s), IsEmpty());  // 15,000,033 entries
+}
+
 // The engine counts integer nanoseconds: a positive value must not round to nothing, and a probe
 // interval of a few nanoseconds would never let simulated time move on.
 TEST(ScenarioValidatorTest, TinyDurationsThatWouldRoundAwayAreRefused) {
