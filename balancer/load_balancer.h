@@ -113,6 +113,10 @@ class LoadBalancer final : private HealthChecker::Listener, private OutlierDetec
   const PriorityLoad& priorityLoad() const { return priority_load_; }
   const RetryPolicy& retryPolicy() const { return retry_policy_; }
   const CircuitBreakers& circuitBreakers() const { return breakers_; }
+  // Requests adaptive concurrency counts as outstanding; 0 without it.
+  std::uint32_t concurrencyOutstanding() const {
+    return concurrency_ ? concurrency_->outstanding() : 0;
+  }
 
  private:
   // Marks the version of a panicking level's candidate list (all of its hosts): apart from every

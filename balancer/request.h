@@ -15,7 +15,7 @@ namespace faultline::balancer {
 // fixed array: no allocation per request; tries beyond it are not remembered.
 class TriedHosts {
  public:
-  static constexpr std::size_t kCapacity = 8;
+  static constexpr std::size_t kCapacity = 16;  // 1 + num_retries (10) + max_hedges (3) fit
 
   void add(HostIndex host) {
     if (count_ < kCapacity) hosts_[count_++] = host;

@@ -500,9 +500,8 @@ class Validator {
                     fmt::format("must be 0 (off) or 100 to 1000 (got {})", factor));
     }
     const auto& maglev = balancer.maglev();
-    if (maglev.has_table_size() &&
-        rules_.checkCount("balancer.maglev.table_size", maglev.table_size(), 1,
-                          kMaxMaglevTableSize)) {
+    if (maglev.has_table_size() && rules_.checkCount("balancer.maglev.table_size",
+                                                     maglev.table_size(), 1, kMaxMaglevTableSize)) {
       if (!isPrime(maglev.table_size())) {
         rules_.report("balancer.maglev.table_size",
                       fmt::format("must be a prime number (got {})", maglev.table_size()));

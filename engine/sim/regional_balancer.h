@@ -32,6 +32,7 @@ class RegionalBalancer final : private balancer::Prober, private balancer::Balan
                    ProbeTransport& transport, metrics::Observer& observer);
 
   balancer::LoadBalancer& core() { return *core_; }
+  const balancer::LoadBalancer& core() const { return *core_; }
   std::uint32_t region() const { return region_; }
   std::uint32_t globalHost(balancer::HostIndex local) const { return global_host_[local]; }
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "engine/metrics/metrics_collector.h"
@@ -43,6 +44,12 @@ class World final : private ProbeTransport {
   // `stop` is raised or when the work in flight outgrows what the simulator holds (both checked
   // every few thousand events).
   RunStatus run(const std::atomic<bool>* stop = nullptr);
+
+  // After a run: the balancers (tests audit that every count they keep returned to zero), and
+  // the requests and tries still held.
+  std::span<const std::unique_ptr<RegionalBalancer>> balancers() const { return balancers_; }
+  std::size_t requestsHeld() const { return requests_.liveCount(); }
+  std::size_t triesHeld() const { return tries_.liveCount(); }
 
  private:
   enum Kind : std::uint8_t {

@@ -218,7 +218,7 @@ void World::onClientTimeout(std::uint32_t client_index) {
   client.deadline_armed = false;
   while (!client.deadlines.empty()) {
     const TimeoutEntry entry = client.deadlines.front();
-    if (!requests_.holds(entry.slot, entry.generation) || false) {
+    if (!requests_.holds(entry.slot, entry.generation)) {
       client.deadlines.pop();
       continue;
     }
