@@ -292,8 +292,7 @@ TEST(LeastTime, InflightTimeCountsOnlyWhileRequestsAreInFlight) {
   measure(strategy, fixture, 0, milliseconds(20));
   send(strategy, fixture, 0);
   runtime.advance(milliseconds(500));
-  strategy.pick(fixture.context());  // folds 500 (the first request; the pick adds one of age 0)
-  ++fixture.load[0].active_requests;
+  send(strategy, fixture, 0);  // folds 500 (the first request's age) and adds one of age 0
   EXPECT_EQ(strategy.inflightTimeMs(0), 500u);
   EXPECT_EQ(strategy.eta(0, 0), 520u);
   answer(strategy, fixture, 0, milliseconds(500), Outcome::kTimeout);
