@@ -35,7 +35,8 @@ bool AdmissionControl::shouldReject() {
 }
 
 void AdmissionControl::onResult(Outcome outcome) {
-  record(outcome == Outcome::kSuccess);
+  // Envoy's default HTTP success criteria: every status below 500 is a success.
+  record(outcome == Outcome::kSuccess || outcome == Outcome::kClientError);
 }
 
 double AdmissionControl::rejectionProbability() {

@@ -29,6 +29,8 @@ bool isAnswer(Outcome outcome) {
     case Outcome::kSuccess:
     case Outcome::kServerError:
     case Outcome::kOverloaded:
+    case Outcome::kGatewayError:
+    case Outcome::kClientError:
       return true;
     case Outcome::kConnectFailure:
     case Outcome::kReset:

@@ -11,10 +11,12 @@ namespace {
 using std::chrono::milliseconds;
 
 // Envoy maps a locally originated timeout to 504 and a connect failure or reset to 503
-// (DetectorHostMonitorImpl::resultToHttpCode, Router::Filter::onUpstreamReset), and a 503 from
-// the host is a gateway error too (Http::CodeUtility::isGatewayError). Only a 500 is not.
+// (DetectorHostMonitorImpl::resultToHttpCode, Router::Filter::onUpstreamReset), and a 502, 503
+// or 504 from the host is a gateway error too (Http::CodeUtility::isGatewayError). Any other 5xx
+// is not.
 bool isGatewayFailure(Outcome outcome) {
-  return outcome != Outcome::kSuccess && outcome != Outcome::kServerError;
+  return outcome != Outcome::kSuccess && outcome != Outcome::kServerError &&
+         outcome != Outcome::kClientError;
 }
 
 std::size_t index(OutlierDetector::EjectionType type) {
@@ -70,7 +72,8 @@ void OutlierDetector::onResult(HostIndex host, Outcome outcome) {
   auto& state = hosts_[host];
   watch(host);
   ++state.requests;
-  if (outcome == Outcome::kSuccess) {
+  // Envoy counts only a 5xx against the host (putHttpResponseCode): a 4xx is a success here.
+  if (outcome == Outcome::kSuccess || outcome == Outcome::kClientError) {
     ++state.successes;
     state.consecutive_5xx = 0;
     state.consecutive_gateway_failure = 0;

@@ -24,6 +24,10 @@ std::string_view toString(Outcome outcome) {
       return "server_error";
     case Outcome::kOverloaded:
       return "overloaded";
+    case Outcome::kGatewayError:
+      return "gateway_error";
+    case Outcome::kClientError:
+      return "client_error";
     case Outcome::kConnectFailure:
       return "connect_failure";
     case Outcome::kReset:

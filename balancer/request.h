@@ -80,8 +80,10 @@ class Decision {
 // How a try ended, as the balancer sees it.
 enum class Outcome : std::uint8_t {
   kSuccess,
-  kServerError,     // the host answered with a 5xx of its own (not overload)
+  kServerError,     // the host answered with a 5xx of its own (not overload, not a gateway's)
   kOverloaded,      // the host refused the request: its queue was full (503)
+  kGatewayError,    // the host answered 502, 503 or 504 (Envoy's gateway errors)
+  kClientError,     // the host answered 4xx: the request failed, but the host is fine
   kConnectFailure,  // connection refused: nothing listens on the host
   kReset,           // the connection broke with the request in flight
   kTimeout,         // no answer before the deadline; the balancer stops counting the request

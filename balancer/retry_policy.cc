@@ -12,6 +12,7 @@ std::uint32_t conditionsOf(Outcome outcome) {
     case Outcome::kServerError:
       return kRetryOn5xx;
     case Outcome::kOverloaded:
+    case Outcome::kGatewayError:
       return kRetryOn5xx | kRetryOnGatewayError;
     case Outcome::kConnectFailure:
       return kRetryOn5xx | kRetryOnGatewayError | kRetryOnReset | kRetryOnConnectFailure;
@@ -19,6 +20,7 @@ std::uint32_t conditionsOf(Outcome outcome) {
     case Outcome::kTimeout:
       return kRetryOn5xx | kRetryOnGatewayError | kRetryOnReset;
     case Outcome::kSuccess:
+    case Outcome::kClientError:  // retriable-4xx (409 only) is not modelled
     case Outcome::kCancelled:
       return 0;
   }

@@ -16,6 +16,8 @@ bool countsAsFailure(Outcome outcome) {
     case Outcome::kSuccess:
     case Outcome::kServerError:
     case Outcome::kOverloaded:
+    case Outcome::kGatewayError:
+    case Outcome::kClientError:
     case Outcome::kCancelled:  // abandoned by us: nothing wrong with the host
       return false;
   }

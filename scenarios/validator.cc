@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/fault_rules.h"
 #include "scenarios/resilience_rules.h"
 #include "scenarios/rule_checker.h"
 #include "scenarios/topology_index.h"
@@ -20,8 +21,6 @@ namespace {
 
 using scenario::BackendGroup;
 using scenario::Distribution;
-using scenario::Fault;
-using scenario::HostSelector;
 using scenario::Locality;
 using scenario::Region;
 using scenario::Scenario;
@@ -39,7 +38,6 @@ constexpr double kMinProbeMs = 1;            // 1 ms
 // Every region and every fault keeps a latency histogram of 261 KiB, and the network a matrix of
 // region pairs: these bound the memory of a run.
 constexpr int kMaxRegions = 100;
-constexpr int kMaxFaults = 1000;
 constexpr std::uint64_t kMaxWeight = 1000;
 constexpr std::uint64_t kMaxDistinctKeys = 1'000'000'000;
 constexpr double kMaxZipfExponent = 5;
@@ -55,7 +53,6 @@ constexpr double kMaxEwmaMs = 3'600'000;
 constexpr double kMaxWindows = 1'000'000;
 constexpr std::size_t kMaxNameChars = 64;  // the scenario's name
 constexpr std::size_t kMaxDescriptionChars = 2000;
-constexpr std::size_t kMaxFaultNameChars = 200;
 constexpr std::uint64_t kMaxGroupCount = 100'000;
 constexpr std::uint64_t kMaxWorkers = 100'000;
 constexpr std::uint64_t kMaxQueueLimit = 10'000'000;
@@ -67,8 +64,6 @@ constexpr double kMaxNetworkMs = 60'000;
 constexpr std::uint64_t kMaxChoiceCount = 100;
 constexpr double kMaxProbeMs = 3'600'000;
 constexpr std::uint64_t kMaxThreshold = 1000;
-constexpr double kMaxAddedLatencyMs = 3'600'000;
-constexpr double kMaxSurgeMultiplier = 1000;
 // At most this many unlinked region pairs are reported one by one: with thousands of regions the
 // rest is a count, not a wall of text.
 constexpr std::size_t kMaxListedPairs = 10;
@@ -97,7 +92,7 @@ class Validator {
     checkNetwork();
     checkBalancer();
     checkZones(scenario_, topology_, rules_);
-    checkFaults();
+    checkFaults(scenario_, topology_, rules_, duration_ok_);
     checkSlo();
     return rules_.takeDiagnostics();
   }
@@ -598,162 +593,6 @@ class Validator {
           fmt::format("misses region {} (failover BY_ORDER needs every region exactly once)",
                       quote(region)));
     }
-  }
-
-  // --- faults ---
-
-  void checkFaults() {
-    if (scenario_.faults_size() > kMaxFaults) {
-      rules_.report("faults",
-                    fmt::format("at most {} faults (got {})", kMaxFaults, scenario_.faults_size()));
-    }
-    std::map<std::string_view, int> first_by_name;
-    for (int i = 0; i < scenario_.faults_size(); ++i) {
-      const Fault& fault = scenario_.faults(i);
-      const std::string path = fmt::format("faults[{}]", i);
-      if (!fault.name().empty()) {
-        rules_.checkFreeText(path + ".name", fault.name(), kMaxFaultNameChars);
-        const auto [it, inserted] = first_by_name.emplace(fault.name(), i);
-        if (!inserted) {
-          rules_.report(path + ".name", fmt::format("duplicate fault name {} (also faults[{}])",
-                                                    quote(fault.name()), it->second));
-        }
-      }
-      checkFaultTiming(path, fault);
-      checkFaultKind(path, fault);
-    }
-  }
-
-  void checkFaultTiming(const std::string& path, const Fault& fault) {
-    const double start = fault.start_s();
-    const double duration = scenario_.duration_s();
-    const bool start_ok = rules_.checkNumber(path + ".start_s", start, {.at_least = 0});
-    if (start_ok && duration_ok_ && !(start < duration)) {
-      rules_.report(path + ".start_s", fmt::format("must be < duration_s ({}) (got {})",
-                                                   formatNumber(duration), formatNumber(start)));
-    }
-    if (!fault.has_end_s()) return;
-    const double end = fault.end_s();
-    if (rules_.checkNumber(path + ".end_s", end, {}) && start_ok && !(end > start)) {
-      rules_.report(path + ".end_s", fmt::format("must be > start_s ({}) (got {})",
-                                                 formatNumber(start), formatNumber(end)));
-    }
-  }
-
-  void checkFaultKind(const std::string& path, const Fault& fault) {
-    switch (fault.kind_case()) {
-      case Fault::kHostCrash:
-        checkSelector(path + ".host_crash.hosts", fault.host_crash().hosts());
-        return;
-      case Fault::kZoneOutage:
-        checkZoneOutage(path + ".zone_outage", fault.zone_outage());
-        return;
-      case Fault::kRegionOutage:
-        checkRegionRef(path + ".region_outage.region", fault.region_outage().region());
-        return;
-      case Fault::kLatency:
-        checkAddedLatency(path + ".latency", fault.latency());
-        return;
-      case Fault::kErrors:
-        checkSelector(path + ".errors.hosts", fault.errors().hosts());
-        rules_.checkNumber(path + ".errors.probability", fault.errors().probability(),
-                           {.at_least = 0, .at_most = 1});
-        return;
-      case Fault::kTrafficSurge:
-        checkTrafficSurge(path + ".traffic_surge", fault.traffic_surge());
-        return;
-      case Fault::KIND_NOT_SET:
-        break;
-    }
-    rules_.report(
-        path,
-        "no fault kind set: one of host_crash, zone_outage, region_outage, latency, errors or "
-        "traffic_surge is required");
-  }
-
-  void checkZoneOutage(const std::string& path, const scenario::ZoneOutage& outage) {
-    const bool region_ok = checkRegionRef(path + ".region", outage.region());
-    if (outage.zone().empty()) {
-      rules_.report(path + ".zone", "is required: a zone of the region");
-      return;
-    }
-    if (region_ok && !topology_.regionHasZone(outage.region(), outage.zone())) {
-      rules_.report(path + ".zone", fmt::format("region {} has no zone {} (zones: {})",
-                                                quote(outage.region()), quote(outage.zone()),
-                                                nameList(topology_.zonesOf(outage.region()))));
-    }
-  }
-
-  void checkAddedLatency(const std::string& path, const scenario::AddedLatency& latency) {
-    checkSelector(path + ".hosts", latency.hosts());
-    const bool latency_ok = rules_.checkNumber(path + ".latency_ms", latency.latency_ms(),
-                                               {.at_least = 0, .at_most = kMaxAddedLatencyMs});
-    if (rules_.checkNumber(path + ".jitter_ms", latency.jitter_ms(), {.at_least = 0}) &&
-        latency_ok && latency.jitter_ms() > latency.latency_ms()) {
-      rules_.report(path + ".jitter_ms", fmt::format("must be <= latency_ms ({}) (got {})",
-                                                     formatNumber(latency.latency_ms()),
-                                                     formatNumber(latency.jitter_ms())));
-    }
-  }
-
-  void checkTrafficSurge(const std::string& path, const scenario::TrafficSurge& surge) {
-    rules_.checkNumber(path + ".multiplier", surge.multiplier(),
-                       {.above = 0, .at_most = kMaxSurgeMultiplier});
-    if (!surge.region().empty()) checkRegionRef(path + ".region", surge.region());
-  }
-
-  // Names must exist (a zone or group without a region may match in any region), the selection
-  // must hold a host, and `count` must not ask for more hosts than it holds.
-  void checkSelector(const std::string& path, const HostSelector& selector) {
-    const std::string& region = selector.region();
-    bool names_ok = region.empty() || checkRegionRef(path + ".region", region);
-    if (!selector.zone().empty()) names_ok = checkSelectorZone(path, selector) && names_ok;
-    if (!selector.group().empty()) names_ok = checkSelectorGroup(path, selector) && names_ok;
-    // Without any host the scenario is already reported as having no backends.
-    if (!names_ok || topology_.totalHosts() == 0) return;
-
-    const std::uint64_t hosts = topology_.hosts(region, selector.zone(), selector.group());
-    if (hosts == 0) {
-      rules_.report(path, fmt::format("selects no host (region {}, zone {}, group {})",
-                                      region.empty() ? "any" : quote(region),
-                                      selector.zone().empty() ? "any" : quote(selector.zone()),
-                                      selector.group().empty() ? "any" : quote(selector.group())));
-      return;
-    }
-    if (selector.count() > hosts) {
-      rules_.report(path + ".count",
-                    fmt::format("must be <= {}, the number of hosts the selector matches (got {})",
-                                hosts, selector.count()));
-    }
-  }
-
-  bool checkSelectorZone(const std::string& path, const HostSelector& selector) {
-    const std::string& region = selector.region();
-    const std::string& zone = selector.zone();
-    if (region.empty()) {
-      if (topology_.anyRegionHasZone(zone)) return true;
-      rules_.report(path + ".zone", fmt::format("no region has a zone {}", quote(zone)));
-      return false;
-    }
-    if (!topology_.hasRegion(region) || topology_.regionHasZone(region, zone)) return true;
-    rules_.report(path + ".zone", fmt::format("region {} has no zone {} (zones: {})", quote(region),
-                                              quote(zone), nameList(topology_.zonesOf(region))));
-    return false;
-  }
-
-  bool checkSelectorGroup(const std::string& path, const HostSelector& selector) {
-    const std::string& region = selector.region();
-    const std::string& group = selector.group();
-    if (region.empty()) {
-      if (topology_.anyRegionHasGroup(group)) return true;
-      rules_.report(path + ".group", fmt::format("no region has a backend group {}", quote(group)));
-      return false;
-    }
-    if (!topology_.hasRegion(region) || topology_.regionHasGroup(region, group)) return true;
-    rules_.report(path + ".group",
-                  fmt::format("region {} has no backend group {} (groups: {})", quote(region),
-                              quote(group), nameList(topology_.groupsOf(region))));
-    return false;
   }
 
   // --- slo ---

@@ -11,13 +11,16 @@ namespace faultline::sim {
 using balancer::Duration;
 using balancer::TimePoint;
 
-// From `start` on, requests arrive at `rate_per_s` until the next segment starts.
+// From `start` until the next segment starts, requests arrive at `rate_per_s` changing by
+// `slope_per_s2` each second: a ramp, or a constant rate when the slope is zero. The rate never
+// goes below zero within the segment.
 struct RateSegment {
   TimePoint start{};
   double rate_per_s = 0;
+  double slope_per_s2 = 0;
 };
 
-// Arrival times of a Poisson process with a piecewise-constant rate (open loop: arrivals do not
+// Arrival times of a Poisson process with a piecewise-linear rate (open loop: arrivals do not
 // wait for answers). Built by time change of a unit-rate process (Cinlar's method; Law,
 // "Simulation Modeling and Analysis", 5th ed., 8.6.2): the n-th arrival is at L^-1(S_n), where
 // S_n is a sum of n unit exponentials and L(t) the integral of the rate. The unit exponentials

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "engine/sim/spec_units.h"
+
 namespace faultline::sim {
 namespace {
 
@@ -11,13 +13,6 @@ using namespace std::chrono_literals;
 namespace pb = scenario;
 
 constexpr const char* kDefaultStrategy = "round-robin";  // Envoy's default lb_policy
-
-Duration fromMillis(double ms) {
-  return Duration(std::llround(ms * 1e6));
-}
-Duration fromSeconds(double s) {
-  return Duration(std::llround(s * 1e9));
-}
 
 void applyStrategyOptions(const pb::Balancer& config, balancer::StrategyOptions& options) {
   const auto& lr = config.least_request();

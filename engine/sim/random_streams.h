@@ -25,6 +25,7 @@ enum class Component : std::uint32_t {
   kBalancerOutlierDetection = 9,
   kBalancerRetries = 10,
   kBalancerAdmission = 11,
+  kFaultEffects = 12,  // per client group: what the faults a request meets do to each try
 };
 
 // Counter-based random numbers from Random123's Philox4x64-10 (Salmon, Moraes, Dror, Shaw,

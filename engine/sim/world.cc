@@ -23,6 +23,8 @@ World::World(const WorldSpec& spec, metrics::Observer& observer)
       metrics_(spec.layout),
       faults_of_host_(spec.hosts.size()),
       fault_active_(spec.faults.size(), false),
+      fault_now_(spec.faults.size()),
+      link_faults_(std::size_t{spec.network.regionCount()} * spec.network.regionCount()),
       probe_jitter_(spec.seed, Component::kProbes, 0) {
   buildHosts();
   buildLanes();
@@ -65,8 +67,9 @@ void World::buildHosts() {
     host.group = &group;
   }
   for (std::uint32_t f = 0; f < spec_.faults.size(); ++f) {
-    for (std::uint32_t h : spec_.faults[f].hosts)
-      faults_of_host_[h].push_back(f);
+    const auto& hosts = spec_.faults[f].hosts;
+    for (std::uint32_t position = 0; position < hosts.size(); ++position)
+      faults_of_host_[hosts[position]].push_back(FaultOnHost{f, position});
   }
 }
 
@@ -95,6 +98,7 @@ void World::buildClientsAndBalancers() {
       added.keys.emplace(client.request_keys->distinct, client.request_keys->zipf_exponent);
       added.key_draws = CounterRng(spec_.seed, Component::kRequestKeys, c);
     }
+    added.fault_draws = CounterRng(spec_.seed, Component::kFaultEffects, c);
     setZones(added, client.zone_shares, c);
   }
 }
@@ -165,8 +169,9 @@ TimePoint World::scheduleTimeline() {
     if (auto first = clients_[c].arrivals->next()) kernel_.schedule(*first, kArrival, c, 0);
   }
   for (std::uint32_t f = 0; f < spec_.faults.size(); ++f) {
-    kernel_.schedule(spec_.faults[f].start, kFaultChange, f, 1);
-    kernel_.schedule(spec_.faults[f].end, kFaultChange, f, 0);
+    const auto& steps = spec_.faults[f].steps;
+    for (std::uint32_t s = 0; s < steps.size(); ++s)
+      kernel_.schedule(steps[s].at, kFaultStep, f, s);
   }
   const TimePoint end = TimePoint{} + spec_.layout.duration;
   const TimePoint hard_end = end + spec_.drain_limit;
@@ -209,8 +214,11 @@ void World::dispatch(const Event& event) {
     case kProbeResponse:
       onProbeResponse(event.a);
       return;
-    case kFaultChange:
-      onFaultChange(event.a, event.b != 0);
+    case kFaultStep:
+      onFaultStep(event.a, event.b);
+      return;
+    case kHeldReset:
+      if (tries_.holds(event.a, event.b)) onHeldReset(event.a);
       return;
     case kWindowClose:
       closeWindow();

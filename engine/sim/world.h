@@ -63,14 +63,24 @@ class World final : private ProbeTransport {
     kHedge,
     kProbeReachHost,
     kProbeResponse,
-    kFaultChange,
+    kFaultStep,
+    kHeldReset,
     kWindowClose,
     kEndOfTraffic,
     kDrainLimit,
   };
 
-  // Where the backend side of a try is.
-  enum class Stage : std::uint8_t { kToHost, kQueued, kInService, kToClient, kGone };
+  // Where the backend side of a try is. kFrozen: in service on a paused host; kHeld: held by a
+  // connection reset fault until it resets.
+  enum class Stage : std::uint8_t {
+    kToHost,
+    kQueued,
+    kInService,
+    kFrozen,
+    kHeld,
+    kToClient,
+    kGone
+  };
 
   static constexpr std::size_t kMaxLiveTries = 4;  // the first try and up to three hedges
 
@@ -94,6 +104,7 @@ class World final : private ProbeTransport {
     std::uint8_t hedges = 0;
     std::uint8_t live = 0;  // tries whose end the balancer has not heard yet
     std::array<SlotRef, kMaxLiveTries> live_tries{};
+    std::uint16_t status = 0;    // the HTTP status of its latest failed try's error answer
     bool retry_pending = false;  // a retry waits for its backoff, holding a retry slot
     bool admitted = false;       // its first try got a host: the balancer expects its end
   };
@@ -108,10 +119,12 @@ class World final : private ProbeTransport {
     std::uint32_t zone = 0;  // its client's zone
     TimePoint sent_at{};
     TimePoint queued_at{};
+    TimePoint service_ends_at{};  // in service: when; frozen: the service left, from time zero
     std::uint32_t host = 0;
     balancer::HostIndex balancer_host = 0;
     std::uint32_t number = 0;  // 0 for the first try of its request
     metrics::RequestOutcome answer = metrics::RequestOutcome::kOk;
+    std::uint16_t status = 0;  // the HTTP status of an error answer
     Stage stage = Stage::kToHost;
     bool ended = false;  // its balancer has heard how it ended
     bool retry = false;  // it is a retry, and holds a retry slot until it ends
@@ -125,14 +138,16 @@ class World final : private ProbeTransport {
     const GroupSpec* group = nullptr;
     std::uint32_t busy = 0;
     RingQueue<std::uint32_t> waiting;  // try slots
-    std::uint32_t crashes = 0;         // active crash faults
-    std::uint32_t blackouts = 0;       // active zone or region outages
-    Duration added_latency{};
-    Duration added_jitter{};
-    double injected_error = 0;
+    std::uint32_t crashes = 0;         // crash faults striking it
+    std::uint32_t blackouts = 0;       // zone or region outages striking it
+    std::uint32_t pauses = 0;          // pause faults striking it
+    // Faults striking it that act on each try or answer (latency, errors, brownout, gray
+    // failure, resets, refusals), in fault order: the first to fire on a try wins.
+    std::vector<std::uint32_t> effects;
 
     bool dark() const { return blackouts > 0; }
-    bool serving() const { return crashes == 0 && blackouts == 0; }
+    bool paused() const { return pauses > 0; }
+    bool serving() const { return crashes == 0 && blackouts == 0 && pauses == 0; }
   };
 
   struct TimeoutEntry {
@@ -151,6 +166,7 @@ class World final : private ProbeTransport {
     CounterRng demand;
     std::optional<KeySampler> keys;  // when requests carry keys
     CounterRng key_draws{0, Component::kRequestKeys, 0};
+    CounterRng fault_draws{0, Component::kFaultEffects, 0};
     // Where requests come from: one zone, or several by cumulative share (then drawn).
     std::uint32_t only_zone = 0;
     std::vector<double> zone_cumulative;
@@ -168,6 +184,15 @@ class World final : private ProbeTransport {
     std::uint64_t probe_id = 0;
     bool passed = false;
   };
+
+  // A fault striking a host: the host's position in the fault's strike order.
+  struct FaultOnHost {
+    std::uint32_t fault = 0;
+    std::uint32_t position = 0;
+  };
+
+  // How a fault step changes a host's state, for the work on it.
+  enum class HostChange : std::uint8_t { kNone, kLost, kReset, kFrozen, kResumed };
 
   // world.cc: set-up, the event loop, windows.
   void buildHosts();
@@ -209,16 +234,36 @@ class World final : private ProbeTransport {
   void onResponse(std::uint32_t try_slot);
   void releaseTryIfDone(std::uint32_t try_slot);
   Duration answerDelay(const Try& attempt, const Host& host);
-  CounterRng::Block faultDraws(const Try& attempt) const;
 
   void sendProbe(std::uint32_t balancer, balancer::HostIndex local, std::uint32_t host,
                  std::uint64_t probe_id) override;
   void onProbeReachHost(std::uint32_t slot);
   void onProbeResponse(std::uint32_t slot);
 
-  void onFaultChange(std::uint32_t fault, bool started);
-  void refreshHostFaults(std::uint32_t host_index);
-  void dropWorkOf(const std::vector<std::uint8_t>& lost, const std::vector<std::uint8_t>& reset);
+  // world_faults.cc: faults starting, stepping and ending, and what they do to each try.
+  void onFaultStep(std::uint32_t fault, std::uint32_t step);
+  void setLinkFault(std::uint32_t fault, bool active);
+  HostChange refreshHostFaults(std::uint32_t host_index);
+  void applyHostChanges(const std::vector<HostChange>& changes);
+  void resumeHost(std::uint32_t host_index);
+  bool strikes(const FaultOnHost& entry) const;
+  CounterRng::Block effectDraws(const Try& attempt, std::uint32_t fault) const;
+  // What the faults on the host do to a try reaching it; returns whether one answered it.
+  bool faultsAnswer(std::uint32_t try_slot, const Host& host);
+  Duration serviceWithFaults(Duration service, const Host& host) const;
+  bool grayError(std::uint32_t try_slot, const Host& host);
+  Duration faultLatency(const Try& attempt, const Host& host);
+  void onHeldReset(std::uint32_t try_slot);
+  // The delay of a trip from region `from` to `to` through the faults on that link, or nullopt
+  // when the trip is lost. `draws` gives the two uniforms per fault (loss, jitter).
+  template <typename Draws>
+  std::optional<Duration> throughLinkFaults(std::uint32_t from, std::uint32_t to, Duration delay,
+                                            Draws&& draws);
+  std::optional<Duration> requestTrip(const Try& attempt, std::uint32_t from, std::uint32_t to,
+                                      Duration delay, bool back);
+  std::optional<Duration> probeTrip(std::uint32_t from, std::uint32_t to, Duration delay);
+  bool probeRefused(const Host& host, Duration& reset_after);
+  Duration probeLatency(const Host& host);
 
   const WorldSpec& spec_;
   metrics::Observer& observer_;
@@ -226,8 +271,11 @@ class World final : private ProbeTransport {
   metrics::MetricsCollector metrics_;
   std::vector<Host> hosts_;
   std::vector<std::int16_t> link_lane_;  // per (from, to) region pair: its delay lane, or -1
-  std::vector<std::vector<std::uint32_t>> faults_of_host_;
+  std::vector<std::vector<FaultOnHost>> faults_of_host_;
   std::vector<bool> fault_active_;
+  std::vector<FaultStep> fault_now_;                     // per fault: its current step
+  std::vector<std::vector<std::uint32_t>> link_faults_;  // per (from, to): active link faults
+  std::uint32_t active_link_faults_ = 0;
   std::vector<std::unique_ptr<RegionalBalancer>> balancers_;
   std::vector<Client> clients_;
   SlotPool<Request> requests_;

@@ -6,7 +6,10 @@
 #include <cmath>
 
 #include "engine/sim/balancer_spec_builder.h"
+#include "engine/sim/fault_builder.h"
 #include "engine/sim/random_streams.h"
+#include "engine/sim/rate_schedule.h"
+#include "engine/sim/spec_units.h"
 
 namespace faultline::sim {
 namespace {
@@ -20,18 +23,11 @@ constexpr Duration kDefaultClientTimeout = 15s;  // Envoy's route timeout
 constexpr Duration kDrainWithoutTimeout = 60s;
 constexpr std::int64_t kMaxWindows = 1'000'000;  // as the scenario validator allows
 
-Duration fromMillis(double ms) {
-  return Duration(std::llround(ms * 1e6));
-}
-
 // The shortest text that reads back as the same double: 10, 2.5, 0.001.
 std::string shortest(double value) {
   char buffer[32];
   const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
   return error == std::errc() ? std::string(buffer, end) : std::to_string(value);
-}
-Duration fromSeconds(double s) {
-  return Duration(std::llround(s * 1e9));
 }
 
 ServiceTime serviceTime(const pb::Distribution& d) {
@@ -59,14 +55,6 @@ std::vector<std::string> zonesOf(const pb::Region& region) {
 
 std::uint32_t indexOf(const std::vector<std::string>& names, const std::string& name) {
   return static_cast<std::uint32_t>(std::find(names.begin(), names.end(), name) - names.begin());
-}
-
-// The index of a region by name; the region count when there is none.
-std::uint32_t regionIndex(const metrics::RunLayout& layout, std::string_view name) {
-  std::uint32_t r = 0;
-  while (r < layout.regions.size() && layout.regions[r].name != name)
-    ++r;
-  return r;
 }
 
 // Regions, zones, groups and hosts. Instances of a group are spread over its zones round robin.
@@ -168,166 +156,6 @@ void buildFailoverOrder(const pb::Scenario& scenario, WorldSpec& spec) {
   }
 }
 
-std::string_view kindName(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::kHostCrash:
-      return "host_crash";
-    case FaultKind::kZoneOutage:
-      return "zone_outage";
-    case FaultKind::kRegionOutage:
-      return "region_outage";
-    case FaultKind::kLatency:
-      return "latency";
-    case FaultKind::kErrors:
-      return "errors";
-    case FaultKind::kTrafficSurge:
-      return "traffic_surge";
-  }
-  return "unknown";
-}
-
-// Hosts matching a selector; `count` of them chosen from the fault's own random stream, so every
-// strategy run with the same seed loses the same hosts.
-std::vector<std::uint32_t> selectHosts(const pb::HostSelector& selector, const WorldSpec& spec,
-                                       std::uint64_t seed, std::uint32_t fault_index) {
-  const auto& layout = spec.layout;
-  std::vector<std::uint32_t> matching;
-  for (std::uint32_t h = 0; h < spec.hosts.size(); ++h) {
-    const auto& host = spec.hosts[h];
-    const auto& region = layout.regions[host.region];
-    if (!selector.region().empty() && region.name != selector.region()) continue;
-    if (!selector.zone().empty() && region.zones[host.zone] != selector.zone()) continue;
-    if (!selector.group().empty() && spec.groups[host.group].name != selector.group()) continue;
-    matching.push_back(h);
-  }
-  if (selector.count() == 0 || selector.count() >= matching.size()) return matching;
-  // Partial Fisher-Yates: the first `count` positions become a uniform random sample.
-  RandomStream stream(seed, Component::kFaultTargets, fault_index);
-  for (std::uint32_t i = 0; i < selector.count(); ++i) {
-    const auto remaining = static_cast<std::uint32_t>(matching.size()) - i;
-    const auto j = i + balancer::uniformIndex(stream.next(), remaining);
-    std::swap(matching[i], matching[j]);
-  }
-  matching.resize(selector.count());
-  std::sort(matching.begin(), matching.end());
-  return matching;
-}
-
-std::vector<std::uint32_t> hostsIn(const WorldSpec& spec, std::string_view region,
-                                   std::string_view zone) {
-  std::vector<std::uint32_t> hosts;
-  for (std::uint32_t h = 0; h < spec.hosts.size(); ++h) {
-    const auto& r = spec.layout.regions[spec.hosts[h].region];
-    if (r.name != region) continue;
-    if (!zone.empty() && r.zones[spec.hosts[h].zone] != zone) continue;
-    hosts.push_back(h);
-  }
-  return hosts;
-}
-
-// The fault's effect and targets; its name defaults to its kind and target.
-FaultSpec resolveFault(const pb::Fault& fault, const WorldSpec& spec, std::uint64_t seed,
-                       std::uint32_t index, std::string& target) {
-  FaultSpec out;
-  switch (fault.kind_case()) {
-    case pb::Fault::kHostCrash:
-      out.kind = FaultKind::kHostCrash;
-      out.hosts = selectHosts(fault.host_crash().hosts(), spec, seed, index);
-      break;
-    case pb::Fault::kZoneOutage:
-      out.kind = FaultKind::kZoneOutage;
-      out.hosts = hostsIn(spec, fault.zone_outage().region(), fault.zone_outage().zone());
-      target = fault.zone_outage().region() + "/" + fault.zone_outage().zone();
-      break;
-    case pb::Fault::kRegionOutage:
-      out.kind = FaultKind::kRegionOutage;
-      out.hosts = hostsIn(spec, fault.region_outage().region(), "");
-      target = fault.region_outage().region();
-      break;
-    case pb::Fault::kLatency:
-      out.kind = FaultKind::kLatency;
-      out.hosts = selectHosts(fault.latency().hosts(), spec, seed, index);
-      out.latency = fromMillis(fault.latency().latency_ms());
-      out.jitter = fromMillis(fault.latency().jitter_ms());
-      break;
-    case pb::Fault::kErrors:
-      out.kind = FaultKind::kErrors;
-      out.hosts = selectHosts(fault.errors().hosts(), spec, seed, index);
-      out.probability = fault.errors().probability();
-      break;
-    case pb::Fault::kTrafficSurge: {
-      const auto& surge = fault.traffic_surge();
-      out.kind = FaultKind::kTrafficSurge;
-      out.multiplier = surge.multiplier();
-      if (!surge.region().empty()) out.region = regionIndex(spec.layout, surge.region());
-      target = surge.region().empty() ? "all regions" : surge.region();
-      break;
-    }
-    case pb::Fault::KIND_NOT_SET:
-      break;
-  }
-  if (target.empty()) {
-    target = out.hosts.size() == 1 ? spec.layout.hosts[out.hosts.front()].name
-                                   : std::to_string(out.hosts.size()) + " hosts";
-  }
-  return out;
-}
-
-void buildFaults(const pb::Scenario& scenario, WorldSpec& spec) {
-  const TimePoint end = TimePoint{} + spec.layout.duration;
-  std::vector<std::string> names;
-  for (int i = 0; i < scenario.faults_size(); ++i) {
-    const auto& fault = scenario.faults(i);
-    const TimePoint start = TimePoint{} + fromSeconds(fault.start_s());
-    if (start >= end) continue;  // a shortened run (--duration) never reaches it
-    std::string target;
-    FaultSpec out = resolveFault(fault, spec, spec.seed, static_cast<std::uint32_t>(i), target);
-    out.start = start;
-    // Clipped in seconds, before the conversion: an end far beyond the run would overflow.
-    out.end = fault.has_end_s() && fault.end_s() < scenario.duration_s()
-                  ? std::min(end, TimePoint{} + fromSeconds(fault.end_s()))
-                  : end;
-    std::string name =
-        fault.name().empty() ? std::string(kindName(out.kind)) + " " + target : fault.name();
-    if (std::find(names.begin(), names.end(), name) != names.end()) {
-      name += " #" + std::to_string(i + 1);
-    }
-    names.push_back(name);
-    spec.layout.faults.push_back(metrics::FaultLayout{.name = name,
-                                                      .kind = std::string(kindName(out.kind)),
-                                                      .start = out.start,
-                                                      .end = out.end,
-                                                      .hosts = out.hosts});
-    spec.faults.push_back(std::move(out));
-  }
-}
-
-// The clients of each region with traffic; surges multiply the rate while they last.
-std::vector<RateSegment> rateSchedule(double base_rate, std::uint32_t region,
-                                      const std::vector<FaultSpec>& faults) {
-  std::vector<const FaultSpec*> surges;
-  for (const auto& fault : faults) {
-    if (fault.kind != FaultKind::kTrafficSurge) continue;
-    if (fault.region == metrics::kNoRegion || fault.region == region) surges.push_back(&fault);
-  }
-  std::vector<TimePoint> edges{TimePoint{}};
-  for (const FaultSpec* surge : surges) {
-    edges.push_back(surge->start);
-    edges.push_back(surge->end);
-  }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  std::vector<RateSegment> schedule;
-  for (TimePoint edge : edges) {
-    double rate = base_rate;
-    for (const FaultSpec* surge : surges) {
-      if (surge->start <= edge && edge < surge->end) rate *= surge->multiplier;
-    }
-    schedule.push_back(RateSegment{edge, rate});
-  }
-  return schedule;
-}
-
 // By zone index: the listed shares, or 1 for every zone when none is listed.
 std::vector<double> zoneShares(const pb::Clients& clients, const std::vector<std::string>& zones) {
   if (clients.zones().empty()) return std::vector<double>(zones.size(), 1.0);
@@ -360,7 +188,8 @@ void buildClients(const pb::Scenario& scenario, WorldSpec& spec) {
     const Duration timeout =
         clients.has_timeout_ms() ? fromMillis(clients.timeout_ms()) : kDefaultClientTimeout;
     ClientSpec client{.region = r,
-                      .rate = rateSchedule(clients.rate_rps(), r, spec.faults),
+                      .rate = rateSchedule(clients.rate_rps(), r, spec.faults,
+                                           TimePoint{} + spec.layout.duration),
                       .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt,
                       .request_keys = std::nullopt,
                       .zone_shares = {}};

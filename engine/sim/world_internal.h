@@ -8,14 +8,25 @@ namespace faultline::sim::internal {
 
 using metrics::RequestOutcome;
 
-// How a try ended, in the balancer's terms.
-inline balancer::Outcome toBalancerOutcome(RequestOutcome outcome) {
+// The status of an error the backend answers of its own accord.
+inline constexpr std::uint16_t kBaseErrorStatus = 500;
+
+// An error answer's status in the balancer's terms: a 502, 503 or 504 is a gateway error, a 4xx
+// is the client's fault (no mark against the host), any other 5xx is a server error.
+inline balancer::Outcome errorOutcome(std::uint16_t status) {
+  if (status >= 502 && status <= 504) return balancer::Outcome::kGatewayError;
+  if (status < 500) return balancer::Outcome::kClientError;
+  return balancer::Outcome::kServerError;
+}
+
+// How a try ended, in the balancer's terms; `status` is that of an error answer.
+inline balancer::Outcome toBalancerOutcome(RequestOutcome outcome, std::uint16_t status) {
   switch (outcome) {
     case RequestOutcome::kOk:
       return balancer::Outcome::kSuccess;
     case RequestOutcome::kBackendError:
     case RequestOutcome::kInjectedError:
-      return balancer::Outcome::kServerError;
+      return errorOutcome(status);
     case RequestOutcome::kRejected:
       return balancer::Outcome::kOverloaded;
     case RequestOutcome::kConnectionRefused:

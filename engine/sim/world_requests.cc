@@ -37,6 +37,7 @@ void World::onArrival(std::uint32_t client_index) {
   request.live = 0;
   request.retry_pending = false;
   request.admitted = false;
+  request.status = internal::kBaseErrorStatus;
   ++pending_;
   if (!sendTry(handle.slot, metrics::TryKind::kFirst)) return;  // refused: already complete
   if (client.timeout) {
@@ -101,6 +102,7 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
   attempt.host = client.balancer->globalHost(decision.host());
   attempt.balancer_host = decision.host();
   attempt.answer = RequestOutcome::kOk;
+  attempt.status = internal::kBaseErrorStatus;
   attempt.stage = Stage::kToHost;
   attempt.ended = false;
   attempt.retry = kind != metrics::TryKind::kFirst;  // a hedge holds a retry slot too
@@ -116,9 +118,16 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
 
   const Host& host = hosts_[attempt.host];
   const std::uint32_t host_region = host.region;
-  const Duration delay = spec_.network.delay(client.region, attempt.zone, host_region, host.zone,
-                                             attempt.draws[Draw::kJitterOutDraw]);
-  scheduleTrip(client.region, host_region, delay, kReachHost, handle.slot, handle.generation);
+  const auto delay =
+      requestTrip(attempt, client.region, host_region,
+                  spec_.network.delay(client.region, attempt.zone, host_region, host.zone,
+                                      attempt.draws[Draw::kJitterOutDraw]),
+                  false);
+  if (delay) {
+    scheduleTrip(client.region, host_region, *delay, kReachHost, handle.slot, handle.generation);
+  } else {
+    attempt.stage = Stage::kGone;  // lost on the way: only a timeout ends it
+  }
   const Duration per_try = core.retryPolicy().config().per_try_timeout;
   if (per_try > Duration::zero()) {
     kernel_.scheduleIn(per_try, kTryTimeout, handle.slot, handle.generation);
@@ -132,12 +141,15 @@ void World::onTryEnded(std::uint32_t try_slot, RequestOutcome outcome) {
   assert(!attempt.ended);
   attempt.ended = true;
   balancer::LoadBalancer& core = clients_[attempt.client].balancer->core();
-  core.onResult(attempt.balancer_host, toBalancerOutcome(outcome), kernel_.now() - attempt.sent_at);
+  core.onResult(attempt.balancer_host, toBalancerOutcome(outcome, attempt.status),
+                kernel_.now() - attempt.sent_at);
   if (attempt.retry) core.onRetryFinished();
   // A try that is not ended always belongs to a live request: completing ends them all.
   assert(requests_.holds(attempt.request.slot, attempt.request.generation));
   const std::uint32_t request_slot = attempt.request.slot;
-  forgetLiveTry(requests_[request_slot], try_slot);
+  Request& request = requests_[request_slot];
+  forgetLiveTry(request, try_slot);
+  request.status = attempt.status;
   if (outcome == RequestOutcome::kOk) {
     complete(request_slot, RequestOutcome::kOk);
     return;
@@ -152,7 +164,8 @@ void World::afterFailedTry(std::uint32_t request_slot, RequestOutcome outcome) {
   balancer::LoadBalancer& core = clients_[request.client].balancer->core();
   if (!request.retry_pending) {
     const std::uint32_t retries_done = request.retries + request.hedges;
-    if (auto backoff = core.retryBackoff(retries_done, toBalancerOutcome(outcome))) {
+    if (auto backoff =
+            core.retryBackoff(retries_done, toBalancerOutcome(outcome, request.status))) {
       ++request.retries;
       request.retry_pending = true;
       kernel_.scheduleIn(*backoff, kRetry, request_slot, requests_.generation(request_slot));
@@ -270,7 +283,8 @@ void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
     core.onRetryFinished();
   }
   if (request.admitted && core.watchesRequests()) {
-    core.onRequestFinished(toBalancerOutcome(outcome), kernel_.now() - request.sent_at,
+    core.onRequestFinished(toBalancerOutcome(outcome, request.status),
+                           kernel_.now() - request.sent_at,
                            /*replied=*/outcome != RequestOutcome::kUnfinished);
   }
   const bool served = request.last_host != metrics::kNoRegion;

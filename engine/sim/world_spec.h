@@ -9,6 +9,7 @@
 #include "balancer/strategy_registry.h"
 #include "engine/metrics/run_layout.h"
 #include "engine/sim/arrival_process.h"
+#include "engine/sim/fault_spec.h"
 #include "engine/sim/network.h"
 #include "engine/sim/service_time.h"
 
@@ -43,27 +44,6 @@ struct ClientSpec {
   std::optional<Duration> timeout;             // nullopt: none
   std::optional<RequestKeySpec> request_keys;  // nullopt: requests carry no key
   std::vector<double> zone_shares;             // by zone of the region: where requests come from
-};
-
-enum class FaultKind : std::uint8_t {
-  kHostCrash,
-  kZoneOutage,
-  kRegionOutage,
-  kLatency,
-  kErrors,
-  kTrafficSurge,
-};
-
-struct FaultSpec {
-  FaultKind kind = FaultKind::kHostCrash;
-  TimePoint start{};
-  TimePoint end{};
-  std::vector<std::uint32_t> hosts;           // struck hosts in host order; empty for a surge
-  Duration latency{};                         // kLatency
-  Duration jitter{};                          // kLatency
-  double probability = 0;                     // kErrors
-  double multiplier = 1;                      // kTrafficSurge
-  std::uint32_t region = metrics::kNoRegion;  // kTrafficSurge: the surging region, or all
 };
 
 struct BalancerSpec {
