@@ -112,6 +112,11 @@ void renderFailures(const results::RunResult& result, std::string& out) {
     out += fmt::format("  cross-zone        {} requests ({:.2f}%)\n",
                        withThousands(s.cross_zone_requests()), share(s.cross_zone_requests()));
   }
+  if (s.retries() > 0 || s.hedges() > 0 || s.client_retries() > 0) {
+    out += fmt::format("  sent again        {} balancer retries · {} hedges · {} client retries\n",
+                       withThousands(s.retries()), withThousands(s.hedges()),
+                       withThousands(s.client_retries()));
+  }
   out += "\n";
 }
 

@@ -11,9 +11,11 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/file_reader.h"
 #include "scenarios/json_parser.h"
 #include "scenarios/library.h"
 #include "scenarios/text_parser.h"
+#include "scenarios/trace_csv.h"
 #include "scenarios/validator.h"
 
 namespace faultline::scenarios {
@@ -28,45 +30,6 @@ Unexpected<LoadError> failure(std::string location, std::string message) {
 std::string tooLarge(std::string_view what) {
   return fmt::format("{} is larger than {} bytes (16 MiB), the limit for a scenario", what,
                      kMaxScenarioBytes);
-}
-
-std::string systemError(int error) {
-  return std::generic_category().message(error);
-}
-
-struct CloseFile {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
-// Reads at most kMaxScenarioBytes + 1 bytes, so an endless device or a huge file cannot
-// exhaust memory.
-Expected<std::string, Diagnostic> readFile(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    return Unexpected(Diagnostic{name, "", "is a directory, not a scenario file"});
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path, error);
-  if (!error && size > kMaxScenarioBytes) return Unexpected(Diagnostic{name, "", tooLarge("file")});
-
-  errno = 0;
-  const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(name.c_str(), "rb"));
-  if (!file) {
-    return Unexpected(Diagnostic{name, "", fmt::format("cannot open: {}", systemError(errno))});
-  }
-
-  std::string content;
-  char buffer[64 * 1024];
-  while (content.size() <= kMaxScenarioBytes) {
-    const std::size_t read = std::fread(buffer, 1, sizeof buffer, file.get());
-    content.append(buffer, read);
-    if (read < sizeof buffer) break;
-  }
-  if (std::ferror(file.get())) {
-    return Unexpected(Diagnostic{name, "", fmt::format("cannot read: {}", systemError(errno))});
-  }
-  if (content.size() > kMaxScenarioBytes) return Unexpected(Diagnostic{name, "", tooLarge("file")});
-  return content;
 }
 
 std::string lowercase(std::string text) {
@@ -96,10 +59,43 @@ std::string builtinNames() {
   return names.empty() ? "none" : names;
 }
 
-}  // namespace
+// Reads each region's trace file (relative to `base`, the scenario file's directory) into its
+// rates, so the scenario that leaves the loader carries its traces.
+std::vector<Diagnostic> resolveTraces(LoadedScenario& loaded, const std::filesystem::path& base) {
+  std::vector<Diagnostic> diagnostics;
+  auto& scenario = loaded.scenario;
+  for (int i = 0; i < scenario.regions_size(); ++i) {
+    auto* region = scenario.mutable_regions(i);
+    if (!region->has_clients() || !region->clients().has_trace()) continue;
+    auto* trace = region->mutable_clients()->mutable_trace();
+    if (trace->csv().empty()) continue;
+    const std::string path = fmt::format("regions[{}].clients.trace", i);
+    if (trace->rates_rps_size() > 0) {
+      diagnostics.push_back(
+          {loaded.source_map.locate(path + ".rates_rps"), path + ".rates_rps",
+           "give csv or rates_rps, not both: the loader reads csv into rates_rps"});
+      continue;
+    }
+    const std::filesystem::path file = base / trace->csv();
+    auto content = readFile(file, kMaxTraceBytes, "trace");
+    if (!content) {
+      diagnostics.push_back({loaded.source_map.locate(path + ".csv"), path + ".csv",
+                             content.error().location + ": " + content.error().message});
+      continue;
+    }
+    auto rates = traceColumn(*content, file.string(), region->name());
+    if (!rates) {
+      diagnostics.push_back({rates.error().location, path + ".csv", rates.error().message});
+      continue;
+    }
+    trace->mutable_rates_rps()->Assign(rates->begin(), rates->end());
+  }
+  return diagnostics;
+}
 
-Expected<LoadedScenario, LoadError> loadScenarioText(std::string_view text, std::string_view origin,
-                                                     Format format) {
+Expected<LoadedScenario, LoadError> loadScenarioTextFrom(std::string_view text,
+                                                         std::string_view origin, Format format,
+                                                         const std::filesystem::path& base) {
   std::string source = origin.empty() ? "<input>" : std::string(origin);
   if (text.size() > kMaxScenarioBytes) return failure(std::move(source), tooLarge("scenario"));
   // Editors on some systems write one; neither parser expects it.
@@ -109,15 +105,25 @@ Expected<LoadedScenario, LoadError> loadScenarioText(std::string_view text, std:
                                                    ? parseJsonScenario(text, std::move(source))
                                                    : parseTextScenario(text, std::move(source));
   if (!parsed) return parsed;
-  std::vector<Diagnostic> diagnostics = validate(parsed->scenario, parsed->source_map);
+  std::vector<Diagnostic> diagnostics = resolveTraces(*parsed, base);
+  if (!diagnostics.empty()) return Unexpected(LoadError{std::move(diagnostics)});
+  diagnostics = validate(parsed->scenario, parsed->source_map);
   if (!diagnostics.empty()) return Unexpected(LoadError{std::move(diagnostics)});
   return parsed;
 }
 
+}  // namespace
+
+Expected<LoadedScenario, LoadError> loadScenarioText(std::string_view text, std::string_view origin,
+                                                     Format format) {
+  return loadScenarioTextFrom(text, origin, format, {});
+}
+
 Expected<LoadedScenario, LoadError> loadScenarioFile(const std::filesystem::path& path) {
-  Expected<std::string, Diagnostic> content = readFile(path);
+  Expected<std::string, Diagnostic> content = readFile(path, kMaxScenarioBytes, "scenario");
   if (!content) return Unexpected(LoadError{{content.error()}});
-  return loadScenarioText(*content, path.string(), formatOf(path, *content));
+  return loadScenarioTextFrom(*content, path.string(), formatOf(path, *content),
+                              path.parent_path());
 }
 
 Expected<LoadedScenario, LoadError> loadScenario(std::string_view name_or_path) {

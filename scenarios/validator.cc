@@ -14,6 +14,7 @@
 #include "scenarios/resilience_rules.h"
 #include "scenarios/rule_checker.h"
 #include "scenarios/topology_index.h"
+#include "scenarios/traffic_rules.h"
 #include "scenarios/zone_rules.h"
 
 namespace faultline::scenarios {
@@ -316,6 +317,7 @@ class Validator {
       rules_.checkNumber(path + ".request_keys.zipf_exponent", keys.zipf_exponent(),
                          {.at_least = 0, .at_most = kMaxZipfExponent});
     }
+    checkClientBehaviour(path, clients, rules_);
     if (!clients.has_timeout_ms()) return;
     const bool in_range = rules_.checkNumber(path + ".timeout_ms", clients.timeout_ms(),
                                              {.at_least = 0, .at_most = kMaxTimeoutMs});
@@ -345,11 +347,6 @@ class Validator {
 
   // --- traffic ---
 
-  static bool sendsTraffic(const Region& region) {
-    return region.has_clients() && std::isfinite(region.clients().rate_rps()) &&
-           region.clients().rate_rps() > 0;
-  }
-
   void checkTraffic() {
     if (scenario_.regions().empty()) return;
     bool any_traffic = false;
@@ -359,7 +356,9 @@ class Validator {
       any_backend = any_backend || !region.backends().empty();
     }
     if (!any_traffic) {
-      rules_.report("regions", "no client traffic: no region has clients with rate_rps > 0");
+      rules_.report("regions",
+                    "no client traffic: no region has clients with rate_rps > 0, a trace or "
+                    "closed-loop users");
     }
     // Without any backend that is reported once already.
     if (!any_backend || !localOnly()) return;
@@ -511,7 +510,7 @@ class Validator {
   void checkTableBudget(const std::string& path, std::uint64_t size, std::uint64_t budget) {
     std::uint64_t balancers = 0;
     for (const auto& region : scenario_.regions()) {
-      if (region.has_clients() && region.clients().rate_rps() > 0) ++balancers;
+      if (sendsTraffic(region)) ++balancers;
     }
     if (balancers * size <= budget) return;
     rules_.report(path, fmt::format("{} balancers (regions with clients) x {} must stay within {} "

@@ -32,6 +32,11 @@ void MetricsCollector::recordTry(TimePoint at, TryKind kind) {
   if (kind == TryKind::kHedge) ++hedges_;
 }
 
+void MetricsCollector::recordClientRetry(TimePoint at) {
+  ++window_.client_retries;
+  if (at >= warmup_end_) ++client_retries_;
+}
+
 void MetricsCollector::advanceConcurrency(TimePoint now) {
   window_in_flight_area_ +=
       static_cast<Area>(in_flight_) * static_cast<std::uint64_t>((now - in_flight_since_).count());
@@ -156,6 +161,7 @@ RunSummary MetricsCollector::summary(TimePoint end, std::uint64_t events) const 
   summary.cross_zone = cross_zone_;
   summary.tries = tries_;
   summary.retries = retries_;
+  summary.client_retries = client_retries_;
   summary.hedges = hedges_;
   for (std::size_t region = 0; region < region_counts_.size(); ++region) {
     summary.regions.push_back({region_counts_[region], summarize(region_latency_[region])});

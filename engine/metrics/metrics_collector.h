@@ -37,6 +37,8 @@ class MetricsCollector {
   void recordArrival(TimePoint at);
   // A try sent to a host: the first of its request, a retry or a hedge.
   void recordTry(TimePoint at, TryKind kind);
+  // A client sends a failed request again, itself (not its balancer).
+  void recordClientRetry(TimePoint at);
   void recordCompletion(const CompletedRequest& request);
   void recordQueueWait(TimePoint at, Duration wait);
   void setFaultActive(std::uint32_t fault, bool active, TimePoint at);
@@ -78,6 +80,7 @@ class MetricsCollector {
   std::uint64_t cross_zone_ = 0;
   std::uint64_t tries_ = 0;
   std::uint64_t retries_ = 0;
+  std::uint64_t client_retries_ = 0;
   std::uint64_t hedges_ = 0;
   std::vector<RegionCounts> region_counts_;
   std::vector<Totals> fault_totals_;

@@ -140,6 +140,7 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
   w.set_slo_violated(window.slo_violated);
   w.set_concurrency(window.concurrency);
   w.set_tries(count(window.tries));
+  w.set_client_retries(count(window.client_retries));
   if (window_sink_ != nullptr) window_sink_->onWindow(w);
 }
 
@@ -177,6 +178,7 @@ void ResultRecorder::onRunFinished(const RunSummary& summary) {
   s.set_concurrency(summary.concurrency);
   s.set_tries(count(summary.tries));
   s.set_retries(count(summary.retries));
+  s.set_client_retries(count(summary.client_retries));
   s.set_hedges(count(summary.hedges));
   for (std::size_t region = 0; region < summary.regions.size(); ++region) {
     const auto& from = summary.regions[region];

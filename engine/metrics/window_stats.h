@@ -36,7 +36,8 @@ struct WindowStats {
   TimePoint start{};
   TimePoint end{};
   std::uint64_t arrivals = 0;
-  std::uint64_t tries = 0;  // sent to hosts: first tries, retries and hedges
+  std::uint64_t tries = 0;           // sent to hosts: first tries, retries and hedges
+  std::uint64_t client_retries = 0;  // requests sent again by their clients
   std::uint64_t requests = 0;
   std::uint64_t ok = 0;
   FailureCounts failures{};

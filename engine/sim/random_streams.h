@@ -25,7 +25,9 @@ enum class Component : std::uint32_t {
   kBalancerOutlierDetection = 9,
   kBalancerRetries = 10,
   kBalancerAdmission = 11,
-  kFaultEffects = 12,  // per client group: what the faults a request meets do to each try
+  kFaultEffects = 12,   // per client group: what the faults a request meets do to each try
+  kClientRetries = 13,  // per client group: the jitter of its own retries' backoff
+  kThinkTimes = 14,     // per client group: its closed-loop users' think times
 };
 
 // Counter-based random numbers from Random123's Philox4x64-10 (Salmon, Moraes, Dror, Shaw,

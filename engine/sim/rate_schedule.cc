@@ -34,9 +34,24 @@ void addRampKnots(TimePoint from, Duration length, std::vector<TimePoint>& knots
   knots.push_back(from + length);
 }
 
+// The base rate at `t` (or as time approaches it from below): a step at a segment's start is
+// taken only from the right.
+double baseAt(const std::vector<RateSegment>& base, TimePoint t, bool from_left) {
+  auto after =
+      std::upper_bound(base.begin(), base.end(), t,
+                       [](TimePoint time, const RateSegment& s) { return time < s.start; });
+  if (from_left && after != base.begin() && std::prev(after)->start == t &&
+      std::prev(after) != base.begin()) {
+    --after;
+  }
+  const RateSegment& segment = after == base.begin() ? base.front() : *std::prev(after);
+  const double seconds = std::chrono::duration<double>(t - segment.start).count();
+  return std::max(0.0, segment.rate_per_s + segment.slope_per_s2 * seconds);
+}
+
 }  // namespace
 
-std::vector<RateSegment> rateSchedule(double base_rate, std::uint32_t region,
+std::vector<RateSegment> rateSchedule(const std::vector<RateSegment>& base, std::uint32_t region,
                                       const std::vector<FaultSpec>& faults, TimePoint end) {
   std::vector<const FaultSpec*> surges;
   for (const auto& fault : faults) {
@@ -44,6 +59,8 @@ std::vector<RateSegment> rateSchedule(double base_rate, std::uint32_t region,
     if (fault.region == metrics::kNoRegion || fault.region == region) surges.push_back(&fault);
   }
   std::vector<TimePoint> knots{TimePoint{}, end};
+  for (const RateSegment& segment : base)
+    knots.push_back(segment.start);
   for (const FaultSpec* surge : surges) {
     knots.push_back(surge->start);
     knots.push_back(surge->end);
@@ -55,7 +72,7 @@ std::vector<RateSegment> rateSchedule(double base_rate, std::uint32_t region,
   knots.erase(std::upper_bound(knots.begin(), knots.end(), end), knots.end());
 
   auto rateAt = [&](TimePoint t, bool from_left) {
-    double rate = base_rate;
+    double rate = baseAt(base, t, from_left);
     for (const FaultSpec* surge : surges)
       rate *= surgeFactor(*surge, t, from_left);
     return rate;
@@ -67,7 +84,7 @@ std::vector<RateSegment> rateSchedule(double base_rate, std::uint32_t region,
     const double seconds = std::chrono::duration<double>(knots[k + 1] - knots[k]).count();
     schedule.push_back(RateSegment{knots[k], from, (to - from) / seconds});
   }
-  if (schedule.empty()) schedule.push_back(RateSegment{TimePoint{}, base_rate, 0});
+  if (schedule.empty()) schedule.push_back(RateSegment{TimePoint{}, baseAt(base, end, false), 0});
   return schedule;
 }
 

@@ -88,8 +88,15 @@ void World::buildClientsAndBalancers() {
   clients_.reserve(spec_.clients.size());
   for (std::uint32_t c = 0; c < spec_.clients.size(); ++c) {
     const ClientSpec& client = spec_.clients[c];
-    clients_.push_back(Client(client.region, CounterRng(spec_.seed, Component::kRequestDemand, c)));
+    clients_.push_back(
+        Client(client.region, CounterRng(spec_.seed, Component::kRequestDemand, c), client.retry));
     Client& added = clients_.back();
+    added.retry_draws = HashRng(spec_.seed, Component::kClientRetries, c);
+    if (client.closed_loop) {
+      added.closed_loop = client.closed_loop;
+      added.think_draws = HashRng(spec_.seed, Component::kThinkTimes, c);
+      added.user_requests.assign(client.closed_loop->users, 0);
+    }
     added.timeout = client.timeout;
     added.arrivals = std::make_unique<ArrivalProcess>(
         client.rate, RandomStream(spec_.seed, Component::kArrivals, c), end);
@@ -166,7 +173,12 @@ TimePoint World::scheduleTimeline() {
   for (auto& balancer : balancers_)
     balancer->core().start();
   for (std::uint32_t c = 0; c < clients_.size(); ++c) {
-    if (auto first = clients_[c].arrivals->next()) kernel_.schedule(*first, kArrival, c, 0);
+    if (clients_[c].closed_loop) {
+      for (std::uint32_t user = 0; user < clients_[c].closed_loop->users; ++user)
+        scheduleUserRequest(c, user);
+    } else if (auto first = clients_[c].arrivals->next()) {
+      kernel_.schedule(*first, kArrival, c, 0);
+    }
   }
   for (std::uint32_t f = 0; f < spec_.faults.size(); ++f) {
     const auto& steps = spec_.faults[f].steps;
@@ -185,7 +197,7 @@ TimePoint World::scheduleTimeline() {
 void World::dispatch(const Event& event) {
   switch (static_cast<Kind>(event.kind())) {
     case kArrival:
-      onArrival(event.a);
+      onArrival(event.a, event.b == 0 ? kNoUser : event.b - 1);
       return;
     case kReachHost:
       if (tries_.holds(event.a, event.b)) onReachHost(event.a);
@@ -216,6 +228,9 @@ void World::dispatch(const Event& event) {
       return;
     case kFaultStep:
       onFaultStep(event.a, event.b);
+      return;
+    case kClientRetry:
+      if (requests_.holds(event.a, event.b)) onClientRetry(event.a);
       return;
     case kHeldReset:
       if (tries_.holds(event.a, event.b)) onHeldReset(event.a);

@@ -65,6 +65,7 @@ class World final : private ProbeTransport {
     kProbeResponse,
     kFaultStep,
     kHeldReset,
+    kClientRetry,
     kWindowClose,
     kEndOfTraffic,
     kDrainLimit,
@@ -83,6 +84,9 @@ class World final : private ProbeTransport {
   };
 
   static constexpr std::size_t kMaxLiveTries = 4;  // the first try and up to three hedges
+  // Draw keys per client attempt: more than the first try, 10 retries and 3 hedges of one.
+  static constexpr std::uint32_t kTriesPerAttempt = 32;
+  static constexpr std::uint32_t kNoUser = UINT32_MAX;
 
   struct SlotRef {
     std::uint32_t slot = 0;
@@ -95,14 +99,18 @@ class World final : private ProbeTransport {
     // What the balancer core is told for each pick (id = arrival number, key, tries so far, hosts
     // and levels tried), kept here so a pick copies nothing.
     balancer::Request core;
-    TimePoint sent_at{};
+    TimePoint first_sent_at{};     // when its client first sent it: its latency counts from here
+    TimePoint sent_at{};           // when its current attempt went out
+    Duration last_backoff{};       // its client's last wait before retrying it
+    std::uint32_t user = kNoUser;  // its closed-loop user
     std::uint32_t client = 0;
     std::uint32_t fault_epoch = 0;                 // the faults active when it was sent
     std::uint32_t last_host = metrics::kNoRegion;  // host of the latest try sent; none yet
     std::uint8_t tries = 0;                        // sent: the first, retries and hedges
     std::uint8_t retries = 0;                      // sent or waiting for their backoff
     std::uint8_t hedges = 0;
-    std::uint8_t live = 0;  // tries whose end the balancer has not heard yet
+    std::uint8_t client_attempt = 0;  // 0 for the first; its client's retries after
+    std::uint8_t live = 0;            // tries whose end the balancer has not heard yet
     std::array<SlotRef, kMaxLiveTries> live_tries{};
     std::uint16_t status = 0;    // the HTTP status of its latest failed try's error answer
     bool retry_pending = false;  // a retry waits for its backoff, holding a retry slot
@@ -157,14 +165,20 @@ class World final : private ProbeTransport {
   };
 
   struct Client {
-    Client(std::uint32_t region_index, CounterRng demand_rng)
-        : region(region_index), demand(demand_rng) {}
+    Client(std::uint32_t region_index, CounterRng demand_rng,
+           const balancer::ClientRetryConfig& retry_config)
+        : region(region_index), demand(demand_rng), retry(retry_config) {}
 
     std::uint32_t region;
     std::optional<Duration> timeout;
     std::unique_ptr<ArrivalProcess> arrivals;
     CounterRng demand;
-    std::optional<KeySampler> keys;  // when requests carry keys
+    balancer::ClientRetry retry;
+    HashRng retry_draws{0, Component::kClientRetries, 0};
+    std::optional<ClosedLoopSpec> closed_loop;
+    HashRng think_draws{0, Component::kThinkTimes, 0};
+    std::vector<std::uint32_t> user_requests;  // per user: requests sent
+    std::optional<KeySampler> keys;            // when requests carry keys
     CounterRng key_draws{0, Component::kRequestKeys, 0};
     CounterRng fault_draws{0, Component::kFaultEffects, 0};
     // Where requests come from: one zone, or several by cumulative share (then drawn).
@@ -209,7 +223,11 @@ class World final : private ProbeTransport {
   void finishUnanswered();
 
   // world_requests.cc: a request's life on the client side, its tries, retries and hedges.
-  void onArrival(std::uint32_t client_index);
+  void onArrival(std::uint32_t client_index, std::uint32_t user);
+  void launch(std::uint32_t request_slot, std::uint32_t generation);
+  void scheduleUserRequest(std::uint32_t client_index, std::uint32_t user);
+  bool retriedByClient(std::uint32_t request_slot, metrics::RequestOutcome outcome);
+  void onClientRetry(std::uint32_t request_slot);
   std::optional<std::uint64_t> requestKey(const Client& client, std::uint64_t index) const;
   std::uint32_t requestZone(const Client& client, std::uint64_t index) const;
   void setZones(Client& client, const std::vector<double>& shares, std::uint32_t index);

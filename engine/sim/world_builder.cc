@@ -10,6 +10,7 @@
 #include "engine/sim/random_streams.h"
 #include "engine/sim/rate_schedule.h"
 #include "engine/sim/spec_units.h"
+#include "engine/sim/traffic_pattern.h"
 
 namespace faultline::sim {
 namespace {
@@ -180,19 +181,83 @@ void resolveZoneWeights(const pb::Scenario& scenario, WorldSpec& spec) {
   }
 }
 
+balancer::BackoffKind backoffKind(pb::ClientRetry::Backoff backoff) {
+  switch (backoff) {
+    case pb::ClientRetry::FULL_JITTER:
+      return balancer::BackoffKind::kFullJitter;
+    case pb::ClientRetry::EQUAL_JITTER:
+      return balancer::BackoffKind::kEqualJitter;
+    case pb::ClientRetry::DECORRELATED_JITTER:
+      return balancer::BackoffKind::kDecorrelatedJitter;
+    case pb::ClientRetry::FIXED:
+      return balancer::BackoffKind::kFixed;
+    case pb::ClientRetry::NONE:
+      return balancer::BackoffKind::kNone;
+    default:
+      return balancer::BackoffKind::kExponential;
+  }
+}
+
+balancer::ClientRetryConfig clientRetry(const pb::Clients& clients) {
+  balancer::ClientRetryConfig config;
+  if (!clients.has_retry()) return config;
+  const auto& retry = clients.retry();
+  config.max_retries = retry.max_retries();
+  config.backoff.kind = backoffKind(retry.backoff());
+  if (retry.has_base_ms()) config.backoff.base = fromMillis(retry.base_ms());
+  if (retry.has_max_ms()) config.backoff.cap = fromMillis(retry.max_ms());
+  config.only_timeouts = retry.only_timeouts();
+  if (retry.has_budget()) {
+    const auto& budget = retry.budget();
+    balancer::TtlRetryBudgetConfig out;
+    if (budget.has_ttl_s()) out.ttl = fromSeconds(budget.ttl_s());
+    if (budget.has_min_retries_per_s()) out.min_retries_per_s = budget.min_retries_per_s();
+    if (budget.has_percent_can_retry()) out.percent_can_retry = budget.percent_can_retry();
+    config.budget = out;
+  }
+  if (retry.has_throttling()) {
+    const auto& throttling = retry.throttling();
+    balancer::RetryThrottlingConfig out;
+    if (throttling.has_max_tokens()) out.max_tokens = throttling.max_tokens();
+    if (throttling.has_token_ratio()) out.token_ratio = throttling.token_ratio();
+    config.throttling = out;
+  }
+  return config;
+}
+
+// As the validator's sendsTraffic (scenarios/traffic_rules.h): a region whose clients send.
+bool hasClients(const pb::Region& region) {
+  if (!region.has_clients()) return false;
+  const auto& clients = region.clients();
+  if (clients.has_closed_loop()) return true;
+  if (clients.has_trace()) {
+    const auto& rates = clients.trace().rates_rps();
+    return std::any_of(rates.begin(), rates.end(), [](double rate) { return rate > 0; });
+  }
+  return clients.rate_rps() > 0;
+}
+
 void buildClients(const pb::Scenario& scenario, WorldSpec& spec) {
+  const TimePoint end = TimePoint{} + spec.layout.duration;
   for (std::uint32_t r = 0; r < spec.layout.regions.size(); ++r) {
     const auto& region = scenario.regions(static_cast<int>(r));
-    if (!region.has_clients() || region.clients().rate_rps() <= 0) continue;
+    if (!hasClients(region)) continue;
     const auto& clients = region.clients();
     const Duration timeout =
         clients.has_timeout_ms() ? fromMillis(clients.timeout_ms()) : kDefaultClientTimeout;
-    ClientSpec client{.region = r,
-                      .rate = rateSchedule(clients.rate_rps(), r, spec.faults,
-                                           TimePoint{} + spec.layout.duration),
-                      .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt,
-                      .request_keys = std::nullopt,
-                      .zone_shares = {}};
+    ClientSpec client{
+        .region = r,
+        .rate = rateSchedule(trafficPattern(clients, spec.layout.duration), r, spec.faults, end),
+        .closed_loop = std::nullopt,
+        .retry = clientRetry(clients),
+        .timeout = timeout > Duration::zero() ? std::optional(timeout) : std::nullopt,
+        .request_keys = std::nullopt,
+        .zone_shares = {}};
+    if (clients.has_closed_loop()) {
+      client.closed_loop =
+          ClosedLoopSpec{.users = clients.closed_loop().users(),
+                         .mean_think_time = fromMillis(clients.closed_loop().think_time_ms())};
+    }
     if (clients.has_request_keys()) {
       client.request_keys = RequestKeySpec{.distinct = clients.request_keys().distinct(),
                                            .zipf_exponent = clients.request_keys().zipf_exponent()};

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 
 #include "engine/sim/world.h"
 #include "engine/sim/world_internal.h"
@@ -13,10 +14,14 @@ using internal::fromRefusal;
 using internal::toBalancerOutcome;
 using metrics::RequestOutcome;
 
-void World::onArrival(std::uint32_t client_index) {
+// A new request: from the open loop's arrival process, or a closed-loop user's next one.
+void World::onArrival(std::uint32_t client_index, std::uint32_t user) {
   Client& client = clients_[client_index];
-  if (auto next = client.arrivals->next()) kernel_.schedule(*next, kArrival, client_index, 0);
+  if (user == kNoUser) {
+    if (auto next = client.arrivals->next()) kernel_.schedule(*next, kArrival, client_index, 0);
+  }
   metrics_.recordArrival(kernel_.now());
+  client.retry.onRequest(kernel_.now());
   const std::uint64_t index = client.sent++;
 
   const auto handle = requests_.acquire();
@@ -24,12 +29,25 @@ void World::onArrival(std::uint32_t client_index) {
   request.core.id = index;
   request.core.hash_key = requestKey(client, index);
   request.core.zone = requestZone(client, index);
+  request.first_sent_at = kernel_.now();
+  request.last_backoff = Duration::zero();
+  request.user = user;
+  request.client = client_index;
+  request.client_attempt = 0;
+  request.fault_epoch = metrics_.faultEpoch();
+  ++pending_;
+  launch(handle.slot, handle.generation);
+}
+
+// Sends a request's attempt (its first, or its client's retry) to the balancer as a new request,
+// with its own timeout and hedges.
+void World::launch(std::uint32_t request_slot, std::uint32_t generation) {
+  Request& request = requests_[request_slot];
+  Client& client = clients_[request.client];
   request.core.attempt = 0;
   request.core.tried_hosts = balancer::TriedHosts();
   request.core.tried_levels = 0;
   request.sent_at = kernel_.now();
-  request.client = client_index;
-  request.fault_epoch = metrics_.faultEpoch();
   request.last_host = metrics::kNoRegion;
   request.tries = 0;
   request.retries = 0;
@@ -38,14 +56,29 @@ void World::onArrival(std::uint32_t client_index) {
   request.retry_pending = false;
   request.admitted = false;
   request.status = internal::kBaseErrorStatus;
-  ++pending_;
-  if (!sendTry(handle.slot, metrics::TryKind::kFirst)) return;  // refused: already complete
+  if (!sendTry(request_slot, metrics::TryKind::kFirst)) return;  // refused: already complete
   if (client.timeout) {
     const TimePoint deadline = kernel_.now() + *client.timeout;
-    client.deadlines.push(TimeoutEntry{deadline, handle.slot, handle.generation});
+    client.deadlines.push(TimeoutEntry{deadline, request_slot, generation});
     if (!client.deadline_armed) armDeadline(client, deadline);
   }
-  scheduleHedge(handle.slot);
+  scheduleHedge(request_slot);
+}
+
+// A closed-loop user thinks (an exponential time, drawn by user and request number), then sends
+// its next request; none after the end of traffic.
+void World::scheduleUserRequest(std::uint32_t client_index, std::uint32_t user) {
+  Client& client = clients_[client_index];
+  const std::uint64_t n = client.user_requests[user]++;
+  const Duration mean = client.closed_loop->mean_think_time;
+  Duration think{};
+  if (mean > Duration::zero()) {
+    const double u = uniformOpen(client.think_draws.draw((std::uint64_t{user} << 32) | n));
+    think = Duration(std::llround(-std::log(u) * static_cast<double>(mean.count())));
+  }
+  const TimePoint at = kernel_.now() + think;
+  if (at >= TimePoint{} + spec_.layout.duration) return;
+  kernel_.schedule(at, kArrival, client_index, user + 1);
 }
 
 // A request's key is drawn from its client's own key stream, by arrival number: the same key for
@@ -92,7 +125,8 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
   }
   const auto handle = tries_.acquire();
   Try& attempt = tries_[handle.slot];
-  attempt.number = request.tries;
+  assert(request.tries < kTriesPerAttempt);
+  attempt.number = std::uint32_t{request.client_attempt} * kTriesPerAttempt + request.tries;
   attempt.draws = client.demand.draw(request.core.id, 2 * std::uint64_t{attempt.number});
   attempt.request = SlotRef{request_slot, requests_.generation(request_slot)};
   attempt.index = request.core.id;
@@ -260,13 +294,13 @@ void World::dropFinishedDeadlines(Client& client) {
   }
 }
 
-// The client has its answer, or gives up: the tries still out are abandoned (the balancer stops
-// counting them; their hosts finish the work regardless) and the metrics hear of the request once.
+// The client has its answer, or gives up on this attempt: the tries still out are abandoned (the
+// balancer stops counting them; their hosts finish the work regardless). A failed request its
+// client retries goes on; otherwise the metrics hear of it once.
 void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
   Request& request = requests_[request_slot];
   Client& client = clients_[request.client];
   balancer::LoadBalancer& core = client.balancer->core();
-  --pending_;
   const auto abandon =
       outcome == RequestOutcome::kOk ? balancer::Outcome::kCancelled : balancer::Outcome::kTimeout;
   for (std::uint8_t i = 0; i < request.live; ++i) {
@@ -287,6 +321,10 @@ void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
                            kernel_.now() - request.sent_at,
                            /*replied=*/outcome != RequestOutcome::kUnfinished);
   }
+  client.retry.onAttemptEnded(outcome == RequestOutcome::kOk);
+  if (outcome != RequestOutcome::kOk && retriedByClient(request_slot, outcome)) return;
+
+  --pending_;
   const bool served = request.last_host != metrics::kNoRegion;
   const std::uint32_t serving = served ? hosts_[request.last_host].region : metrics::kNoRegion;
   metrics_.recordCompletion({.at = kernel_.now(),
@@ -296,9 +334,46 @@ void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
                              .cross_zone = served && serving == client.region &&
                                            hosts_[request.last_host].zone != request.core.zone,
                              .outcome = outcome,
-                             .latency = kernel_.now() - request.sent_at});
+                             .latency = kernel_.now() - request.first_sent_at});
+  const std::uint32_t user = request.user;
+  const std::uint32_t client_index = request.client;
   requests_.release(request_slot);
   dropFinishedDeadlines(client);
+  if (user != kNoUser) scheduleUserRequest(client_index, user);
+}
+
+// Whether the client sends the failed request again, after its backoff. The retry is a record of
+// its own (a new slot and generation), so the timeout and tries of the failed attempt can never
+// touch it. Once traffic is over, failures are final: the drain lets requests finish, not grow.
+bool World::retriedByClient(std::uint32_t request_slot, RequestOutcome outcome) {
+  Client& client = clients_[requests_[request_slot].client];
+  if (!client.retry.enabled() || traffic_over_ || outcome == RequestOutcome::kUnfinished) {
+    return false;
+  }
+  const Request failed = requests_[request_slot];
+  const std::uint64_t bits =
+      client.retry_draws.draw(failed.core.id * std::uint64_t{256} + failed.client_attempt);
+  const auto wait =
+      client.retry.retryAfter(failed.client_attempt, outcome == RequestOutcome::kTimeout,
+                              failed.last_backoff, kernel_.now(), bits);
+  if (!wait) return false;
+  requests_.release(request_slot);
+  const auto handle = requests_.acquire();
+  Request& retry = requests_[handle.slot];
+  retry = failed;
+  retry.client_attempt = static_cast<std::uint8_t>(failed.client_attempt + 1);
+  retry.last_backoff = *wait;
+  retry.live = 0;
+  retry.retry_pending = false;
+  retry.admitted = false;  // the balancer has heard the end of the failed attempt
+  dropFinishedDeadlines(client);
+  kernel_.scheduleIn(*wait, kClientRetry, handle.slot, handle.generation);
+  return true;
+}
+
+void World::onClientRetry(std::uint32_t request_slot) {
+  metrics_.recordClientRetry(kernel_.now());
+  launch(request_slot, requests_.generation(request_slot));
 }
 
 }  // namespace faultline::sim

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "balancer/client_retry.h"
 #include "balancer/load_balancer.h"
 #include "balancer/strategy_registry.h"
 #include "engine/metrics/run_layout.h"
@@ -37,10 +38,18 @@ struct RequestKeySpec {
   double zipf_exponent = 0;
 };
 
+// A closed loop's users: each sends, waits for the end, thinks, sends again.
+struct ClosedLoopSpec {
+  std::uint32_t users = 1;
+  Duration mean_think_time{};  // exponential; zero: none
+};
+
 // The clients of one region.
 struct ClientSpec {
   std::uint32_t region = 0;
-  std::vector<RateSegment> rate;               // base rate times the surges active, from time zero
+  std::vector<RateSegment> rate;               // the pattern times the surges, from time zero
+  std::optional<ClosedLoopSpec> closed_loop;   // instead of the open loop's rate
+  balancer::ClientRetryConfig retry;           // max_retries 0: the client never retries
   std::optional<Duration> timeout;             // nullopt: none
   std::optional<RequestKeySpec> request_keys;  // nullopt: requests carry no key
   std::vector<double> zone_shares;             // by zone of the region: where requests come from

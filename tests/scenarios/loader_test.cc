@@ -1,5 +1,6 @@
 #include "scenarios/loader.h"
 
+#include <fstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -214,6 +215,50 @@ TEST(ScenarioLoaderTest, EmptyOrNulNamesAreRefused) {
   auto loaded = loadScenario(std::string_view("region-outage\0x", 15));
   ASSERT_FALSE(loaded.hasValue());
   EXPECT_EQ(loaded.error().diagnostics.at(0).location, "region-outage\\x00x");
+}
+
+// A scenario whose east clients replay a trace file next to it.
+std::string withTrace(const std::string& trace) {
+  std::string text(kValidScenario);
+  const std::string from = "clients { rate_rps: 100  timeout_ms: 1000 }";
+  text.replace(text.find(from), from.size(),
+               "clients { timeout_ms: 1000  trace { " + trace + " } }");
+  return text;
+}
+
+TEST(ScenarioLoaderTest, ATraceFileIsReadRelativeToTheScenario) {
+  TempFile scenario("s.textproto", withTrace("csv: \"rates.csv\""));
+  std::ofstream(scenario.directory() / "rates.csv") << "second,west,east\n0,1,10\n1,2,20\n";
+  auto loaded = loadScenarioFile(scenario.path());
+  ASSERT_TRUE(loaded.hasValue()) << loaded.error().toString();
+  EXPECT_THAT(loaded->scenario.regions(0).clients().trace().rates_rps(), ElementsAre(10, 20));
+}
+
+TEST(ScenarioLoaderTest, ABadTraceIsReportedAtItsFileLineAndColumn) {
+  TempFile scenario("s.textproto", withTrace("csv: \"rates.csv\""));
+  std::ofstream(scenario.directory() / "rates.csv") << "second,east\n0,10\n1,fast\n";
+  auto loaded = loadScenarioFile(scenario.path());
+  ASSERT_FALSE(loaded.hasValue());
+  const auto& diagnostic = loaded.error().diagnostics.front();
+  EXPECT_EQ(diagnostic.location, (scenario.directory() / "rates.csv").string() + ":3:3");
+  EXPECT_EQ(diagnostic.path, "regions[0].clients.trace.csv");
+}
+
+TEST(ScenarioLoaderTest, AMissingTraceIsReportedAtTheField) {
+  TempFile scenario("s.textproto", withTrace("csv: \"none.csv\""));
+  auto loaded = loadScenarioFile(scenario.path());
+  ASSERT_FALSE(loaded.hasValue());
+  const auto& diagnostic = loaded.error().diagnostics.front();
+  EXPECT_THAT(diagnostic.toString(), HasSubstr("s.textproto:"));
+  EXPECT_THAT(diagnostic.toString(), HasSubstr("regions[0].clients.trace.csv"));
+  EXPECT_THAT(diagnostic.message, HasSubstr("cannot open"));
+}
+
+TEST(ScenarioLoaderTest, ATraceGivesACsvOrRatesNotBoth) {
+  TempFile scenario("s.textproto", withTrace("csv: \"rates.csv\" rates_rps: [1, 2]"));
+  auto loaded = loadScenarioFile(scenario.path());
+  ASSERT_FALSE(loaded.hasValue());
+  EXPECT_THAT(loaded.error().toString(), HasSubstr("give csv or rates_rps, not both"));
 }
 
 }  // namespace

@@ -121,7 +121,7 @@ TEST(AddedDelay, ParetoNormalMixesAQuarterOfParetoWithThreeQuartersOfNormal) {
 }
 
 TEST(RateSchedule, WithoutSurgesTheRateIsTheBaseRate) {
-  const auto schedule = rateSchedule(100, 0, {}, at(60s));
+  const auto schedule = rateSchedule({{TimePoint{}, 100, 0}}, 0, {}, at(60s));
   ASSERT_EQ(schedule.size(), 1u);
   EXPECT_EQ(schedule[0].rate_per_s, 100);
   EXPECT_EQ(schedule[0].slope_per_s2, 0);
@@ -130,7 +130,7 @@ TEST(RateSchedule, WithoutSurgesTheRateIsTheBaseRate) {
 TEST(RateSchedule, ARampedSurgeRisesAndFallsLinearly) {
   auto surge = fault(FaultKind::kTrafficSurge, 10s, 40s, 10s, 10s);
   surge.multiplier = 3;
-  const auto schedule = rateSchedule(100, 0, {surge}, at(60s));
+  const auto schedule = rateSchedule({{TimePoint{}, 100, 0}}, 0, {surge}, at(60s));
   // Knots every second along the ramps; each segment a chord of the exact line.
   auto rateAt = [&](TimePoint t) {
     std::size_t k = 0;
@@ -150,7 +150,7 @@ TEST(RateSchedule, ASurgeOnAnotherRegionLeavesThisOneAlone) {
   auto surge = fault(FaultKind::kTrafficSurge, 10s, 40s, 0s, 0s);
   surge.multiplier = 3;
   surge.region = 1;
-  const auto schedule = rateSchedule(100, 0, {surge}, at(60s));
+  const auto schedule = rateSchedule({{TimePoint{}, 100, 0}}, 0, {surge}, at(60s));
   for (const auto& segment : schedule)
     EXPECT_EQ(segment.rate_per_s, 100);
 }
