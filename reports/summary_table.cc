@@ -94,7 +94,8 @@ void renderFailures(const results::RunResult& result, std::string& out) {
       {"unfinished", f.unfinished()},
       {"circuit_open", f.circuit_open()},
       {"rate_limited", f.rate_limited()},
-      {"load_shed", f.load_shed()}};
+      {"load_shed", f.load_shed()},
+      {"dns_failure", f.dns_failure()}};
   std::string listed;
   for (const auto& [name, count] : causes) {
     if (count == 0) continue;

@@ -153,13 +153,23 @@ class FaultRules {
       case Fault::kTrafficSurge:
         checkTrafficSurge(path + ".traffic_surge", fault.traffic_surge());
         return;
+      case Fault::kBalancerCrash:
+        checkBalancerCrash(path + ".balancer_crash", fault.balancer_crash());
+        return;
+      case Fault::kDnsFailure:
+        checkDnsFault(path + ".dns_failure", fault.dns_failure().region());
+        return;
+      case Fault::kDnsStale:
+        checkDnsFault(path + ".dns_stale", fault.dns_stale().region());
+        return;
       case Fault::KIND_NOT_SET:
         break;
     }
     rules_.report(path,
                   "no fault kind set: one of host_crash, host_pause, zone_outage, region_outage, "
                   "latency, errors, brownout, gray_failure, connection_reset, connection_refused, "
-                  "network_partition, link_degradation or traffic_surge is required");
+                  "network_partition, link_degradation, traffic_surge, balancer_crash, dns_failure "
+                  "or dns_stale is required");
   }
 
   // A probability that may be zero (the fault does nothing) or must be above it.
@@ -260,6 +270,47 @@ class FaultRules {
     rules_.checkNumber(path + ".multiplier", surge.multiplier(),
                        {.above = 0, .at_most = kMaxSurgeMultiplier});
     if (!surge.region().empty()) checkRegionRef(path + ".region", surge.region());
+  }
+
+  const scenario::BalancerTier* tier() const {
+    return scenario_.balancer().has_tier() ? &scenario_.balancer().tier() : nullptr;
+  }
+
+  void checkBalancerCrash(const std::string& path, const scenario::BalancerCrash& crash) {
+    if (tier() == nullptr) {
+      rules_.report(path, "needs balancer.tier: client-side balancers have no instance to crash");
+      return;
+    }
+    std::uint64_t instances = 0;
+    bool site_found = crash.region().empty();
+    for (const auto& site : tier()->sites()) {
+      if (!crash.region().empty() && site.region() != crash.region()) continue;
+      site_found = true;
+      instances += site.instances();
+    }
+    if (!site_found) {
+      rules_.report(path + ".region",
+                    fmt::format("region {} has no site of balancer.tier", quote(crash.region())));
+      return;
+    }
+    if (!rules_.checkNumber(path + ".percent", crash.percent(), {.at_least = 0, .at_most = 100})) {
+      return;
+    }
+    if (crash.percent() > 0 && crash.count() > 0) {
+      rules_.report(path + ".percent", "count and percent cannot both be set: one blast radius");
+    } else if (crash.count() > instances) {
+      rules_.report(path + ".count",
+                    fmt::format("must be <= {}, the instances it may strike (got {})", instances,
+                                crash.count()));
+    }
+  }
+
+  void checkDnsFault(const std::string& path, const std::string& region) {
+    if (tier() == nullptr || tier()->routing() != scenario::BalancerTier::DNS) {
+      rules_.report(path, "needs balancer.tier with DNS routing");
+      return;
+    }
+    if (!region.empty()) checkRegionRef(path + ".region", region);
   }
 
   // Names must exist (a zone or group without a region may match in any region), the selection

@@ -13,6 +13,7 @@
 #include "scenarios/fault_rules.h"
 #include "scenarios/resilience_rules.h"
 #include "scenarios/rule_checker.h"
+#include "scenarios/tier_rules.h"
 #include "scenarios/topology_index.h"
 #include "scenarios/traffic_rules.h"
 #include "scenarios/zone_rules.h"
@@ -458,6 +459,7 @@ class Validator {
     checkStrategyOptions(balancer);
     checkPriority(balancer.priority());
     checkResilience(balancer, rules_);
+    if (balancer.has_tier()) checkTier(balancer.tier(), topology_, rules_);
     checkHealthCheck(balancer.health_check());
     checkLocality(balancer.locality());
   }

@@ -28,6 +28,8 @@ std::string_view toString(RequestOutcome outcome) {
       return "rate_limited";
     case RequestOutcome::kLoadShed:
       return "load_shed";
+    case RequestOutcome::kDnsFailure:
+      return "dns_failure";
   }
   return "unknown";
 }

@@ -21,9 +21,10 @@ enum class RequestOutcome : std::uint8_t {
   kCircuitOpen,        // the balancer's circuit breaker refused it
   kRateLimited,        // the balancer's local rate limit refused it (429)
   kLoadShed,           // admission control or adaptive concurrency shed it (503)
+  kDnsFailure,         // the client could not resolve the balancer tier's name
 };
 
-inline constexpr std::size_t kOutcomeCount = 12;
+inline constexpr std::size_t kOutcomeCount = 13;
 inline constexpr std::size_t kFailureCauseCount = kOutcomeCount - 1;
 
 // Failed requests by cause, indexed by RequestOutcome (the kOk slot stays 0).

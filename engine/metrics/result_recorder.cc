@@ -45,6 +45,7 @@ void fill(const FailureCounts& from, results::FailureCounts& to) {
   to.set_circuit_open(at(RequestOutcome::kCircuitOpen));
   to.set_rate_limited(at(RequestOutcome::kRateLimited));
   to.set_load_shed(at(RequestOutcome::kLoadShed));
+  to.set_dns_failure(at(RequestOutcome::kDnsFailure));
 }
 
 double share(std::uint64_t part, std::uint64_t whole) {
@@ -125,6 +126,7 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
   for (const auto& view : window.balancers) {
     auto& b = *w.add_balancers();
     b.set_region(layout_.regions[view.region].name);
+    b.set_instance(view.instance);
     for (std::uint32_t healthy : view.healthy_hosts) {
       b.add_healthy_hosts(static_cast<std::int32_t>(healthy));
     }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/metrics/latency_summary.h"
@@ -25,6 +26,7 @@ struct RegionWindowState {
 
 struct BalancerWindowView {
   std::uint32_t region = 0;
+  std::string instance;  // a tier instance's name; empty for a client-side balancer
   std::vector<std::uint32_t> healthy_hosts;  // per region, as this balancer sees them
   std::optional<std::uint32_t> active_region;
   std::vector<std::uint32_t> load_percent;  // per region: its share of this balancer's traffic

@@ -42,6 +42,12 @@ std::string_view kindName(FaultKind kind) {
       return "network_partition";
     case FaultKind::kLinkDegradation:
       return "link_degradation";
+    case FaultKind::kBalancerCrash:
+      return "balancer_crash";
+    case FaultKind::kDnsFailure:
+      return "dns_failure";
+    case FaultKind::kDnsStale:
+      return "dns_stale";
   }
   return "unknown";
 }
@@ -100,6 +106,13 @@ std::vector<LinkRef> linksOf(const std::string& from, const std::string& to, boo
   return {LinkRef{f, t}};
 }
 
+// The fault strikes the clients of one region, or of all: its target's name.
+std::string clientRegion(const std::string& region, const WorldSpec& spec, FaultSpec& out) {
+  if (region.empty()) return "all regions";
+  out.region = regionIndex(spec.layout, region);
+  return region;
+}
+
 std::string linkName(const std::string& from, const std::string& to, bool both) {
   return from + (both ? " <-> " : " -> ") + to;
 }
@@ -149,10 +162,21 @@ std::string resolveTarget(const pb::Fault& fault, const WorldSpec& spec, FaultSp
       out.links = linksOf(d.from(), d.to(), d.both_directions(), spec);
       return linkName(d.from(), d.to(), d.both_directions());
     }
-    case pb::Fault::kTrafficSurge: {
-      const auto& surge = fault.traffic_surge();
-      if (!surge.region().empty()) out.region = regionIndex(spec.layout, surge.region());
-      return surge.region().empty() ? "all regions" : surge.region();
+    case pb::Fault::kTrafficSurge:
+      return clientRegion(fault.traffic_surge().region(), spec, out);
+    case pb::Fault::kDnsFailure:
+      return clientRegion(fault.dns_failure().region(), spec, out);
+    case pb::Fault::kDnsStale:
+      return clientRegion(fault.dns_stale().region(), spec, out);
+    case pb::Fault::kBalancerCrash: {
+      const auto& crash = fault.balancer_crash();
+      for (std::uint32_t i = 0; spec.tier && i < spec.tier->instances.size(); ++i) {
+        const auto& instance = spec.tier->instances[i];
+        if (crash.region().empty() || spec.layout.regions[instance.region].name == crash.region()) {
+          out.instances.push_back(i);
+        }
+      }
+      return {};
     }
     case pb::Fault::KIND_NOT_SET:
       break;
@@ -188,6 +212,12 @@ FaultKind kindOf(pb::Fault::KindCase kind) {
       return FaultKind::kNetworkPartition;
     case pb::Fault::kLinkDegradation:
       return FaultKind::kLinkDegradation;
+    case pb::Fault::kBalancerCrash:
+      return FaultKind::kBalancerCrash;
+    case pb::Fault::kDnsFailure:
+      return FaultKind::kDnsFailure;
+    case pb::Fault::kDnsStale:
+      return FaultKind::kDnsStale;
     case pb::Fault::KIND_NOT_SET:
       break;
   }
@@ -255,6 +285,17 @@ void resolveEffect(const pb::Fault& fault, FaultSpec& out) {
   }
 }
 
+// A balancer crash's blast radius over the instances it may strike, chosen as hosts are.
+void pickInstances(const pb::BalancerCrash& crash, std::uint64_t seed, std::uint32_t index,
+                   bool ramps, FaultSpec& out) {
+  pb::HostSelector radius;
+  radius.set_count(crash.count());
+  radius.set_percent(crash.percent());
+  const std::size_t take = blastRadius(radius, out.instances.size());
+  if (take < out.instances.size() || ramps) shuffleAndTake(out.instances, take, seed, index);
+  if (!ramps) std::sort(out.instances.begin(), out.instances.end());
+}
+
 // The fault's kind, targets and effect, on top of its timing.
 FaultSpec resolveFault(const pb::Fault& fault, const WorldSpec& spec, std::uint32_t index,
                        FaultSpec out, std::string& target) {
@@ -269,6 +310,11 @@ FaultSpec resolveFault(const pb::Fault& fault, const WorldSpec& spec, std::uint3
     shuffleAndTake(out.hosts, take, spec.seed, index);
   }
   if (!ramps || !strikesOutright(out.kind)) std::sort(out.hosts.begin(), out.hosts.end());
+  if (out.kind == FaultKind::kBalancerCrash) {
+    pickInstances(fault.balancer_crash(), spec.seed, index, ramps, out);
+    if (out.instances.size() == 1) target = spec.tier->instances[out.instances.front()].name;
+    if (target.empty()) target = std::to_string(out.instances.size()) + " balancer instances";
+  }
   resolveEffect(fault, out);
   if (target.empty()) {
     target = out.hosts.size() == 1 ? spec.layout.hosts[out.hosts.front()].name
@@ -303,7 +349,9 @@ void buildFaults(const pb::Scenario& scenario, WorldSpec& spec) {
             : Duration::zero();
     std::string target;
     FaultSpec out = resolveFault(fault, spec, static_cast<std::uint32_t>(i), timing, target);
-    out.steps = faultSteps(out, static_cast<std::uint32_t>(out.hosts.size()));
+    const std::size_t struck =
+        out.kind == FaultKind::kBalancerCrash ? out.instances.size() : out.hosts.size();
+    out.steps = faultSteps(out, static_cast<std::uint32_t>(struck));
     std::string name =
         fault.name().empty() ? std::string(kindName(out.kind)) + " " + target : fault.name();
     if (std::find(names.begin(), names.end(), name) != names.end()) {

@@ -26,12 +26,16 @@ enum class FaultKind : std::uint8_t {
   kConnectionRefused,
   kNetworkPartition,
   kLinkDegradation,
+  kBalancerCrash,
+  kDnsFailure,
+  kDnsStale,
 };
 
 // Faults that strike hosts outright: a host is struck or not, and a ramp strikes them one by one.
 constexpr bool strikesOutright(FaultKind kind) {
   return kind == FaultKind::kHostCrash || kind == FaultKind::kHostPause ||
-         kind == FaultKind::kZoneOutage || kind == FaultKind::kRegionOutage;
+         kind == FaultKind::kZoneOutage || kind == FaultKind::kRegionOutage ||
+         kind == FaultKind::kBalancerCrash;
 }
 
 // Faults on the network between two regions rather than on hosts.
@@ -40,7 +44,8 @@ constexpr bool onLinks(FaultKind kind) {
 }
 
 // A moment in a fault's life: from `at`, the hosts at positions [first_struck, end_struck) of
-// FaultSpec::hosts are struck. A fault without a ramp has two steps, its start and its end.
+// FaultSpec::hosts (for a balancer crash, of FaultSpec::instances) are struck. A fault without a
+// ramp has two steps, its start and its end.
 struct FaultStep {
   TimePoint at{};
   std::uint32_t first_struck = 0;
@@ -59,18 +64,20 @@ struct FaultSpec {
   TimePoint end{};
   Duration ramp_up{};
   Duration ramp_down{};
-  std::vector<FaultStep> steps;      // sorted by time; the last one ends the fault
-  std::vector<std::uint32_t> hosts;  // struck hosts, in the order a ramp strikes them
-  std::vector<LinkRef> links;        // partition, link degradation
-  AddedDelay delay;                  // latency, link degradation
-  double probability = 1;            // errors, resets, refusals, gray errors; latency's share
-  std::uint16_t status = 500;        // errors, gray failure
-  Duration reset_after{};            // connection reset
-  double slowdown = 1;               // gray failure: service time multiplier
-  double capacity_loss = 0;          // brownout
-  double loss_probability = 0;       // link degradation
-  double multiplier = 1;             // traffic surge
-  std::uint32_t region = metrics::kNoRegion;  // traffic surge: the surging region, or all
+  std::vector<FaultStep> steps;          // sorted by time; the last one ends the fault
+  std::vector<std::uint32_t> hosts;      // struck hosts, in the order a ramp strikes them
+  std::vector<LinkRef> links;            // partition, link degradation
+  std::vector<std::uint32_t> instances;  // balancer crash: tier instances, in strike order
+  AddedDelay delay;                      // latency, link degradation
+  double probability = 1;                // errors, resets, refusals, gray errors; latency's share
+  std::uint16_t status = 500;            // errors, gray failure
+  Duration reset_after{};                // connection reset
+  double slowdown = 1;                   // gray failure: service time multiplier
+  double capacity_loss = 0;              // brownout
+  double loss_probability = 0;           // link degradation
+  double multiplier = 1;                 // traffic surge
+  // Traffic surge, DNS faults: the region whose clients it strikes, or all.
+  std::uint32_t region = metrics::kNoRegion;
 
   // Its strength at `now` (which must be within [start, end)): 1 at full strength, growing
   // linearly from 0 across the ramp up and falling to 0 across the ramp down.

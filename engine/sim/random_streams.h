@@ -28,6 +28,8 @@ enum class Component : std::uint32_t {
   kFaultEffects = 12,   // per client group: what the faults a request meets do to each try
   kClientRetries = 13,  // per client group: the jitter of its own retries' backoff
   kThinkTimes = 14,     // per client group: its closed-loop users' think times
+  kTierRequests = 15,   // per client group: the resolver and tier instance of each request
+  kTierAnswers = 16,    // per client group: the global policy's random choices of sites
 };
 
 // Counter-based random numbers from Random123's Philox4x64-10 (Salmon, Moraes, Dror, Shaw,

@@ -6,28 +6,42 @@ namespace faultline::sim {
 namespace {
 
 // The scenario's balancer configuration for the balancer of `region`: zone-aware routing learns
-// where the region's clients are, as Envoy learns it from its local cluster.
+// where its traffic comes from, as Envoy learns it from its local cluster: the region's clients
+// for a client-side balancer, the region's tier instances for a tier.
 balancer::LoadBalancerConfig configFor(const WorldSpec& spec, std::uint32_t region) {
   balancer::LoadBalancerConfig config = spec.balancer.config;
   if (!config.zone_aware) return config;
   config.zone_aware->local_region = region;
+  if (spec.tier) {
+    std::vector<double> shares(spec.layout.regions[region].zones.size(), 0.0);
+    for (const auto& instance : spec.tier->instances) {
+      if (instance.region == region) shares[instance.zone] += 1;
+    }
+    config.zone_aware->local_zone_shares = std::move(shares);
+    return config;
+  }
   for (const ClientSpec& client : spec.clients) {
     if (client.region == region) config.zone_aware->local_zone_shares = client.zone_shares;
   }
   return config;
 }
 
+// A client-side balancer draws from its region's stream (as it always has); tier instances from
+// streams of their own.
+constexpr std::uint32_t kInstanceStreams = 1u << 16;
+
 }  // namespace
 
 RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, const WorldSpec& spec,
                                    Kernel& kernel, ProbeTransport& transport,
-                                   metrics::Observer& observer)
+                                   metrics::Observer& observer, const TierInstanceSpec* instance)
     : index_(index),
       region_(region),
+      instance_(instance),
       kernel_(kernel),
       transport_(transport),
       observer_(observer),
-      runtime_(kernel, spec.seed, region),
+      runtime_(kernel, spec.seed, instance ? kInstanceStreams + index : region),
       level_region_(spec.layout.regions[region].failover_order) {
   std::vector<balancer::HostDescriptor> hosts;
   std::vector<std::vector<balancer::HostIndex>> levels(level_region_.size());
@@ -56,6 +70,7 @@ RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, co
 metrics::BalancerWindowView RegionalBalancer::view(std::uint32_t region_count) const {
   metrics::BalancerWindowView view;
   view.region = region_;
+  if (instance_) view.instance = instance_->name;
   view.healthy_hosts.assign(region_count, 0);
   view.load_percent.assign(region_count, 0);
   const auto& hosts = core_->hosts();

@@ -28,12 +28,15 @@ class ProbeTransport {
 // the observers, translated from its local indices to the world's.
 class RegionalBalancer final : private balancer::Prober, private balancer::BalancerEvents {
  public:
+  // `instance`: the tier instance it is, or nullptr for the client-side balancer of `region`.
   RegionalBalancer(std::uint32_t index, std::uint32_t region, const WorldSpec& spec, Kernel& kernel,
-                   ProbeTransport& transport, metrics::Observer& observer);
+                   ProbeTransport& transport, metrics::Observer& observer,
+                   const TierInstanceSpec* instance = nullptr);
 
   balancer::LoadBalancer& core() { return *core_; }
   const balancer::LoadBalancer& core() const { return *core_; }
   std::uint32_t region() const { return region_; }
+  std::uint32_t zone() const { return instance_ ? instance_->zone : 0; }
   std::uint32_t globalHost(balancer::HostIndex local) const { return global_host_[local]; }
 
   // This balancer's view, for the window that just closed.
@@ -48,6 +51,7 @@ class RegionalBalancer final : private balancer::Prober, private balancer::Balan
 
   std::uint32_t index_;
   std::uint32_t region_;
+  const TierInstanceSpec* instance_;
   Kernel& kernel_;
   ProbeTransport& transport_;
   metrics::Observer& observer_;

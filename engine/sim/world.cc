@@ -29,6 +29,7 @@ World::World(const WorldSpec& spec, metrics::Observer& observer)
   buildHosts();
   buildLanes();
   buildClientsAndBalancers();
+  buildTier();
 }
 
 // A jitter-free link delivers in the order it sends: its trips can skip the heap.
@@ -73,16 +74,25 @@ void World::buildHosts() {
   }
 }
 
-// One balancer per region with clients (client-side balancing: no other region needs one).
+// Client-side balancing: one balancer per region with clients (no other region needs one). A
+// tier: one per instance.
 void World::buildClientsAndBalancers() {
-  std::vector<RegionalBalancer*> balancer_of_region(spec_.layout.regions.size(), nullptr);
-  for (const ClientSpec& c : spec_.clients) {
-    if (balancer_of_region[c.region] != nullptr) continue;
-    const auto index = static_cast<std::uint32_t>(balancers_.size());
-    ProbeTransport& transport = *this;
-    balancers_.push_back(
-        std::make_unique<RegionalBalancer>(index, c.region, spec_, kernel_, transport, observer_));
-    balancer_of_region[c.region] = balancers_.back().get();
+  std::vector<std::uint32_t> balancer_of_region(spec_.layout.regions.size(), UINT32_MAX);
+  ProbeTransport& transport = *this;
+  if (spec_.tier) {
+    for (std::uint32_t i = 0; i < spec_.tier->instances.size(); ++i) {
+      const auto& instance = spec_.tier->instances[i];
+      balancers_.push_back(std::make_unique<RegionalBalancer>(i, instance.region, spec_, kernel_,
+                                                              transport, observer_, &instance));
+    }
+  } else {
+    for (const ClientSpec& c : spec_.clients) {
+      if (balancer_of_region[c.region] != UINT32_MAX) continue;
+      const auto index = static_cast<std::uint32_t>(balancers_.size());
+      balancers_.push_back(std::make_unique<RegionalBalancer>(index, c.region, spec_, kernel_,
+                                                              transport, observer_));
+      balancer_of_region[c.region] = index;
+    }
   }
   const TimePoint end = TimePoint{} + spec_.layout.duration;
   clients_.reserve(spec_.clients.size());
@@ -214,11 +224,13 @@ void World::dispatch(const Event& event) {
     case kTryTimeout:
       if (tries_.holds(event.a, event.b)) onTryTimeout(event.a);
       return;
+    // A request answered by a tier instance lives on during the trip back, but its retries and
+    // hedges at the balancer ended with the answer.
     case kRetry:
-      if (requests_.holds(event.a, event.b)) onRetry(event.a);
+      if (atBalancer(event.a, event.b)) onRetry(event.a);
       return;
     case kHedge:
-      if (requests_.holds(event.a, event.b)) onHedge(event.a);
+      if (atBalancer(event.a, event.b)) onHedge(event.a);
       return;
     case kProbeReachHost:
       onProbeReachHost(event.a);
@@ -228,6 +240,18 @@ void World::dispatch(const Event& event) {
       return;
     case kFaultStep:
       onFaultStep(event.a, event.b);
+      return;
+    case kReachBalancer:
+      if (requests_.holds(event.a, event.b)) onReachBalancer(event.a);
+      return;
+    case kRefusedByBalancer:
+      if (requests_.holds(event.a, event.b)) onRefusedByBalancer(event.a);
+      return;
+    case kReachClient:
+      if (requests_.holds(event.a, event.b)) onReachClient(event.a);
+      return;
+    case kTierDetection:
+      onTierDetection(event.a, event.b);
       return;
     case kClientRetry:
       if (requests_.holds(event.a, event.b)) onClientRetry(event.a);
@@ -273,7 +297,7 @@ void World::closeWindow() {
 void World::finishUnanswered() {
   if (pending_ == 0) return;
   requests_.forEachLive([&](std::uint32_t slot, std::uint32_t, Request&) {
-    complete(slot, RequestOutcome::kUnfinished);
+    giveUp(slot, RequestOutcome::kUnfinished);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "engine/sim/ring_queue.h"
 #include "engine/sim/run_status.h"
 #include "engine/sim/slot_pool.h"
+#include "engine/sim/tier_routing.h"
 #include "engine/sim/world_spec.h"
 
 namespace faultline::sim {
@@ -66,10 +68,18 @@ class World final : private ProbeTransport {
     kFaultStep,
     kHeldReset,
     kClientRetry,
+    kReachBalancer,
+    kRefusedByBalancer,
+    kReachClient,
+    kTierDetection,
     kWindowClose,
     kEndOfTraffic,
     kDrainLimit,
   };
+
+  // Where a request is between its client and a balancer tier: on its way to an instance, at
+  // one (its tries out from there), or its answer on the way back.
+  enum class Leg : std::uint8_t { kToBalancer, kAtBalancer, kToClient };
 
   // Where the backend side of a try is. kFrozen: in service on a paused host; kHeld: held by a
   // connection reset fault until it resets.
@@ -99,10 +109,15 @@ class World final : private ProbeTransport {
     // What the balancer core is told for each pick (id = arrival number, key, tries so far, hosts
     // and levels tried), kept here so a pick copies nothing.
     balancer::Request core;
-    TimePoint first_sent_at{};     // when its client first sent it: its latency counts from here
-    TimePoint sent_at{};           // when its current attempt went out
-    Duration last_backoff{};       // its client's last wait before retrying it
-    std::uint32_t user = kNoUser;  // its closed-loop user
+    TimePoint first_sent_at{};        // when its client first sent it: its latency counts from here
+    TimePoint sent_at{};              // when its current attempt went out
+    Duration last_backoff{};          // its client's last wait before retrying it
+    std::uint32_t user = kNoUser;     // its closed-loop user
+    std::uint32_t balancer = 0;       // the balancer (tier instance) of its current attempt
+    std::uint32_t origin_region = 0;  // where its tries leave from: its client's or instance's
+    metrics::RequestOutcome outcome = metrics::RequestOutcome::kOk;  // on its way back
+    Leg leg = Leg::kAtBalancer;
+    std::uint8_t connect_attempt = 0;  // connections its client tried for this attempt
     std::uint32_t client = 0;
     std::uint32_t fault_epoch = 0;                 // the faults active when it was sent
     std::uint32_t last_host = metrics::kNoRegion;  // host of the latest try sent; none yet
@@ -124,7 +139,9 @@ class World final : private ProbeTransport {
     SlotRef request{};
     std::uint64_t index = 0;  // its request's arrival number: the key of its draws
     std::uint32_t client = 0;
-    std::uint32_t zone = 0;  // its client's zone
+    std::uint32_t zone = 0;           // the zone it leaves from: its client's or instance's
+    std::uint32_t origin_region = 0;  // the region it leaves from and its answer returns to
+    std::uint32_t balancer = 0;
     TimePoint sent_at{};
     TimePoint queued_at{};
     TimePoint service_ends_at{};  // in service: when; frozen: the service left, from time zero
@@ -185,7 +202,7 @@ class World final : private ProbeTransport {
     std::uint32_t only_zone = 0;
     std::vector<double> zone_cumulative;
     HashRng zone_draws{0, Component::kClientZones, 0};
-    RegionalBalancer* balancer = nullptr;
+    std::uint32_t balancer = 0;  // client-side balancing: its region's balancer
     std::uint64_t sent = 0;
     RingQueue<TimeoutEntry> deadlines;  // FIFO: one timeout per client, so deadlines are sorted
     bool deadline_armed = false;
@@ -225,6 +242,7 @@ class World final : private ProbeTransport {
   // world_requests.cc: a request's life on the client side, its tries, retries and hedges.
   void onArrival(std::uint32_t client_index, std::uint32_t user);
   void launch(std::uint32_t request_slot, std::uint32_t generation);
+  void armTimeout(Client& client, std::uint32_t request_slot, std::uint32_t generation);
   void scheduleUserRequest(std::uint32_t client_index, std::uint32_t user);
   bool retriedByClient(std::uint32_t request_slot, metrics::RequestOutcome outcome);
   void onClientRetry(std::uint32_t request_slot);
@@ -241,7 +259,31 @@ class World final : private ProbeTransport {
   void onClientTimeout(std::uint32_t client_index);
   void armDeadline(Client& client, TimePoint deadline);
   void dropFinishedDeadlines(Client& client);
-  void complete(std::uint32_t request_slot, metrics::RequestOutcome outcome);
+  // The balancer answers the client, which hears it at once (client-side balancing) or after the
+  // trip back from the tier instance.
+  void answer(std::uint32_t request_slot, metrics::RequestOutcome outcome);
+  // The client stops waiting (its timeout, the end of the drain): the balancer hears at once.
+  void giveUp(std::uint32_t request_slot, metrics::RequestOutcome outcome);
+  void finishAtBalancer(std::uint32_t request_slot, metrics::RequestOutcome outcome);
+  void finishAtClient(std::uint32_t request_slot, metrics::RequestOutcome outcome);
+  bool atBalancer(std::uint32_t request_slot, std::uint32_t generation) const {
+    return requests_.holds(request_slot, generation) &&
+           requests_[request_slot].leg == Leg::kAtBalancer;
+  }
+  balancer::LoadBalancer& coreOf(const Request& request) {
+    return balancers_[request.balancer]->core();
+  }
+
+  // world_tier.cc: clients reaching the balancer tier, and its instances failing.
+  void buildTier();
+  void connectToTier(std::uint32_t request_slot);
+  void onReachBalancer(std::uint32_t request_slot);
+  void onRefusedByBalancer(std::uint32_t request_slot);
+  void onReachClient(std::uint32_t request_slot);
+  // The trip between a client and a tier instance, through link faults; nullopt when lost.
+  std::optional<Duration> tierTrip(const Request& request, bool back);
+  void setInstanceAlive(std::uint32_t instance, bool alive);
+  void onTierDetection(std::uint32_t instance, std::uint32_t epoch);
   void forgetLiveTry(Request& request, std::uint32_t try_slot);
 
   // world_backends.cc: hosts, the network back, probes and faults.
@@ -261,6 +303,7 @@ class World final : private ProbeTransport {
   // world_faults.cc: faults starting, stepping and ending, and what they do to each try.
   void onFaultStep(std::uint32_t fault, std::uint32_t step);
   void setLinkFault(std::uint32_t fault, bool active);
+  void strikeInstances(std::uint32_t fault, const FaultStep& before, bool starting);
   HostChange refreshHostFaults(std::uint32_t host_index);
   void applyHostChanges(const std::vector<HostChange>& changes);
   void resumeHost(std::uint32_t host_index);
@@ -274,9 +317,10 @@ class World final : private ProbeTransport {
   void onHeldReset(std::uint32_t try_slot);
   // The delay of a trip from region `from` to `to` through the faults on that link, or nullopt
   // when the trip is lost. `draws` gives the two uniforms per fault (loss, jitter).
-  template <typename Draws>
+  // Called only while some link fault is active, so the std::function costs nothing otherwise.
+  using LinkDraws = std::function<std::pair<double, double>(std::uint32_t fault)>;
   std::optional<Duration> throughLinkFaults(std::uint32_t from, std::uint32_t to, Duration delay,
-                                            Draws&& draws);
+                                            const LinkDraws& draws);
   std::optional<Duration> requestTrip(const Try& attempt, std::uint32_t from, std::uint32_t to,
                                       Duration delay, bool back);
   std::optional<Duration> probeTrip(std::uint32_t from, std::uint32_t to, Duration delay);
@@ -294,6 +338,9 @@ class World final : private ProbeTransport {
   std::vector<FaultStep> fault_now_;                     // per fault: its current step
   std::vector<std::vector<std::uint32_t>> link_faults_;  // per (from, to): active link faults
   std::uint32_t active_link_faults_ = 0;
+  std::optional<TierRouter> tier_;
+  std::vector<std::uint32_t> instance_epoch_;    // per instance: changes of its liveness
+  std::vector<std::uint32_t> instance_crashes_;  // per instance: crash faults striking it
   std::vector<std::unique_ptr<RegionalBalancer>> balancers_;
   std::vector<Client> clients_;
   SlotPool<Request> requests_;

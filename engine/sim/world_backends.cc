@@ -67,21 +67,18 @@ void World::sendAnswer(std::uint32_t try_slot, RequestOutcome answer) {
   attempt.answer = answer;
   attempt.stage = Stage::kToClient;
   const Host& host = hosts_[attempt.host];
-  const std::uint32_t client_region = clients_[attempt.client].region;
-  const auto delay =
-      requestTrip(attempt, host.region, client_region, answerDelay(attempt, host), true);
+  const std::uint32_t to = attempt.origin_region;
+  const auto delay = requestTrip(attempt, host.region, to, answerDelay(attempt, host), true);
   if (!delay) {
     attempt.stage = Stage::kGone;
     releaseTryIfDone(try_slot);
     return;
   }
-  scheduleTrip(host.region, client_region, *delay, kResponse, try_slot,
-               tries_.generation(try_slot));
+  scheduleTrip(host.region, to, *delay, kResponse, try_slot, tries_.generation(try_slot));
 }
 
 Duration World::answerDelay(const Try& attempt, const Host& host) {
-  const std::uint32_t client_region = clients_[attempt.client].region;
-  Duration delay = spec_.network.delay(host.region, host.zone, client_region, attempt.zone,
+  Duration delay = spec_.network.delay(host.region, host.zone, attempt.origin_region, attempt.zone,
                                        attempt.draws[Draw::kJitterBackDraw]);
   if (!host.effects.empty()) delay += faultLatency(attempt, host);
   return delay;

@@ -10,6 +10,7 @@
 #include "engine/sim/random_streams.h"
 #include "engine/sim/rate_schedule.h"
 #include "engine/sim/spec_units.h"
+#include "engine/sim/tier_builder.h"
 #include "engine/sim/traffic_pattern.h"
 
 namespace faultline::sim {
@@ -301,6 +302,7 @@ Expected<WorldSpec, ConfigError> buildWorldSpec(const pb::Scenario& scenario,
   buildTopology(scenario, spec);
   buildNetwork(scenario, spec);
   buildFailoverOrder(scenario, spec);
+  buildTier(scenario, spec);
   buildFaults(scenario, spec);
   buildClients(scenario, spec);
   resolveZoneWeights(scenario, spec);

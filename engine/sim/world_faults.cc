@@ -40,8 +40,16 @@ void World::onFaultStep(std::uint32_t fault, std::uint32_t step) {
     observer_.onFault(
         metrics::FaultEvent{.time = kernel_.now(), .fault = fault, .started = starting});
   }
+  const FaultStep before = fault_now_[fault];
   fault_now_[fault] = spec.steps[step];
   if (onLinks(spec.kind) && (starting || ending)) setLinkFault(fault, starting);
+  if (spec.kind == FaultKind::kBalancerCrash) strikeInstances(fault, before, starting);
+  if ((spec.kind == FaultKind::kDnsFailure || spec.kind == FaultKind::kDnsStale) &&
+      (starting || ending)) {
+    const int delta = starting ? 1 : -1;
+    if (spec.kind == FaultKind::kDnsFailure) tier_->changeDnsFailure(spec.region, delta);
+    if (spec.kind == FaultKind::kDnsStale) tier_->changeDnsStale(spec.region, delta);
+  }
   if (spec.hosts.empty()) return;
   std::vector<HostChange> changes(hosts_.size(), HostChange::kNone);
   bool any = false;
@@ -50,6 +58,26 @@ void World::onFaultStep(std::uint32_t fault, std::uint32_t step) {
     any = any || changes[h] != HostChange::kNone;
   }
   if (any) applyHostChanges(changes);
+}
+
+// The instances a balancer crash strikes move from the range it struck before to the one it
+// strikes now; an instance is dead while any crash strikes it.
+void World::strikeInstances(std::uint32_t fault, const FaultStep& before, bool starting) {
+  const FaultSpec& spec = spec_.faults[fault];
+  const FaultStep& now = fault_now_[fault];
+  for (std::uint32_t position = 0; position < spec.instances.size(); ++position) {
+    const bool was = !starting && before.first_struck <= position && position < before.end_struck;
+    const bool is =
+        fault_active_[fault] && now.first_struck <= position && position < now.end_struck;
+    if (was == is) continue;
+    const std::uint32_t instance = spec.instances[position];
+    if (is) {
+      ++instance_crashes_[instance];
+    } else {
+      --instance_crashes_[instance];
+    }
+    setInstanceAlive(instance, instance_crashes_[instance] == 0);
+  }
 }
 
 void World::setLinkFault(std::uint32_t fault, bool active) {
@@ -107,6 +135,9 @@ World::HostChange World::refreshHostFaults(std::uint32_t host_index) {
       case FaultKind::kTrafficSurge:
       case FaultKind::kNetworkPartition:
       case FaultKind::kLinkDegradation:
+      case FaultKind::kBalancerCrash:
+      case FaultKind::kDnsFailure:
+      case FaultKind::kDnsStale:
         break;
     }
   }
@@ -267,9 +298,8 @@ Duration World::probeLatency(const Host& host) {
   return added;
 }
 
-template <typename Draws>
 std::optional<Duration> World::throughLinkFaults(std::uint32_t from, std::uint32_t to,
-                                                 Duration delay, Draws&& draws) {
+                                                 Duration delay, const LinkDraws& draws) {
   for (std::uint32_t f : link_faults_[std::size_t{from} * spec_.network.regionCount() + to]) {
     const FaultSpec& fault = spec_.faults[f];
     if (fault.kind == FaultKind::kNetworkPartition) return std::nullopt;

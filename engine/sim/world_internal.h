@@ -39,6 +39,7 @@ inline balancer::Outcome toBalancerOutcome(RequestOutcome outcome, std::uint16_t
     case RequestOutcome::kCircuitOpen:
     case RequestOutcome::kRateLimited:
     case RequestOutcome::kLoadShed:
+    case RequestOutcome::kDnsFailure:
       break;
   }
   return balancer::Outcome::kTimeout;

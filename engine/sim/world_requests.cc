@@ -56,13 +56,25 @@ void World::launch(std::uint32_t request_slot, std::uint32_t generation) {
   request.retry_pending = false;
   request.admitted = false;
   request.status = internal::kBaseErrorStatus;
-  if (!sendTry(request_slot, metrics::TryKind::kFirst)) return;  // refused: already complete
-  if (client.timeout) {
-    const TimePoint deadline = kernel_.now() + *client.timeout;
-    client.deadlines.push(TimeoutEntry{deadline, request_slot, generation});
-    if (!client.deadline_armed) armDeadline(client, deadline);
+  request.connect_attempt = 0;
+  if (tier_) {  // the client's timeout runs from now; the tier hop comes first
+    armTimeout(client, request_slot, generation);
+    connectToTier(request_slot);
+    return;
   }
+  request.balancer = client.balancer;
+  request.origin_region = client.region;
+  request.leg = Leg::kAtBalancer;
+  if (!sendTry(request_slot, metrics::TryKind::kFirst)) return;  // refused: already complete
+  armTimeout(client, request_slot, generation);
   scheduleHedge(request_slot);
+}
+
+void World::armTimeout(Client& client, std::uint32_t request_slot, std::uint32_t generation) {
+  if (!client.timeout) return;
+  const TimePoint deadline = kernel_.now() + *client.timeout;
+  client.deadlines.push(TimeoutEntry{deadline, request_slot, generation});
+  if (!client.deadline_armed) armDeadline(client, deadline);
 }
 
 // A closed-loop user thinks (an exponential time, drawn by user and request number), then sends
@@ -108,18 +120,19 @@ std::uint32_t World::requestZone(const Client& client, std::uint64_t index) cons
              : static_cast<std::uint32_t>(it - client.zone_cumulative.begin());
 }
 
-// Asks the client's balancer for a host and sends a try there. A refusal completes the request
+// Asks the request's balancer for a host and sends a try there. A refusal answers the request
 // when no other try of it is still out; returns whether a try went out.
 bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
   Request& request = requests_[request_slot];
   Client& client = clients_[request.client];
-  balancer::LoadBalancer& core = client.balancer->core();
+  const RegionalBalancer& balancer = *balancers_[request.balancer];
+  balancer::LoadBalancer& core = coreOf(request);
   request.core.attempt = request.tries;
   const auto decision = core.choose(request.core);
   if (!decision.hasHost()) {
     if (kind != metrics::TryKind::kFirst) core.onRetryFinished();  // retries and hedges
     if (request.live == 0 && !request.retry_pending) {
-      complete(request_slot, fromRefusal(decision.refusal()));
+      answer(request_slot, fromRefusal(decision.refusal()));
     }
     return false;
   }
@@ -132,8 +145,10 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
   attempt.index = request.core.id;
   attempt.client = request.client;
   attempt.zone = request.core.zone;
+  attempt.origin_region = request.origin_region;
+  attempt.balancer = request.balancer;
   attempt.sent_at = kernel_.now();
-  attempt.host = client.balancer->globalHost(decision.host());
+  attempt.host = balancer.globalHost(decision.host());
   attempt.balancer_host = decision.host();
   attempt.answer = RequestOutcome::kOk;
   attempt.status = internal::kBaseErrorStatus;
@@ -152,13 +167,13 @@ bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {
 
   const Host& host = hosts_[attempt.host];
   const std::uint32_t host_region = host.region;
-  const auto delay =
-      requestTrip(attempt, client.region, host_region,
-                  spec_.network.delay(client.region, attempt.zone, host_region, host.zone,
-                                      attempt.draws[Draw::kJitterOutDraw]),
-                  false);
+  const std::uint32_t from = attempt.origin_region;
+  const auto delay = requestTrip(attempt, from, host_region,
+                                 spec_.network.delay(from, attempt.zone, host_region, host.zone,
+                                                     attempt.draws[Draw::kJitterOutDraw]),
+                                 false);
   if (delay) {
-    scheduleTrip(client.region, host_region, *delay, kReachHost, handle.slot, handle.generation);
+    scheduleTrip(from, host_region, *delay, kReachHost, handle.slot, handle.generation);
   } else {
     attempt.stage = Stage::kGone;  // lost on the way: only a timeout ends it
   }
@@ -174,7 +189,7 @@ void World::onTryEnded(std::uint32_t try_slot, RequestOutcome outcome) {
   Try& attempt = tries_[try_slot];
   assert(!attempt.ended);
   attempt.ended = true;
-  balancer::LoadBalancer& core = clients_[attempt.client].balancer->core();
+  balancer::LoadBalancer& core = balancers_[attempt.balancer]->core();
   core.onResult(attempt.balancer_host, toBalancerOutcome(outcome, attempt.status),
                 kernel_.now() - attempt.sent_at);
   if (attempt.retry) core.onRetryFinished();
@@ -185,7 +200,7 @@ void World::onTryEnded(std::uint32_t try_slot, RequestOutcome outcome) {
   forgetLiveTry(request, try_slot);
   request.status = attempt.status;
   if (outcome == RequestOutcome::kOk) {
-    complete(request_slot, RequestOutcome::kOk);
+    answer(request_slot, RequestOutcome::kOk);
     return;
   }
   afterFailedTry(request_slot, outcome);
@@ -195,7 +210,7 @@ void World::onTryEnded(std::uint32_t try_slot, RequestOutcome outcome) {
 // with it once no other try of it is still out.
 void World::afterFailedTry(std::uint32_t request_slot, RequestOutcome outcome) {
   Request& request = requests_[request_slot];
-  balancer::LoadBalancer& core = clients_[request.client].balancer->core();
+  balancer::LoadBalancer& core = coreOf(request);
   if (!request.retry_pending) {
     const std::uint32_t retries_done = request.retries + request.hedges;
     if (auto backoff =
@@ -206,20 +221,20 @@ void World::afterFailedTry(std::uint32_t request_slot, RequestOutcome outcome) {
       return;
     }
   }
-  if (request.live == 0 && !request.retry_pending) complete(request_slot, outcome);
+  if (request.live == 0 && !request.retry_pending) answer(request_slot, outcome);
 }
 
 void World::onRetry(std::uint32_t request_slot) {
   Request& request = requests_[request_slot];
   request.retry_pending = false;
-  clients_[request.client].balancer->core().onRetryBackoffEnded();
+  coreOf(request).onRetryBackoffEnded();
   sendTry(request_slot, metrics::TryKind::kRetry);
 }
 
 // Hedging: another try alongside the ones out, once the delay has passed without an answer.
 void World::scheduleHedge(std::uint32_t request_slot) {
   const Request& request = requests_[request_slot];
-  balancer::LoadBalancer& core = clients_[request.client].balancer->core();
+  balancer::LoadBalancer& core = coreOf(request);
   if (!core.hedges()) return;
   const auto delay = core.hedgeDelay(request.hedges);
   if (delay) kernel_.scheduleIn(*delay, kHedge, request_slot, requests_.generation(request_slot));
@@ -230,7 +245,7 @@ void World::scheduleHedge(std::uint32_t request_slot) {
 // first hedge refused ends hedging for the request.
 void World::onHedge(std::uint32_t request_slot) {
   Request& request = requests_[request_slot];
-  balancer::LoadBalancer& core = clients_[request.client].balancer->core();
+  balancer::LoadBalancer& core = coreOf(request);
   if (request.retry_pending) {
     scheduleHedge(request_slot);
     return;
@@ -274,7 +289,7 @@ void World::onClientTimeout(std::uint32_t client_index) {
       return;
     }
     client.deadlines.pop();
-    complete(entry.slot, RequestOutcome::kTimeout);
+    giveUp(entry.slot, RequestOutcome::kTimeout);
   }
 }
 
@@ -294,13 +309,28 @@ void World::dropFinishedDeadlines(Client& client) {
   }
 }
 
-// The client has its answer, or gives up on this attempt: the tries still out are abandoned (the
-// balancer stops counting them; their hosts finish the work regardless). A failed request its
-// client retries goes on; otherwise the metrics hear of it once.
-void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
+void World::answer(std::uint32_t request_slot, RequestOutcome outcome) {
+  finishAtBalancer(request_slot, outcome);
+  if (!tier_) return finishAtClient(request_slot, outcome);
   Request& request = requests_[request_slot];
-  Client& client = clients_[request.client];
-  balancer::LoadBalancer& core = client.balancer->core();
+  request.leg = Leg::kToClient;
+  request.outcome = outcome;
+  if (const auto delay = tierTrip(request, /*back=*/true)) {
+    kernel_.scheduleIn(*delay, kReachClient, request_slot, requests_.generation(request_slot));
+  }  // else lost on the way back: only the client's timeout ends it
+}
+
+void World::giveUp(std::uint32_t request_slot, RequestOutcome outcome) {
+  finishAtBalancer(request_slot, outcome);
+  finishAtClient(request_slot, outcome);
+}
+
+// The balancer is done with the request's attempt: the tries still out are abandoned (it stops
+// counting them; their hosts finish the work regardless). Done once: a second call finds nothing.
+void World::finishAtBalancer(std::uint32_t request_slot, RequestOutcome outcome) {
+  Request& request = requests_[request_slot];
+  if (request.leg != Leg::kAtBalancer) return;  // never reached one, or already answered
+  balancer::LoadBalancer& core = coreOf(request);
   const auto abandon =
       outcome == RequestOutcome::kOk ? balancer::Outcome::kCancelled : balancer::Outcome::kTimeout;
   for (std::uint8_t i = 0; i < request.live; ++i) {
@@ -313,6 +343,7 @@ void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
   }
   request.live = 0;
   if (request.retry_pending) {  // abandoned in its backoff
+    request.retry_pending = false;
     core.onRetryBackoffEnded();
     core.onRetryFinished();
   }
@@ -321,6 +352,15 @@ void World::complete(std::uint32_t request_slot, RequestOutcome outcome) {
                            kernel_.now() - request.sent_at,
                            /*replied=*/outcome != RequestOutcome::kUnfinished);
   }
+  request.admitted = false;
+  request.leg = Leg::kToClient;
+}
+
+// The client has its answer, or gives up on this attempt. A failed request its client retries
+// goes on; otherwise the metrics hear of it once.
+void World::finishAtClient(std::uint32_t request_slot, RequestOutcome outcome) {
+  Request& request = requests_[request_slot];
+  Client& client = clients_[request.client];
   client.retry.onAttemptEnded(outcome == RequestOutcome::kOk);
   if (outcome != RequestOutcome::kOk && retriedByClient(request_slot, outcome)) return;
 

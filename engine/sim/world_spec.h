@@ -13,6 +13,7 @@
 #include "engine/sim/fault_spec.h"
 #include "engine/sim/network.h"
 #include "engine/sim/service_time.h"
+#include "engine/sim/tier_spec.h"
 
 namespace faultline::sim {
 
@@ -70,6 +71,7 @@ struct WorldSpec {
   std::vector<ClientSpec> clients;
   Network network{0};
   BalancerSpec balancer;
+  std::optional<TierSpec> tier;   // nullopt: client-side balancing, one balancer per client region
   std::vector<FaultSpec> faults;  // parallel to layout.faults
   std::uint64_t seed = 0;
   // Arrivals stop at layout.duration; requests in flight then drain until this much later at

@@ -85,17 +85,47 @@ const std::string kEverything = R"pb(
 
 class Bookkeeping : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(Bookkeeping, EveryCountReturnsToZero) {
-  std::string text = kEverything;
-  text.replace(text.find("STRATEGY"), 8, GetParam());
+// The same behind a balancer tier whose instances crash, with clients that retry on their own,
+// hosts that pause and links that lose packets: requests reset at a dead instance, refused by
+// one, or lost on a link, and retried by their clients.
+const std::string kTier = R"pb(
+  tier {
+    sites { region: "a" instances: 2 }
+    sites { region: "b" instances: 1 }
+    ttl_s: 2
+    check_interval_ms: 500
+  }
+)pb";
+const std::string kClientRetry =
+    "retry { max_retries: 2 backoff: FULL_JITTER base_ms: 20 budget {} }";
+const std::string kMoreFaults = R"pb(
+  faults {
+    balancer_crash { region: "a" count: 1 }
+    start_s: 6
+    end_s: 14
+  }
+  faults {
+    host_pause { hosts { region: "b" count: 1 } }
+    start_s: 3
+    end_s: 9
+  }
+  faults {
+    link_degradation { from: "a" to: "b" loss_probability: 0.3 both_directions: true }
+    start_s: 2
+    end_s: 22
+  }
+)pb";
+
+metrics::RunSummary expectEveryCountBackToZero(const std::string& text) {
   auto spec = buildWorldSpec(testing::parseScenario(text), {});
-  ASSERT_TRUE(spec);
+  EXPECT_TRUE(spec);
+  if (!spec) return {};
   struct Finished final : metrics::Observer {
     void onRunFinished(const metrics::RunSummary& run) override { summary = run; }
     metrics::RunSummary summary;
   } observer;
   World world(*spec, observer);
-  ASSERT_TRUE(world.run().finished());
+  EXPECT_TRUE(world.run().finished());
   // The run went through the paths the audit is about.
   const auto& summary = observer.summary;
   const auto failures = [&summary](metrics::RequestOutcome outcome) {
@@ -121,6 +151,25 @@ TEST_P(Bookkeeping, EveryCountReturnsToZero) {
     EXPECT_EQ(breakers.retriesInBackoff(), 0u);
     EXPECT_EQ(core.concurrencyOutstanding(), 0u);
   }
+  return summary;
+}
+
+TEST_P(Bookkeeping, EveryCountReturnsToZero) {
+  std::string text = kEverything;
+  text.replace(text.find("STRATEGY"), 8, GetParam());
+  expectEveryCountBackToZero(text);
+}
+
+TEST_P(Bookkeeping, EveryCountReturnsToZeroBehindATier) {
+  std::string text = kEverything;
+  text.replace(text.find("STRATEGY"), 8, GetParam());
+  text.insert(text.find("balancer {") + 10, kTier);
+  const std::string clients = "clients { rate_rps: 900 timeout_ms: 300";
+  text.insert(text.find(clients) + clients.size(), " " + kClientRetry);
+  const auto summary = expectEveryCountBackToZero(text + kMoreFaults);
+  EXPECT_GT(summary.client_retries, 0u);
+  EXPECT_GT(summary.failures[static_cast<std::size_t>(metrics::RequestOutcome::kConnectionReset)],
+            0u);
 }
 
 std::string strategyName(const ::testing::TestParamInfo<const char*>& strategy) {

@@ -1,0 +1,205 @@
+// The balancer as a tier of its own: instances that fail, clients that find them through DNS or
+// anycast, global policies, DNS faults.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "tests/engine/sim/world_test_support.h"
+
+namespace faultline::sim {
+namespace {
+
+using testing::simulateText;
+
+// Regions r0 and r1 30 ms apart, each with 4 hosts of 4 workers (10 ms of work), clients only
+// in r0 (200 requests/s, 1 s timeout). `tier` is the body of balancer.tier; `faults` follows.
+std::string twoRegions(const std::string& tier, const std::string& faults = "",
+                       double duration_s = 120) {
+  return R"(
+    name: "tier"
+    duration_s: )" +
+         std::to_string(duration_s) + R"(
+    seed: 21
+    regions {
+      name: "r0"
+      backends { group: "api" count: 4 workers: 4 service_time { constant { value_ms: 10 } } }
+      clients { rate_rps: 200 timeout_ms: 1000 }
+    }
+    regions {
+      name: "r1"
+      backends { group: "api" count: 4 workers: 4 service_time { constant { value_ms: 10 } } }
+    }
+    network { intra_region_ms: 0.5 links { from: "r0" to: "r1" one_way_ms: 30 } }
+    balancer { tier { )" +
+         tier + R"( } }
+  )" + faults;
+}
+
+// The time of the last window with a failed request, or -1.
+int lastFailure(const results::RunResult& result) {
+  int last = -1;
+  for (int w = 0; w < result.windows_size(); ++w) {
+    if (result.windows(w).failed() > 0) last = w;
+  }
+  return last;
+}
+
+TEST(Tier, AnInstanceAddsAHopEachWay) {
+  const auto result = simulateText(twoRegions(R"(sites { region: "r0" instances: 1 })", "", 20));
+  // Client to instance, instance to host, 10 ms of work, and back: 0.5 ms for each of 4 trips.
+  EXPECT_NEAR(result.summary().latency_ms().p50(), 12.0, 0.01);
+  ASSERT_EQ(result.windows(5).balancers_size(), 1);
+  EXPECT_EQ(result.windows(5).balancers(0).instance(), "r0/lb-1");
+}
+
+TEST(Tier, ASingleInstanceIsASinglePointOfFailureAndASecondOneHolds) {
+  const std::string crash =
+      R"(faults { balancer_crash { region: "r0" count: 1 } start_s: 20 end_s: 40 })";
+  const auto single = simulateText(twoRegions(R"(sites { region: "r0" instances: 1 })", crash, 60));
+  // Nothing else to go to: every request of those 20 s is refused (4,000 expected).
+  EXPECT_GT(single.summary().failures().connection_refused(), 3'700);
+  EXPECT_LT(single.summary().faults(0).availability(), 0.01);
+  const auto redundant =
+      simulateText(twoRegions(R"(sites { region: "r0" instances: 2 })", crash, 60));
+  // Clients refused by the dead instance try the other address: only the requests in flight
+  // through it when it died are lost.
+  EXPECT_EQ(redundant.summary().failures().connection_refused(), 0);
+  EXPECT_LT(redundant.summary().failures().connection_reset(), 10);
+  EXPECT_GT(redundant.summary().faults(0).availability(), 0.999);
+}
+
+// r0's only instance dies at 30 s for good. The global checks (every 10 s, 3 in a row) see it at
+// 52.5 s: instance 0 of 2 is checked at 2.5 s past each multiple of 10 s, the first check after
+// 30 s is at 32.5 s, the third at 52.5 s. Until then clients connect to r0 and are refused.
+std::string siteDies(const std::string& routing) {
+  return twoRegions(
+      R"(sites { region: "r0" instances: 1 } sites { region: "r1" instances: 1 } )" + routing,
+      R"(faults { balancer_crash { region: "r0" } start_s: 30 })");
+}
+
+TEST(Tier, DnsFailoverWaitsForTheChecksAndThenForTheTtl) {
+  const auto ttl60 = simulateText(siteDies("ttl_s: 60"));
+  const auto ttl10 = simulateText(siteDies("ttl_s: 10"));
+  for (const auto* result : {&ttl60, &ttl10}) {
+    for (int w = 31; w < 52; ++w)  // every request fails until the checks see it
+      EXPECT_EQ(result->windows(w).ok(), 0) << w;
+  }
+  // Then resolvers pick up the new answer as their cached one expires, spread over one TTL: the
+  // failures stop one TTL after the checks saw the failure.
+  EXPECT_NEAR(lastFailure(ttl60), 52.5 + 60, 1.5);
+  EXPECT_NEAR(lastFailure(ttl10), 52.5 + 10, 1.5);
+  // Halfway through, about half the resolvers have moved.
+  const auto& half = ttl60.windows(82);
+  EXPECT_NEAR(static_cast<double>(half.failed()) / static_cast<double>(half.requests()), 0.5, 0.15);
+}
+
+TEST(Tier, AnycastWithdrawsTheRouteOnceTheChecksSeeTheSiteDown) {
+  const auto result = simulateText(siteDies("routing: ANYCAST"));
+  EXPECT_EQ(result.windows(40).ok(), 0);
+  EXPECT_NEAR(lastFailure(result), 52.5, 1.5);
+}
+
+std::string bothSites(const std::string& policy) {
+  return twoRegions(
+      R"(sites { region: "r0" instances: 1 } sites { region: "r1" instances: 1 } ttl_s: 1 )" +
+          policy,
+      "", 60);
+}
+
+// The share of requests served by r1's hosts: what its instance picked (its own region first).
+double servedByR1(const results::RunResult& result) {
+  const auto& s = result.summary();
+  return static_cast<double>(s.regions(1).requests_to()) / static_cast<double>(s.requests_total());
+}
+
+TEST(Tier, GlobalPoliciesSteerClientsBetweenSites) {
+  EXPECT_EQ(servedByR1(simulateText(bothSites("policy: NEAREST"))), 0.0);
+  EXPECT_EQ(servedByR1(simulateText(bothSites("policy: LOWEST_LATENCY"))), 0.0);
+  EXPECT_EQ(
+      servedByR1(simulateText(bothSites(R"(policy: ACTIVE_PASSIVE failover_order: ["r1", "r0"])"))),
+      1.0);
+  // Per resolver and refresh (100 resolvers, a 1 s TTL: about 6,000 draws); 0.03 is over 5 sd.
+  EXPECT_NEAR(servedByR1(simulateText(bothSites("policy: ACTIVE_ACTIVE"))), 0.5, 0.03);
+  EXPECT_NEAR(
+      servedByR1(simulateText(bothSites(
+          R"(policy: WEIGHTED weights { region: "r0" weight: 1 } weights { region: "r1" weight: 3 })"))),
+      0.75, 0.03);
+}
+
+// Clients in r0 with sites in r1 (30 ms away) and r2 (40 ms away); r0 has hosts of its own.
+std::string sitesAway(const std::string& policy) {
+  return R"(
+    name: "latency"
+    duration_s: 60
+    seed: 22
+    regions {
+      name: "r0"
+      backends { group: "api" count: 2 workers: 4 service_time { constant { value_ms: 10 } } }
+      clients { rate_rps: 100 timeout_ms: 1000 }
+    }
+    regions {
+      name: "r1"
+      backends { group: "api" count: 2 workers: 4 service_time { constant { value_ms: 10 } } }
+    }
+    regions {
+      name: "r2"
+      backends { group: "api" count: 2 workers: 4 service_time { constant { value_ms: 10 } } }
+    }
+    network {
+      links { from: "r0" to: "r1" one_way_ms: 30 }
+      links { from: "r0" to: "r2" one_way_ms: 40 }
+      links { from: "r1" to: "r2" one_way_ms: 20 }
+    }
+    balancer { tier { sites { region: "r1" instances: 1 } sites { region: "r2" instances: 1 }
+                      ttl_s: 1 )" +
+         policy + R"( } }
+    faults { link_degradation { from: "r0" to: "r1" latency_ms: 20 } start_s: 0 }
+  )";
+}
+
+TEST(Tier, LowestLatencyMovesAwayFromADegradedPathAndNearestDoesNot) {
+  // 30 + 20 ms to r1 is now worse than 40 ms to r2. Instances serve from their own region.
+  auto servedBy = [](const results::RunResult& result, int region) {
+    const auto& s = result.summary();
+    return static_cast<double>(s.regions(region).requests_to()) /
+           static_cast<double>(s.requests_total());
+  };
+  // Resolvers answered before the fault began keep r1 for their first TTL (1 s).
+  EXPECT_GT(servedBy(simulateText(sitesAway("policy: LOWEST_LATENCY")), 2), 0.97);
+  EXPECT_EQ(servedBy(simulateText(sitesAway("policy: NEAREST")), 2), 0.0);
+}
+
+TEST(Tier, ADnsFailureFailsRequestsOnceTheirResolverMustRefresh) {
+  const auto result =
+      simulateText(twoRegions(R"(sites { region: "r0" instances: 1 } ttl_s: 10)",
+                              R"(faults { dns_failure { } start_s: 30 end_s: 50 })", 60));
+  // Resolvers expire one after another over 10 s, then every request fails until the end.
+  EXPECT_EQ(result.windows(29).failed(), 0);
+  for (int w = 41; w < 50; ++w)
+    EXPECT_EQ(result.windows(w).failures().dns_failure(), result.windows(w).requests()) << w;
+  EXPECT_EQ(result.windows(51).failed(), 0);
+}
+
+TEST(Tier, StaleDnsKeepsClientsOnADeadSite) {
+  std::string text = siteDies("ttl_s: 10");
+  text += R"(faults { dns_stale { region: "r0" } start_s: 0 end_s: 100 })";
+  const auto result = simulateText(text);
+  // The failover was published at 52.5 s but no resolver took it while the fault lasted; when it
+  // ends, every cached answer is long expired, and each resolver refreshes at its next request.
+  EXPECT_EQ(result.windows(90).ok(), 0);
+  EXPECT_EQ(lastFailure(result), 99);
+}
+
+TEST(Tier, EveryInstanceKeepsItsOwnView) {
+  const auto result = simulateText(twoRegions(
+      R"(sites { region: "r0" instances: 3 } sites { region: "r1" instances: 2 })", "", 10));
+  const auto& window = result.windows(5);
+  ASSERT_EQ(window.balancers_size(), 5);
+  EXPECT_EQ(window.balancers(0).instance(), "r0/lb-1");
+  EXPECT_EQ(window.balancers(4).instance(), "r1/lb-2");
+  EXPECT_EQ(window.balancers(4).active_region(), "r1");
+}
+
+}  // namespace
+}  // namespace faultline::sim
