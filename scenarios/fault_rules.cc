@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/region_ref.h"
+
 namespace faultline::scenarios {
 namespace {
 
@@ -186,16 +188,7 @@ class FaultRules {
   }
 
   bool checkRegionRef(const std::string& path, std::string_view region) {
-    if (region.empty()) {
-      rules_.report(path, "is required: a region name");
-      return false;
-    }
-    if (!topology_.hasRegion(region)) {
-      rules_.report(path, fmt::format("unknown region {} (regions: {})", quote(region),
-                                      nameList(topology_.regionNames())));
-      return false;
-    }
-    return true;
+    return scenarios::checkRegionRef(rules_, topology_, path, region);
   }
 
   void checkZoneOutage(const std::string& path, const scenario::ZoneOutage& outage) {

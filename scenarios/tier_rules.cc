@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/region_ref.h"
+
 namespace faultline::scenarios {
 namespace {
 
@@ -46,14 +48,7 @@ class TierRules {
 
  private:
   bool checkRegion(const std::string& path, const std::string& region) {
-    if (region.empty()) {
-      rules_.report(path, "is required: a region name");
-      return false;
-    }
-    if (topology_.hasRegion(region)) return true;
-    rules_.report(path, fmt::format("unknown region {} (regions: {})", quote(region),
-                                    nameList(topology_.regionNames())));
-    return false;
+    return checkRegionRef(rules_, topology_, path, region);
   }
 
   void checkSites() {

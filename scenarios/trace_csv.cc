@@ -5,11 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/limits.h"
+
 namespace faultline::scenarios {
 namespace {
 
-constexpr std::size_t kMaxRows = 30 * 24 * 3600;  // a month of seconds
-constexpr double kMaxRateRps = 100'000'000;
+constexpr std::size_t kMaxRows = limits::kMaxTraceSeconds;
+constexpr double kMaxRateRps = limits::kMaxRateRps;
 
 struct Field {
   std::string_view text;

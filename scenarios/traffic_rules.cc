@@ -4,13 +4,15 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/limits.h"
+
 namespace faultline::scenarios {
 namespace {
 
-constexpr double kMaxRateRps = 100'000'000;
-constexpr double kMaxPatternS = 30 * 24 * 3600;  // the longest run
+constexpr double kMaxRateRps = limits::kMaxRateRps;
+constexpr double kMaxPatternS = limits::kMaxDurationS;
 constexpr double kMaxMultiplier = 1000;
-constexpr int kMaxTraceSeconds = 30 * 24 * 3600;
+constexpr int kMaxTraceSeconds = static_cast<int>(limits::kMaxTraceSeconds);
 constexpr std::uint64_t kMaxClientRetries = 10;
 constexpr double kMaxBackoffMs = 3'600'000;
 constexpr double kMaxBudgetTtlS = 60;

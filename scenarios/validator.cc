@@ -1,4 +1,5 @@
 #include "scenarios/validator.h"
+#include "scenarios/limits.h"
 
 #include <cmath>
 #include <cstdint>
@@ -11,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "scenarios/fault_rules.h"
+#include "scenarios/limits.h"
+#include "scenarios/region_ref.h"
 #include "scenarios/resilience_rules.h"
 #include "scenarios/rule_checker.h"
 #include "scenarios/tier_rules.h"
@@ -29,7 +32,7 @@ using scenario::Scenario;
 
 // The limits docs/scenarios.md states. They bound what an untrusted file can make the simulator
 // allocate or loop over, well past any experiment that makes sense.
-constexpr double kMaxDurationS = 30 * 24 * 3600;  // 30 days
+constexpr double kMaxDurationS = limits::kMaxDurationS;
 constexpr double kMinWindowS = 0.001;
 // The engine works in integer nanoseconds: the smallest durations allowed stay well above 1 ns,
 // so no positive value silently becomes zero (or a timer that never lets time move).
@@ -60,7 +63,7 @@ constexpr std::uint64_t kMaxWorkers = 100'000;
 constexpr std::uint64_t kMaxQueueLimit = 10'000'000;
 constexpr std::uint64_t kMaxTotalHosts = 1'000'000;
 constexpr double kMaxServiceMs = 3'600'000;  // one hour
-constexpr double kMaxRateRps = 100'000'000;
+constexpr double kMaxRateRps = limits::kMaxRateRps;
 constexpr double kMaxTimeoutMs = 86'400'000;  // one day
 constexpr double kMaxNetworkMs = 60'000;
 constexpr std::uint64_t kMaxChoiceCount = 100;
@@ -100,18 +103,8 @@ class Validator {
   }
 
  private:
-  // A region a field refers to by name: required and declared.
   bool checkRegionRef(const std::string& path, std::string_view region) {
-    if (region.empty()) {
-      rules_.report(path, "is required: a region name");
-      return false;
-    }
-    if (!topology_.hasRegion(region)) {
-      rules_.report(path, fmt::format("unknown region {} (regions: {})", quote(region),
-                                      nameList(topology_.regionNames())));
-      return false;
-    }
-    return true;
+    return scenarios::checkRegionRef(rules_, topology_, path, region);
   }
 
   bool localOnly() const {
