@@ -23,10 +23,22 @@ constexpr double kMaxThinkTimeMs = 86'400'000;
 // A backoff of less than a microsecond would be a retry with no wait: say NONE instead.
 constexpr double kMinBackoffMs = 0.001;
 
-void checkDiurnal(const std::string& path, const scenario::Diurnal& curve, RuleChecker& rules) {
-  if (curve.has_period_s()) {
-    rules.checkNumber(path + ".period_s", curve.period_s(),
-                      {.at_least = 1, .at_most = kMaxPatternS});
+// The curve is followed by 240 chords a period (traffic_pattern.h): a run of more periods than
+// this would hold millions of them.
+constexpr double kMaxPeriodsPerRun = 4000;
+
+void checkDiurnal(const std::string& path, const scenario::Diurnal& curve, double duration_s,
+                  RuleChecker& rules) {
+  const double period_s = curve.has_period_s() ? curve.period_s() : 86'400;
+  const bool period_ok =
+      !curve.has_period_s() || rules.checkNumber(path + ".period_s", curve.period_s(),
+                                                 {.at_least = 1, .at_most = kMaxPatternS});
+  if (period_ok && duration_s > 0 && duration_s / period_s > kMaxPeriodsPerRun) {
+    rules.report(path + ".period_s",
+                 fmt::format("must be >= duration_s / {} ({}) (got {}): the curve is followed by "
+                             "240 chords a period",
+                             kMaxPeriodsPerRun, formatNumber(duration_s / kMaxPeriodsPerRun),
+                             formatNumber(period_s)));
   }
   rules.checkNumber(path + ".amplitude", curve.amplitude(), {.at_least = 0, .at_most = 1});
   rules.checkNumber(path + ".peak_s", curve.peak_s(), {.at_least = 0, .at_most = kMaxPatternS});
@@ -119,10 +131,10 @@ void checkClosedLoop(const std::string& path, const scenario::ClosedLoop& loop,
 }  // namespace
 
 void checkClientBehaviour(const std::string& path, const scenario::Clients& clients,
-                          RuleChecker& rules) {
+                          double duration_s, RuleChecker& rules) {
   switch (clients.pattern_case()) {
     case scenario::Clients::kDiurnal:
-      checkDiurnal(path + ".diurnal", clients.diurnal(), rules);
+      checkDiurnal(path + ".diurnal", clients.diurnal(), duration_s, rules);
       break;
     case scenario::Clients::kFlashCrowd:
       checkFlashCrowd(path + ".flash_crowd", clients.flash_crowd(), rules);

@@ -54,6 +54,8 @@ constexpr std::uint64_t kMaxMaglevTableSize = 5'000'011;  // Envoy's limit
 // 4-byte table entries), for the first level; failover builds more.
 constexpr std::uint64_t kMaxRingPoints = 16'777'216;
 constexpr std::uint64_t kMaxMaglevEntries = 67'108'864;
+// About 2 GiB at most of per-host state over all the tier's instances (about 100 bytes a view).
+constexpr std::uint64_t kMaxHostViews = 20'000'000;
 constexpr double kMaxEwmaMs = 3'600'000;
 constexpr double kMaxWindows = 1'000'000;
 constexpr std::size_t kMaxNameChars = 64;  // the scenario's name
@@ -311,7 +313,7 @@ class Validator {
       rules_.checkNumber(path + ".request_keys.zipf_exponent", keys.zipf_exponent(),
                          {.at_least = 0, .at_most = kMaxZipfExponent});
     }
-    checkClientBehaviour(path, clients, rules_);
+    checkClientBehaviour(path, clients, duration_ok_ ? scenario_.duration_s() : 0, rules_);
     if (!clients.has_timeout_ms()) return;
     const bool in_range = rules_.checkNumber(path + ".timeout_ms", clients.timeout_ms(),
                                              {.at_least = 0, .at_most = kMaxTimeoutMs});
@@ -356,6 +358,7 @@ class Validator {
     }
     // Without any backend that is reported once already.
     if (!any_backend || !localOnly()) return;
+    checkTierSitesHaveBackends();
     for (int i = 0; i < scenario_.regions_size(); ++i) {
       const Region& region = scenario_.regions(i);
       if (!sendsTraffic(region) || !region.backends().empty()) continue;
@@ -364,6 +367,23 @@ class Validator {
           fmt::format("its clients have no backend to reach with failover LOCAL_ONLY (region "
                       "{} has no backends)",
                       quote(region.name())));
+    }
+  }
+
+  // Behind a tier the instances balance: under LOCAL_ONLY one in a region without backends has
+  // nothing to send its requests to.
+  void checkTierSitesHaveBackends() {
+    if (!scenario_.balancer().has_tier()) return;
+    const auto& sites = scenario_.balancer().tier().sites();
+    for (int i = 0; i < sites.size(); ++i) {
+      if (!topology_.hasRegion(sites[i].region()) ||
+          topology_.hosts(sites[i].region(), "", "") > 0) {
+        continue;
+      }
+      rules_.report(fmt::format("balancer.tier.sites[{}].region", i),
+                    fmt::format("its instances have no backend to reach with failover LOCAL_ONLY "
+                                "(region {} has no backends)",
+                                quote(sites[i].region())));
     }
   }
 
@@ -452,7 +472,10 @@ class Validator {
     checkStrategyOptions(balancer);
     checkPriority(balancer.priority());
     checkResilience(balancer, rules_);
-    if (balancer.has_tier()) checkTier(balancer.tier(), topology_, rules_);
+    if (balancer.has_tier()) {
+      checkTier(balancer.tier(), topology_, rules_);
+      checkHostViews();
+    }
     checkHealthCheck(balancer.health_check());
     checkLocality(balancer.locality());
   }
@@ -499,18 +522,42 @@ class Validator {
     }
   }
 
-  // Each balancer (one per region with clients) builds its own ring or table, and one more for
-  // each region it fails over to: the size times the balancers must stay within a memory budget,
-  // whatever the strategy (--strategy and compare may pick the hashing one).
-  void checkTableBudget(const std::string& path, std::uint64_t size, std::uint64_t budget) {
+  // Balancers: one per region with clients, or one per instance of a tier.
+  std::uint64_t balancerCount() const {
     std::uint64_t balancers = 0;
+    if (scenario_.balancer().has_tier()) {
+      for (const auto& site : scenario_.balancer().tier().sites())
+        balancers += site.instances();
+      return balancers;
+    }
     for (const auto& region : scenario_.regions()) {
       if (sendsTraffic(region)) ++balancers;
     }
+    return balancers;
+  }
+
+  // Each balancer builds its own ring or table, and one more for each region it fails over to:
+  // the size times the balancers must stay within a memory budget, whatever the strategy
+  // (--strategy and compare may pick the hashing one).
+  void checkTableBudget(const std::string& path, std::uint64_t size, std::uint64_t budget) {
+    const std::uint64_t balancers = balancerCount();
     if (balancers * size <= budget) return;
-    rules_.report(path, fmt::format("{} balancers (regions with clients) x {} must stay within {} "
-                                    "entries in all (got {}); choose a smaller size",
+    rules_.report(path, fmt::format("{} balancers (regions with clients, or tier instances) x {} "
+                                    "must stay within {} entries in all (got {}); choose a "
+                                    "smaller size",
                                     balancers, size, budget, balancers * size));
+  }
+
+  // Every balancer keeps a view of every host (health, load, weights): a tier of many instances in
+  // front of many hosts multiplies them.
+  void checkHostViews() {
+    if (!scenario_.balancer().has_tier()) return;
+    const std::uint64_t views = balancerCount() * topology_.totalHosts();
+    if (views <= kMaxHostViews) return;
+    rules_.report("balancer.tier.sites",
+                  fmt::format("tier instances x hosts must be at most {} (got {} x {}): each "
+                              "instance keeps a view of every host",
+                              kMaxHostViews, balancerCount(), topology_.totalHosts()));
   }
 
   static bool isPrime(std::uint64_t n) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "balancer/hashing.h"
 #include "engine/sim/random_streams.h"
 #include "engine/sim/spec_units.h"
 
@@ -329,10 +330,33 @@ TimePoint endOf(const pb::Fault& fault, const pb::Scenario& scenario, TimePoint 
   return std::min(run_end, TimePoint{} + fromSeconds(fault.end_s()));
 }
 
+// Each fault's random draws (its targets, and what it does to each try and probe) are keyed by
+// what the fault is, not where it stands in the list: a hash of its definition, and of how many
+// identical ones come before it. Adding, removing or reordering other faults, or a shortened run
+// leaving some out, changes no fault's draws.
+std::vector<std::uint32_t> drawKeys(const pb::Scenario& scenario) {
+  std::vector<std::uint32_t> keys;
+  std::vector<std::string> seen;
+  for (const auto& fault : scenario.faults()) {
+    std::string identity = fault.SerializeAsString();
+    const auto repeats = std::count(seen.begin(), seen.end(), identity);
+    seen.push_back(identity);
+    identity += '#';
+    identity += std::to_string(repeats);
+    auto key = static_cast<std::uint32_t>(balancer::xxHash64(identity));
+    // Two different faults on one key would draw alike; the later one moves on.
+    while (std::find(keys.begin(), keys.end(), key) != keys.end())
+      ++key;
+    keys.push_back(key);
+  }
+  return keys;
+}
+
 }  // namespace
 
 void buildFaults(const pb::Scenario& scenario, WorldSpec& spec) {
   const TimePoint run_end = TimePoint{} + spec.layout.duration;
+  const std::vector<std::uint32_t> keys = drawKeys(scenario);
   std::vector<std::string> names;
   for (int i = 0; i < scenario.faults_size(); ++i) {
     const auto& fault = scenario.faults(i);
@@ -348,7 +372,9 @@ void buildFaults(const pb::Scenario& scenario, WorldSpec& spec) {
             ? std::min(fromSeconds(fault.ramp_down_s()), timing.end - timing.start - timing.ramp_up)
             : Duration::zero();
     std::string target;
-    FaultSpec out = resolveFault(fault, spec, static_cast<std::uint32_t>(i), timing, target);
+    const std::uint32_t key = keys[static_cast<std::size_t>(i)];
+    FaultSpec out = resolveFault(fault, spec, key, timing, target);
+    out.draw_key = key;
     const std::size_t struck =
         out.kind == FaultKind::kBalancerCrash ? out.instances.size() : out.hosts.size();
     out.steps = faultSteps(out, static_cast<std::uint32_t>(struck));

@@ -60,6 +60,9 @@ struct LinkRef {
 
 struct FaultSpec {
   FaultKind kind = FaultKind::kHostCrash;
+  // What its random draws are keyed by: its identity, not its place in the list, so that they do
+  // not change when another fault is added or a shortened run leaves one out (fault_builder.cc).
+  std::uint32_t draw_key = 0;
   TimePoint start{};
   TimePoint end{};
   Duration ramp_up{};

@@ -30,6 +30,7 @@ enum class Component : std::uint32_t {
   kThinkTimes = 14,     // per client group: its closed-loop users' think times
   kTierRequests = 15,   // per client group: the resolver and tier instance of each request
   kTierAnswers = 16,    // per client group: the global policy's random choices of sites
+  kProbeFaults = 17,    // what faults do to each health probe, keyed by probe and fault
 };
 
 // Counter-based random numbers from Random123's Philox4x64-10 (Salmon, Moraes, Dror, Shaw,

@@ -150,9 +150,9 @@ TimePoint TierRouter::detectionTime(std::uint32_t instance, TimePoint now) const
   const Duration interval = spec_.check_interval;
   const Duration phase =
       interval * (2 * std::int64_t{instance} + 1) / (2 * std::int64_t(spec_.instances.size()));
-  const std::int64_t checks_done = (now.time_since_epoch() - phase) / interval;
-  TimePoint next = TimePoint{} + phase + interval * (checks_done + 1);
-  if (next <= now) next += interval;
+  // The first check strictly after `now`: at the phase itself when none has happened yet.
+  TimePoint next = TimePoint{} + phase;
+  if (now >= next) next += interval * ((now - next) / interval + 1);
   return next + interval * (std::int64_t{spec_.failure_threshold} - 1);
 }
 

@@ -16,6 +16,7 @@ namespace pb = scenario;
 constexpr double kDefaultPeriodS = 86'400;
 constexpr std::int64_t kKnotsPerPeriod = 240;
 constexpr Duration kMaxKnotSpacing = 60s;
+constexpr std::int64_t kMaxKnots = 1'000'000;
 
 // Chords through `rate_at` at the given knots; the last segment holds its rate to the end.
 template <typename RateAt>
@@ -35,7 +36,10 @@ std::vector<RateSegment> chords(const std::vector<TimePoint>& knots, RateAt rate
 
 std::vector<RateSegment> diurnal(double mean, const pb::Diurnal& curve, Duration run) {
   const double period_s = curve.has_period_s() ? curve.period_s() : kDefaultPeriodS;
-  const Duration spacing = std::min(kMaxKnotSpacing, fromSeconds(period_s) / kKnotsPerPeriod);
+  // However long the run (--duration may stretch it past what the validator saw), at most a
+  // million chords.
+  const Duration spacing =
+      std::max(std::min(kMaxKnotSpacing, fromSeconds(period_s) / kKnotsPerPeriod), run / kMaxKnots);
   std::vector<TimePoint> knots;
   for (TimePoint t{}; t < TimePoint{} + run; t += spacing)
     knots.push_back(t);

@@ -25,7 +25,8 @@ World::World(const WorldSpec& spec, metrics::Observer& observer)
       fault_active_(spec.faults.size(), false),
       fault_now_(spec.faults.size()),
       link_faults_(std::size_t{spec.network.regionCount()} * spec.network.regionCount()),
-      probe_jitter_(spec.seed, Component::kProbes, 0) {
+      probe_jitter_(spec.seed, Component::kProbes, 0),
+      probe_fault_draws_(spec.seed, Component::kProbeFaults, 0) {
   buildHosts();
   buildLanes();
   buildClientsAndBalancers();
@@ -152,7 +153,10 @@ RunStatus World::run(const std::atomic<bool>* stop) {
     if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
       return RunStatus{RunEnd::kStopped, {}};
     }
-    if (tries_.liveCount() > spec_.max_tries_in_flight) return runaway();
+    if (tries_.liveCount() > spec_.max_tries_in_flight ||
+        requests_.liveCount() > spec_.max_tries_in_flight) {
+      return runaway();
+    }
   }
   if (kernel_.now() > window_start_) closeWindow();
   observer_.onRunFinished(metrics_.summary(kernel_.now(), kernel_.eventsProcessed()));
@@ -169,11 +173,14 @@ RunStatus World::runaway() const {
   message += simulated;
   message += " s of simulated time with ";
   message += std::to_string(tries_.liveCount());
-  message += " tries in flight (the simulator holds at most ";
+  message += " tries and ";
+  message += std::to_string(requests_.liveCount());
+  message += " requests in flight (the simulator holds at most ";
   message += std::to_string(spec_.max_tries_in_flight);
   message +=
-      "): the backends fall ever further behind. Bound the work: backends.queue_limit, "
-      "clients.timeout_ms, balancer.retry (num_retries, hedge), or a retry budget";
+      " of each): the backends fall ever further behind, or requests go where nothing answers. "
+      "Bound the work: backends.queue_limit, clients.timeout_ms, balancer.retry (num_retries, "
+      "hedge), or a retry budget";
   return RunStatus{RunEnd::kRunaway, std::move(message)};
 }
 
@@ -185,7 +192,7 @@ TimePoint World::scheduleTimeline() {
   for (std::uint32_t c = 0; c < clients_.size(); ++c) {
     if (clients_[c].closed_loop) {
       for (std::uint32_t user = 0; user < clients_[c].closed_loop->users; ++user)
-        scheduleUserRequest(c, user);
+        scheduleUserRequest(c, user, false);
     } else if (auto first = clients_[c].arrivals->next()) {
       kernel_.schedule(*first, kArrival, c, 0);
     }
@@ -265,7 +272,7 @@ void World::dispatch(const Event& event) {
                        Priority::kBoundary);
       return;
     case kEndOfTraffic:
-      traffic_over_ = true;
+      endTraffic();
       return;
     case kDrainLimit:
       finishUnanswered();
@@ -290,6 +297,18 @@ void World::closeWindow() {
   observer_.onProgress(metrics::Progress{.simulated = kernel_.now(),
                                          .duration = spec_.layout.duration,
                                          .events = kernel_.eventsProcessed()});
+}
+
+// Arrivals stop, and so do clients' retries: a request waiting to be retried by its client (the
+// only requests at their clients between events) ends now with the failure that it was waiting on.
+void World::endTraffic() {
+  traffic_over_ = true;
+  std::vector<std::uint32_t> waiting;
+  requests_.forEachLive([&](std::uint32_t slot, std::uint32_t, Request& request) {
+    if (request.leg == Leg::kAtClient) waiting.push_back(slot);
+  });
+  for (std::uint32_t slot : waiting)
+    finishAtClient(slot, requests_[slot].outcome);
 }
 
 // Requests still without an answer when the drain gave up (no timeout, and a host that never

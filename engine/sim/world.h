@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -77,9 +78,9 @@ class World final : private ProbeTransport {
     kDrainLimit,
   };
 
-  // Where a request is between its client and a balancer tier: on its way to an instance, at
-  // one (its tries out from there), or its answer on the way back.
-  enum class Leg : std::uint8_t { kToBalancer, kAtBalancer, kToClient };
+  // Where a request is: at its client (not sent yet, or waiting to retry), on its way to a tier
+  // instance, at its balancer (its tries out from there), or its answer on the way back.
+  enum class Leg : std::uint8_t { kAtClient, kToBalancer, kAtBalancer, kToClient };
 
   // Where the backend side of a try is. kFrozen: in service on a paused host; kHeld: held by a
   // connection reset fault until it resets.
@@ -97,6 +98,8 @@ class World final : private ProbeTransport {
   // Draw keys per client attempt: more than the first try, 10 retries and 3 hedges of one.
   static constexpr std::uint32_t kTriesPerAttempt = 32;
   static constexpr std::uint32_t kNoUser = UINT32_MAX;
+  // The least a closed-loop user waits after a request refused at once.
+  static constexpr Duration kMinUserPause = std::chrono::milliseconds(1);
 
   struct SlotRef {
     std::uint32_t slot = 0;
@@ -113,10 +116,11 @@ class World final : private ProbeTransport {
     TimePoint sent_at{};              // when its current attempt went out
     Duration last_backoff{};          // its client's last wait before retrying it
     std::uint32_t user = kNoUser;     // its closed-loop user
+    std::uint32_t client_zone = 0;    // where its client is (core.zone: where its balancer is)
     std::uint32_t balancer = 0;       // the balancer (tier instance) of its current attempt
     std::uint32_t origin_region = 0;  // where its tries leave from: its client's or instance's
     metrics::RequestOutcome outcome = metrics::RequestOutcome::kOk;  // on its way back
-    Leg leg = Leg::kAtBalancer;
+    Leg leg = Leg::kAtClient;
     std::uint8_t connect_attempt = 0;  // connections its client tried for this attempt
     std::uint32_t client = 0;
     std::uint32_t fault_epoch = 0;                 // the faults active when it was sent
@@ -213,6 +217,7 @@ class World final : private ProbeTransport {
     balancer::HostIndex local = 0;
     std::uint32_t host = 0;
     std::uint64_t probe_id = 0;
+    std::uint64_t serial = 0;  // probes sent before it in the run: its draws' key
     bool passed = false;
   };
 
@@ -237,13 +242,15 @@ class World final : private ProbeTransport {
   TimePoint scheduleTimeline();
   void dispatch(const Event& event);
   void closeWindow();
+  void endTraffic();
   void finishUnanswered();
 
   // world_requests.cc: a request's life on the client side, its tries, retries and hedges.
   void onArrival(std::uint32_t client_index, std::uint32_t user);
   void launch(std::uint32_t request_slot, std::uint32_t generation);
   void armTimeout(Client& client, std::uint32_t request_slot, std::uint32_t generation);
-  void scheduleUserRequest(std::uint32_t client_index, std::uint32_t user);
+  // `instant`: the user's last request ended the moment it was sent.
+  void scheduleUserRequest(std::uint32_t client_index, std::uint32_t user, bool instant);
   bool retriedByClient(std::uint32_t request_slot, metrics::RequestOutcome outcome);
   void onClientRetry(std::uint32_t request_slot);
   std::optional<std::uint64_t> requestKey(const Client& client, std::uint64_t index) const;
@@ -321,11 +328,15 @@ class World final : private ProbeTransport {
   using LinkDraws = std::function<std::pair<double, double>(std::uint32_t fault)>;
   std::optional<Duration> throughLinkFaults(std::uint32_t from, std::uint32_t to, Duration delay,
                                             const LinkDraws& draws);
+  Duration expectedTrip(std::uint32_t from, std::uint32_t to) const;
   std::optional<Duration> requestTrip(const Try& attempt, std::uint32_t from, std::uint32_t to,
                                       Duration delay, bool back);
-  std::optional<Duration> probeTrip(std::uint32_t from, std::uint32_t to, Duration delay);
-  bool probeRefused(const Host& host, Duration& reset_after);
-  Duration probeLatency(const Host& host);
+  // A probe's trips and what the faults on its host do to it, from draws keyed by the probe.
+  CounterRng::Block probeDraws(std::uint64_t probe, std::uint32_t fault) const;
+  std::optional<Duration> probeTrip(std::uint64_t probe, std::uint32_t from, std::uint32_t to,
+                                    Duration delay, bool back);
+  bool probeRefused(const Host& host, std::uint64_t probe, Duration& reset_after);
+  Duration probeLatency(const Host& host, std::uint64_t probe);
 
   const WorldSpec& spec_;
   metrics::Observer& observer_;
@@ -347,6 +358,8 @@ class World final : private ProbeTransport {
   SlotPool<Try> tries_;
   SlotPool<Probe> probes_;
   RandomStream probe_jitter_;
+  CounterRng probe_fault_draws_;
+  std::uint64_t probes_sent_ = 0;
   std::uint64_t pending_ = 0;  // requests whose client has no answer yet
   bool traffic_over_ = false;
   TimePoint window_start_{};

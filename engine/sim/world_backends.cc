@@ -101,11 +101,17 @@ void World::releaseTryIfDone(std::uint32_t try_slot) {
 void World::sendProbe(std::uint32_t balancer, balancer::HostIndex local, std::uint32_t host,
                       std::uint64_t probe_id) {
   const auto handle = probes_.acquire();
-  probes_[handle.slot] = Probe{
-      .balancer = balancer, .local = local, .host = host, .probe_id = probe_id, .passed = false};
+  const std::uint64_t serial = probes_sent_++;
+  probes_[handle.slot] = Probe{.balancer = balancer,
+                               .local = local,
+                               .host = host,
+                               .probe_id = probe_id,
+                               .serial = serial,
+                               .passed = false};
   const std::uint32_t from = balancers_[balancer]->region();
   const std::uint32_t to = hosts_[host].region;
-  const auto delay = probeTrip(from, to, spec_.network.delay(from, to, probe_jitter_.next()));
+  const auto delay =
+      probeTrip(serial, from, to, spec_.network.delay(from, to, probe_jitter_.next()), false);
   if (!delay) {  // lost on the way: the balancer's probe timeout decides
     probes_.release(handle.slot);
     return;
@@ -121,11 +127,12 @@ void World::onProbeReachHost(std::uint32_t slot) {
     return;
   }
   Duration reset_after{};
-  probe.passed = host.crashes == 0 && !(!host.effects.empty() && probeRefused(host, reset_after));
+  probe.passed = host.crashes == 0 &&
+                 !(!host.effects.empty() && probeRefused(host, probe.serial, reset_after));
   const std::uint32_t to = balancers_[probe.balancer]->region();
   Duration delay = spec_.network.delay(host.region, to, probe_jitter_.next()) + reset_after;
-  if (!host.effects.empty()) delay += probeLatency(host);
-  const auto trip = probeTrip(host.region, to, delay);
+  if (!host.effects.empty()) delay += probeLatency(host, probe.serial);
+  const auto trip = probeTrip(probe.serial, host.region, to, delay, true);
   if (!trip) {
     probes_.release(slot);
     return;

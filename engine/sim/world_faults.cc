@@ -202,8 +202,8 @@ void World::resumeHost(std::uint32_t host_index) {
 // Each fault draws its own four numbers per try, keyed by the request, the try and the fault: a
 // fault added to a scenario changes no other fault's draws, and every strategy sees the same.
 CounterRng::Block World::effectDraws(const Try& attempt, std::uint32_t fault) const {
-  return clients_[attempt.client].fault_draws.draw(attempt.index,
-                                                   (std::uint64_t{attempt.number} << 32) | fault);
+  return clients_[attempt.client].fault_draws.draw(
+      attempt.index, (std::uint64_t{attempt.number} << 32) | spec_.faults[fault].draw_key);
 }
 
 bool World::faultsAnswer(std::uint32_t try_slot, const Host& host) {
@@ -283,17 +283,21 @@ Duration World::faultLatency(const Try& attempt, const Host& host) {
   return added;
 }
 
-// Latency faults delay probes as they delay answers, drawing from the probes' stream.
-Duration World::probeLatency(const Host& host) {
+// A probe's draws for one fault, keyed like a try's: by the probe and the fault.
+CounterRng::Block World::probeDraws(std::uint64_t probe, std::uint32_t fault) const {
+  return probe_fault_draws_.draw(probe, spec_.faults[fault].draw_key);
+}
+
+// Latency faults delay probes as they delay answers.
+Duration World::probeLatency(const Host& host, std::uint64_t probe) {
   Duration added{};
   for (std::uint32_t f : host.effects) {
     const FaultSpec& fault = spec_.faults[f];
     if (fault.kind != FaultKind::kLatency) continue;
-    const double share = uniformOpen(probe_jitter_.next());
-    const double u1 = uniformOpen(probe_jitter_.next());
-    const double u2 = uniformOpen(probe_jitter_.next());
-    if (share < fault.probability)
-      added += fault.delay.sample(fault.intensityAt(kernel_.now()), u1, u2);
+    const auto draws = probeDraws(probe, f);
+    if (uniformOpen(draws[0]) >= fault.probability) continue;
+    added += fault.delay.sample(fault.intensityAt(kernel_.now()), uniformOpen(draws[1]),
+                                uniformOpen(draws[2]));
   }
   return added;
 }
@@ -313,6 +317,34 @@ std::optional<Duration> World::throughLinkFaults(std::uint32_t from, std::uint32
   return delay;
 }
 
+// What a trip from one region to another takes on average now, as clients measuring round trips
+// would see it: the link's delay plus, for each fault on it, its added latency at its current
+// strength and the retransmissions its losses cost; a partitioned link is as good as infinitely
+// far (an hour here, far beyond any real path).
+Duration World::expectedTrip(std::uint32_t from, std::uint32_t to) const {
+  constexpr Duration kUnreachable = std::chrono::hours(1);
+  Duration trip = spec_.network.baseDelay(from, to);
+  for (std::uint32_t f : link_faults_[std::size_t{from} * spec_.network.regionCount() + to]) {
+    const FaultSpec& fault = spec_.faults[f];
+    if (fault.kind == FaultKind::kNetworkPartition) return kUnreachable;
+    const double intensity = fault.intensityAt(kernel_.now());
+    trip += Duration(std::llround(static_cast<double>(fault.delay.latency.count()) * intensity));
+    // Loss k times in a row costs 200 ms x (2^k - 1): the sum over k of P(at least k) x 200 ms
+    // x 2^(k-1).
+    const double loss = fault.loss_probability * intensity;
+    constexpr double kRetransmissionMs =
+        std::chrono::duration<double, std::milli>(kMinRetransmissionTimeout).count();
+    double expected_ms = 0;
+    double at_least = 1;
+    for (std::uint32_t k = 1; k <= kMaxRetransmissions; ++k) {
+      at_least *= loss;
+      expected_ms += at_least * kRetransmissionMs * static_cast<double>(std::int64_t{1} << (k - 1));
+    }
+    trip += Duration(std::llround(expected_ms * 1e6));
+  }
+  return trip;
+}
+
 std::optional<Duration> World::requestTrip(const Try& attempt, std::uint32_t from, std::uint32_t to,
                                            Duration delay, bool back) {
   if (active_link_faults_ == 0) return delay;
@@ -323,23 +355,26 @@ std::optional<Duration> World::requestTrip(const Try& attempt, std::uint32_t fro
   });
 }
 
-std::optional<Duration> World::probeTrip(std::uint32_t from, std::uint32_t to, Duration delay) {
+std::optional<Duration> World::probeTrip(std::uint64_t probe, std::uint32_t from, std::uint32_t to,
+                                         Duration delay, bool back) {
   if (active_link_faults_ == 0) return delay;
-  return throughLinkFaults(from, to, delay, [&](std::uint32_t) {
-    const double loss = uniformOpen(probe_jitter_.next());
-    return std::pair{loss, uniformOpen(probe_jitter_.next())};
+  return throughLinkFaults(from, to, delay, [&](std::uint32_t f) {
+    const auto block = probeDraws(probe, f);
+    const std::size_t first = back ? 2 : 0;
+    return std::pair{uniformOpen(block[first]), uniformOpen(block[first + 1])};
   });
 }
 
 // Connection faults strike probes as they strike requests: the network cannot tell them apart.
 // Returns whether the probe fails, and for a reset, after how long.
-bool World::probeRefused(const Host& host, Duration& reset_after) {
+bool World::probeRefused(const Host& host, std::uint64_t probe, Duration& reset_after) {
   for (std::uint32_t f : host.effects) {
     const FaultSpec& fault = spec_.faults[f];
     if (fault.kind != FaultKind::kConnectionRefused && fault.kind != FaultKind::kConnectionReset) {
       continue;
     }
-    if (uniformOpen(probe_jitter_.next()) >= fault.probability * fault.intensityAt(kernel_.now())) {
+    const double u = uniformOpen(probeDraws(probe, f)[0]);
+    if (u >= fault.probability * fault.intensityAt(kernel_.now())) {
       continue;
     }
     reset_after = fault.kind == FaultKind::kConnectionReset ? fault.reset_after : Duration::zero();

@@ -29,6 +29,8 @@ void World::onArrival(std::uint32_t client_index, std::uint32_t user) {
   request.core.id = index;
   request.core.hash_key = requestKey(client, index);
   request.core.zone = requestZone(client, index);
+  request.client_zone = request.core.zone;
+  request.leg = Leg::kAtClient;
   request.first_sent_at = kernel_.now();
   request.last_backoff = Duration::zero();
   request.user = user;
@@ -58,6 +60,8 @@ void World::launch(std::uint32_t request_slot, std::uint32_t generation) {
   request.status = internal::kBaseErrorStatus;
   request.connect_attempt = 0;
   if (tier_) {  // the client's timeout runs from now; the tier hop comes first
+    request.leg = Leg::kAtClient;
+    request.core.zone = request.client_zone;
     armTimeout(client, request_slot, generation);
     connectToTier(request_slot);
     return;
@@ -79,7 +83,7 @@ void World::armTimeout(Client& client, std::uint32_t request_slot, std::uint32_t
 
 // A closed-loop user thinks (an exponential time, drawn by user and request number), then sends
 // its next request; none after the end of traffic.
-void World::scheduleUserRequest(std::uint32_t client_index, std::uint32_t user) {
+void World::scheduleUserRequest(std::uint32_t client_index, std::uint32_t user, bool instant) {
   Client& client = clients_[client_index];
   const std::uint64_t n = client.user_requests[user]++;
   const Duration mean = client.closed_loop->mean_think_time;
@@ -88,6 +92,9 @@ void World::scheduleUserRequest(std::uint32_t client_index, std::uint32_t user) 
     const double u = uniformOpen(client.think_draws.draw((std::uint64_t{user} << 32) | n));
     think = Duration(std::llround(-std::log(u) * static_cast<double>(mean.count())));
   }
+  // A request refused at once (no healthy host, a rate limit) would otherwise let a user without
+  // think time send again in the same instant forever: time would stop.
+  if (think < kMinUserPause && instant) think = kMinUserPause;
   const TimePoint at = kernel_.now() + think;
   if (at >= TimePoint{} + spec_.layout.duration) return;
   kernel_.schedule(at, kArrival, client_index, user + 1);
@@ -372,14 +379,15 @@ void World::finishAtClient(std::uint32_t request_slot, RequestOutcome outcome) {
                              .client_region = client.region,
                              .serving_region = serving,
                              .cross_zone = served && serving == client.region &&
-                                           hosts_[request.last_host].zone != request.core.zone,
+                                           hosts_[request.last_host].zone != request.client_zone,
                              .outcome = outcome,
                              .latency = kernel_.now() - request.first_sent_at});
   const std::uint32_t user = request.user;
   const std::uint32_t client_index = request.client;
+  const TimePoint first_sent_at = request.first_sent_at;
   requests_.release(request_slot);
   dropFinishedDeadlines(client);
-  if (user != kNoUser) scheduleUserRequest(client_index, user);
+  if (user != kNoUser) scheduleUserRequest(client_index, user, kernel_.now() == first_sent_at);
 }
 
 // Whether the client sends the failed request again, after its backoff. The retry is a record of
@@ -406,12 +414,18 @@ bool World::retriedByClient(std::uint32_t request_slot, RequestOutcome outcome) 
   retry.live = 0;
   retry.retry_pending = false;
   retry.admitted = false;  // the balancer has heard the end of the failed attempt
+  retry.leg = Leg::kAtClient;
+  retry.outcome = outcome;  // what it ends with if the run's traffic ends first
   dropFinishedDeadlines(client);
   kernel_.scheduleIn(*wait, kClientRetry, handle.slot, handle.generation);
   return true;
 }
 
 void World::onClientRetry(std::uint32_t request_slot) {
+  if (traffic_over_) {  // the drain lets requests finish, not start again
+    finishAtClient(request_slot, requests_[request_slot].outcome);
+    return;
+  }
   metrics_.recordClientRetry(kernel_.now());
   launch(request_slot, requests_.generation(request_slot));
 }

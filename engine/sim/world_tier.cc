@@ -27,10 +27,7 @@ void World::buildTier() {
       *spec_.tier, std::move(client_regions), regions, spec_.seed,
       [this](std::uint32_t from, std::uint32_t to) { return spec_.network.baseDelay(from, to); },
       [this](std::uint32_t from, std::uint32_t to) {
-        Duration latency = spec_.network.baseDelay(from, to);
-        for (std::uint32_t f : link_faults_[std::size_t{from} * spec_.network.regionCount() + to])
-          latency += spec_.faults[f].delay.latency;
-        return latency;
+        return expectedTrip(from, to) + expectedTrip(to, from);
       });
   instance_epoch_.assign(spec_.tier->instances.size(), 0);
   instance_crashes_.assign(spec_.tier->instances.size(), 0);
@@ -92,7 +89,7 @@ std::optional<Duration> World::tierTrip(const Request& request, bool back) {
            : spec_.network.delay(from, client_zone, to, balancer.zone(), jitter[0]);
   if (active_link_faults_ == 0) return delay;
   return throughLinkFaults(from, to, delay, [&](std::uint32_t f) {
-    const auto block = client.fault_draws.draw(request.core.id, lane | f);
+    const auto block = client.fault_draws.draw(request.core.id, lane | spec_.faults[f].draw_key);
     const std::size_t first = back ? 2 : 0;
     return std::pair{uniformOpen(block[first]), uniformOpen(block[first + 1])};
   });

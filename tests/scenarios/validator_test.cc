@@ -425,11 +425,46 @@ TEST(ScenarioValidatorTest, RingsAndTablesOfAllBalancersStayWithinAMemoryBudget)
   s.mutable_balancer()->mutable_locality()->set_failover(Locality::LOCAL_ONLY);
   s.mutable_network()->clear_links();
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("balancer.ring_hash.minimum_ring_size",
-                                                 "3 balancers (regions with clients) x 8388608 "
-                                                 "must stay within 16777216 entries in all")));
+                                                 "3 balancers (regions with clients, or tier "
+                                                 "instances) x 8388608 must stay within 16777216 "
+                                                 "entries in all")));
   s.mutable_balancer()->clear_ring_hash();
   s.mutable_balancer()->mutable_maglev()->set_table_size(5'000'011);
   EXPECT_THAT(check(s), IsEmpty());  // 15,000,033 entries
+  // Behind a tier every instance builds its own: 20 of them are too many for this table.
+  auto* site = s.mutable_balancer()->mutable_tier()->add_sites();
+  site->set_region("east");
+  site->set_instances(20);
+  EXPECT_THAT(check(s), ElementsAre(diagnosticAt("balancer.maglev.table_size",
+                                                 "20 balancers (regions with clients, or tier "
+                                                 "instances) x 5000011")));
+}
+
+TEST(ScenarioValidatorTest, TierInstancesTimesHostsAreBounded) {
+  Scenario s = validScenario();
+  s.mutable_regions(0)->mutable_backends(0)->set_count(100'000);
+  s.clear_faults();
+  auto* site = s.mutable_balancer()->mutable_tier()->add_sites();
+  site->set_region("east");
+  site->set_instances(100);
+  s.mutable_balancer()->mutable_tier()->add_sites()->set_region("west");
+  s.mutable_balancer()->mutable_tier()->mutable_sites(1)->set_instances(100);
+  EXPECT_THAT(check(s), ElementsAre(diagnosticAt("balancer.tier.sites",
+                                                 "tier instances x hosts must be at most 20000000 "
+                                                 "(got 200 x 100003)")));
+}
+
+TEST(ScenarioValidatorTest, UnderLocalOnlyATierSiteNeedsBackends) {
+  Scenario s = validScenario();
+  s.mutable_balancer()->mutable_locality()->set_failover(Locality::LOCAL_ONLY);
+  auto* north = s.add_regions();
+  north->set_name("north");
+  s.mutable_network()->clear_links();
+  auto* site = s.mutable_balancer()->mutable_tier()->add_sites();
+  site->set_region("north");
+  site->set_instances(1);
+  EXPECT_THAT(check(s), ElementsAre(diagnosticAt("balancer.tier.sites[0].region",
+                                                 "its instances have no backend to reach")));
 }
 
 // The engine counts integer nanoseconds: a positive value must not round to nothing, and a probe

@@ -2,9 +2,12 @@
 // anycast, global policies, DNS faults.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <string>
 
+#include "engine/sim/tier_routing.h"
+#include "engine/sim/world_builder.h"
 #include "tests/engine/sim/world_test_support.h"
 
 namespace faultline::sim {
@@ -154,12 +157,13 @@ std::string sitesAway(const std::string& policy) {
     balancer { tier { sites { region: "r1" instances: 1 } sites { region: "r2" instances: 1 }
                       ttl_s: 1 )" +
          policy + R"( } }
-    faults { link_degradation { from: "r0" to: "r1" latency_ms: 20 } start_s: 0 }
+    faults { link_degradation { from: "r0" to: "r1" latency_ms: 30 } start_s: 0 }
   )";
 }
 
 TEST(Tier, LowestLatencyMovesAwayFromADegradedPathAndNearestDoesNot) {
-  // 30 + 20 ms to r1 is now worse than 40 ms to r2. Instances serve from their own region.
+  // A round trip to r1 now takes 30 + 30 + 30 ms, more than the 80 ms to r2. Instances serve
+  // from their own region.
   auto servedBy = [](const results::RunResult& result, int region) {
     const auto& s = result.summary();
     return static_cast<double>(s.regions(region).requests_to()) /
@@ -232,6 +236,71 @@ TEST(Tier, PartialViewsOfAFleetBalanceWorseThanOneInstance) {
   const auto ten = simulateText(fleet(10)).summary();
   EXPECT_EQ(one.requests_total(), ten.requests_total());
   EXPECT_GT(ten.latency_ms().mean(), 1.5 * one.latency_ms().mean());
+}
+
+TEST(Tier, ChecksBeforeTheFirstOneSeeAChangeAtTheFirstOne) {
+  TierSpec spec;
+  spec.instances = {TierInstanceSpec{"r0/lb-1", 0, 0}, TierInstanceSpec{"r0/lb-2", 0, 0}};
+  spec.check_interval = std::chrono::seconds(10);
+  spec.failure_threshold = 1;
+  auto latency = [](std::uint32_t, std::uint32_t) { return Duration::zero(); };
+  TierRouter router(spec, {0}, 1, 1, latency, latency);
+  // Instance 0 of 2 is checked at 2.5 s, 12.5 s, ...
+  using std::chrono::milliseconds;
+  EXPECT_EQ(router.detectionTime(0, TimePoint{}), TimePoint{} + milliseconds(2500));
+  EXPECT_EQ(router.detectionTime(0, TimePoint{} + milliseconds(2400)),
+            TimePoint{} + milliseconds(2500));
+  EXPECT_EQ(router.detectionTime(0, TimePoint{} + milliseconds(2500)),
+            TimePoint{} + milliseconds(12'500));
+  EXPECT_EQ(router.detectionTime(1, TimePoint{} + milliseconds(8000)),
+            TimePoint{} + milliseconds(17'500));
+}
+
+TEST(Tier, ACrashLeavesRequestsWaitingToBeRetriedByTheirClientsAlone) {
+  // Nothing resolves from the start, so every request waits 2 s to be retried by its client;
+  // the crash at 1 s must not touch them (they are at their clients, not at the instance).
+  const auto result = simulateText(twoRegions(R"(sites { region: "r0" instances: 2 } ttl_s: 0.1)",
+                                              R"(faults { dns_failure { } start_s: 0 end_s: 5 }
+         faults { balancer_crash { region: "r0" count: 1 } start_s: 1 end_s: 3 })",
+                                              10));
+  EXPECT_EQ(result.summary().failures().connection_reset(), 0);
+}
+
+TEST(Tier, CrossZoneCountsTheClientsZoneNotTheInstances) {
+  // Hosts and clients in zone a, the only instance in zone b: nothing is served across zones
+  // from where the clients are.
+  const auto result = simulateText(R"(
+    name: "zones"
+    duration_s: 10
+    seed: 4
+    regions {
+      name: "r0"
+      zones: ["a", "b"]
+      backends {
+        group: "api" count: 4 zones: ["a"] service_time { constant { value_ms: 1 } }
+      }
+      clients { rate_rps: 100 zones { zone: "a" share: 1 } }
+    }
+    balancer { tier { sites { region: "r0" instances: 1 zones: ["b"] } } }
+  )");
+  EXPECT_GT(result.summary().requests_ok(), 900);
+  EXPECT_EQ(result.summary().cross_zone_requests(), 0);
+}
+
+TEST(Tier, RequestsLostOnTheWayToTheTierCountTowardsTheRunawayGuard) {
+  // Requests into a partition with no timeout are never answered: they pile up at their
+  // clients, with no try in flight, until the guard stops the run.
+  auto spec =
+      buildWorldSpec(testing::parseScenario(twoRegions(
+                         R"(sites { region: "r1" instances: 1 })",
+                         R"(faults { network_partition { from: "r0" to: "r1" } start_s: 0 })")),
+                     {});
+  ASSERT_TRUE(spec);
+  spec->max_tries_in_flight = 2000;
+  for (auto& client : spec->clients)
+    client.timeout.reset();
+  metrics::Observer observer;
+  EXPECT_EQ(simulate(*spec, observer).end, RunEnd::kRunaway);
 }
 
 }  // namespace

@@ -186,5 +186,44 @@ TEST(Traffic, AClosedLoopSlowsDownWithItsBackend) {
   EXPECT_NEAR(result.summary().latency_ms().p50(), 201, 2);
 }
 
+TEST(Traffic, AClosedLoopUserRefusedAtOnceWaitsBeforeTheNextRequest) {
+  // Users who never think, behind a rate limit that refuses most requests at once: without a
+  // pause after an instant refusal, time would never move on.
+  std::string text = ampleCapacity(10, "timeout_ms: 0 closed_loop { users: 10 }");
+  text.replace(text.find("locality { failover: LOCAL_ONLY }"), 33,
+               "locality { failover: LOCAL_ONLY } local_rate_limit { max_tokens: 5 "
+               "fill_interval_ms: 1000 }");
+  const auto result = simulateText(text);
+  const auto& s = result.summary();
+  // The five tokens the bucket starts with, and five more each second.
+  EXPECT_GE(s.requests_ok(), 50);
+  EXPECT_LE(s.requests_ok(), 55);
+  // Each user is refused and pauses 1 ms, about 10,000 times a second over the ten users.
+  EXPECT_NEAR(static_cast<double>(s.failures().rate_limited()), 100'000, 1'000);
+}
+
+TEST(Traffic, NoClientRetryLeavesAfterTheEndOfTraffic) {
+  // Every try fails; retries wait 5 s. Those still waiting when the traffic ends are not sent:
+  // they fail with their last error at once, not as unfinished at the drain limit.
+  const auto result = simulateText(ampleCapacity(
+      20, "rate_rps: 100 timeout_ms: 1000 retry { max_retries: 2 backoff: FIXED base_ms: 5000 }",
+      R"(faults { errors { probability: 1 } start_s: 0 })"));
+  const auto& s = result.summary();
+  EXPECT_EQ(s.failures().injected_error(), s.requests_total());
+  EXPECT_EQ(s.failures().unfinished(), 0);
+  EXPECT_LT(s.end_s(), 20.1);
+}
+
+TEST(Traffic, AFaultsDrawsDoNotDependOnTheOtherFaults) {
+  const std::string errors = R"(faults { errors { probability: 0.3 } start_s: 0 })";
+  const auto alone = simulateText(ampleCapacity(20, "rate_rps: 100 timeout_ms: 0", errors));
+  // A fault listed before it, which never touches a request (no latency), moves it down the list.
+  const auto second = simulateText(ampleCapacity(
+      20, "rate_rps: 100 timeout_ms: 0",
+      R"(faults { latency { hosts { region: "r0" } latency_ms: 0 } start_s: 0 } )" + errors));
+  EXPECT_EQ(alone.summary().failures().injected_error(),
+            second.summary().failures().injected_error());
+}
+
 }  // namespace
 }  // namespace faultline::sim

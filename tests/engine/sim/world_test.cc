@@ -513,7 +513,7 @@ TEST(World, AnOverloadThatOnlyGrowsStopsAsARunawayWithWhatBoundsIt) {
   const RunStatus status = simulate(*spec, observer);
   EXPECT_EQ(status.end, RunEnd::kRunaway);
   EXPECT_FALSE(observer.finished);
-  EXPECT_NE(status.message.find("tries in flight (the simulator holds at most 5000)"),
+  EXPECT_NE(status.message.find("requests in flight (the simulator holds at most 5000 of each)"),
             std::string::npos)
       << status.message;
   EXPECT_NE(status.message.find("backends.queue_limit"), std::string::npos);
