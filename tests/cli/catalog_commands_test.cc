@@ -31,8 +31,12 @@ TEST(CliScenariosTest, ListNamesEachBuiltinWithItsDescription) {
   EXPECT_EQ(result.out,
             "bench-3region  The SimPy reference model: 3 regions x 20 backends x 8 workers at "
             "load 0.8, P2C, 60 s\n"
+            "dns-failover   us-east's proxy tier dies; clients fail over through DNS, delayed by "
+            "checks and TTL\n"
             "region-outage  us-east goes dark for two minutes; its traffic must fail over to the "
-            "nearest region and come back\n");
+            "nearest region and come back\n"
+            "retry-storm    a brief surge turns into a lasting outage through naive client "
+            "retries\n");
 }
 
 TEST(CliScenariosTest, ShowPrintsTextThatLoadsBackToTheSameScenario) {
@@ -67,7 +71,7 @@ TEST(CliScenariosTest, ShowUnknownScenarioIsBadInput) {
   EXPECT_THAT(result.out, IsEmpty());
   EXPECT_EQ(result.err,
             "faultline scenarios show: no built-in scenario \"nope\" (built-in: bench-3region, "
-            "region-outage)\n");
+            "dns-failover, region-outage, retry-storm)\n");
 }
 
 TEST(CliScenariosTest, ValidateReportsEachFile) {

@@ -207,7 +207,7 @@ TEST(ScenarioLoaderTest, NeitherBuiltinNorFileListsTheBuiltins) {
   for (const BuiltinScenario& builtin : builtinScenarios()) {
     EXPECT_THAT(diagnostic.message, HasSubstr(std::string(builtin.name)));
   }
-  EXPECT_THAT(diagnostic.message, HasSubstr("bench-3region, region-outage"));
+  EXPECT_THAT(diagnostic.message, HasSubstr("bench-3region, dns-failover, region-outage"));
 }
 
 TEST(ScenarioLoaderTest, EmptyOrNulNamesAreRefused) {
