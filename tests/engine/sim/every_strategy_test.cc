@@ -26,7 +26,7 @@ TEST(EveryStrategy, RunsEveryBuiltInScenario) {
       const auto& summary = result->summary();
       EXPECT_EQ(result->run().strategy(), strategy.name);
       EXPECT_GT(summary.requests_total(), 1000) << builtin.name << " / " << strategy.name;
-      // Neither scenario has a fault in its first seconds: every strategy keeps nearly all.
+      // No built-in has a fault in its first seconds: every strategy keeps nearly all.
       EXPECT_GT(summary.availability(), 0.99) << builtin.name << " / " << strategy.name;
     }
   }
