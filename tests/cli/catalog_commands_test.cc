@@ -1,5 +1,6 @@
 // `faultline scenarios list|show|validate` and `faultline strategies`.
 
+#include <algorithm>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -8,6 +9,7 @@
 
 #include "balancer/strategy_registry.h"
 #include "cli/exit_codes.h"
+#include "scenarios/library.h"
 #include "scenarios/loader.h"
 #include "tests/cli/cli_test_support.h"
 
@@ -23,20 +25,35 @@ using testing::runCommand;
 using ::testing::StartsWith;
 using testing::TempDir;
 
+// "a, b, c": the built-ins' names, as errors list them.
+std::string builtinNames() {
+  std::string names;
+  for (const auto& builtin : scenarios::builtinScenarios()) {
+    if (!names.empty()) names += ", ";
+    names += builtin.name;
+  }
+  return names;
+}
+
 TEST(CliScenariosTest, ListNamesEachBuiltinWithItsDescription) {
   const auto result = runCommand({"scenarios", "list"});
   EXPECT_EQ(result.exit_code, kExitOk);
   EXPECT_THAT(result.err, IsEmpty());
-  // Sorted by name, the descriptions in one column.
-  EXPECT_EQ(result.out,
-            "bench-3region  The SimPy reference model: 3 regions x 20 backends x 8 workers at "
-            "load 0.8, P2C, 60 s\n"
-            "dns-failover   us-east's proxy tier dies; clients fail over through DNS, delayed by "
-            "checks and TTL\n"
-            "region-outage  us-east goes dark for two minutes; its traffic must fail over to the "
-            "nearest region and come back\n"
-            "retry-storm    a brief surge turns into a lasting outage through naive client "
-            "retries\n");
+  // One line per built-in, sorted by name, the descriptions in one column after the longest name.
+  const auto& builtins = scenarios::builtinScenarios();
+  std::size_t width = 0;
+  for (const auto& builtin : builtins)
+    width = std::max(width, builtin.name.size());
+  std::string expected;
+  for (const auto& builtin : builtins) {
+    const auto loaded = scenarios::loadScenario(builtin.name);
+    ASSERT_TRUE(loaded) << builtin.name;
+    expected += std::string(builtin.name) + std::string(width + 2 - builtin.name.size(), ' ') +
+                loaded->scenario.description() + "\n";
+  }
+  EXPECT_EQ(result.out, expected);
+  EXPECT_THAT(result.out, HasSubstr("\nregion-outage           us-east goes dark for two minutes"));
+  EXPECT_GE(builtins.size(), 12u);
 }
 
 TEST(CliScenariosTest, ShowPrintsTextThatLoadsBackToTheSameScenario) {
@@ -69,9 +86,8 @@ TEST(CliScenariosTest, ShowUnknownScenarioIsBadInput) {
   const auto result = runCommand({"scenarios", "show", "nope"});
   EXPECT_EQ(result.exit_code, kExitBadInput);
   EXPECT_THAT(result.out, IsEmpty());
-  EXPECT_EQ(result.err,
-            "faultline scenarios show: no built-in scenario \"nope\" (built-in: bench-3region, "
-            "dns-failover, region-outage, retry-storm)\n");
+  EXPECT_EQ(result.err, "faultline scenarios show: no built-in scenario \"nope\" (built-in: " +
+                            builtinNames() + ")\n");
 }
 
 TEST(CliScenariosTest, ValidateReportsEachFile) {

@@ -497,7 +497,7 @@ TEST(CliRunTest, MissingScenarioFileIsNamed) {
   EXPECT_EQ(result.exit_code, kExitBadInput);
   EXPECT_THAT(result.out, IsEmpty());
   EXPECT_THAT(result.err, StartsWith(missing.string() + ": no built-in scenario or file"));
-  EXPECT_THAT(result.err, HasSubstr("bench-3region, dns-failover, region-outage, retry-storm"));
+  EXPECT_THAT(result.err, HasSubstr("bench-3region, cascading-failover, cross-region-partition"));
 }
 
 TEST(CliRunTest, ScenarioThatIsADirectoryIsBadInput) {

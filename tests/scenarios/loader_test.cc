@@ -207,7 +207,8 @@ TEST(ScenarioLoaderTest, NeitherBuiltinNorFileListsTheBuiltins) {
   for (const BuiltinScenario& builtin : builtinScenarios()) {
     EXPECT_THAT(diagnostic.message, HasSubstr(std::string(builtin.name)));
   }
-  EXPECT_THAT(diagnostic.message, HasSubstr("bench-3region, dns-failover, region-outage"));
+  EXPECT_THAT(diagnostic.message,
+              HasSubstr("bench-3region, cascading-failover, cross-region-partition"));
 }
 
 TEST(ScenarioLoaderTest, EmptyOrNulNamesAreRefused) {
