@@ -186,6 +186,22 @@ void renderSlo(const results::RunResult& result, std::string& out) {
                      withThousands(slo.windows()));
 }
 
+// Dollars with cents, thousands separated: "$12,345.67".
+std::string dollars(double usd) {
+  const auto cents = static_cast<std::int64_t>(std::llround(usd * 100));
+  return fmt::format("${}.{:02d}", withThousands(cents / 100), cents % 100);
+}
+
+void renderCost(const results::RunResult& result, std::string& out) {
+  const auto& cost = result.summary().cost();
+  out += fmt::format(
+      "  cost              {} total · {} infrastructure · {} egress ({:.2f} GB cross-region, "
+      "{:.2f} GB out) · {:.1f} min downtime {}\n",
+      dollars(cost.total_usd()), dollars(cost.infrastructure_usd()),
+      dollars(cost.cross_region_usd() + cost.internet_usd()), cost.cross_region_gb(),
+      cost.internet_gb(), cost.downtime_minutes(), dollars(cost.downtime_usd()));
+}
+
 }  // namespace
 
 std::string withThousands(std::int64_t value) {
@@ -210,6 +226,7 @@ std::string renderSummary(const results::RunResult& result) {
   renderFaults(result, out);
   renderEvents(result, out);
   renderSlo(result, out);
+  renderCost(result, out);
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/cost_rules.h"
 #include "scenarios/fault_rules.h"
 #include "scenarios/limits.h"
 #include "scenarios/region_ref.h"
@@ -100,6 +101,7 @@ class Validator {
     checkBalancer();
     checkZones(scenario_, topology_, rules_);
     checkFaults(scenario_, topology_, rules_, duration_ok_);
+    checkCost(scenario_, topology_, rules_);
     checkSlo();
     return rules_.takeDiagnostics();
   }

@@ -7,6 +7,7 @@ namespace faultline::metrics {
 
 MetricsCollector::MetricsCollector(const RunLayout& layout)
     : slo_(layout.slo),
+      cost_(layout.cost),
       warmup_end_(TimePoint{} + layout.warmup),
       traffic_end_(TimePoint{} + layout.duration),
       faults_by_epoch_(1),
@@ -64,6 +65,10 @@ void MetricsCollector::recordCompletion(const CompletedRequest& request) {
     ++window_.failures[static_cast<std::size_t>(request.outcome)];
   }
 
+  const bool cross_region =
+      request.serving_region != kNoRegion && request.serving_region != request.client_region;
+  cost_.addRequest(window_cost_, request.client_region, cross_region, ok);
+
   for (std::uint32_t fault : faults_by_epoch_[request.fault_epoch]) {
     ++fault_totals_[fault].requests;
     if (!ok) continue;
@@ -72,6 +77,7 @@ void MetricsCollector::recordCompletion(const CompletedRequest& request) {
   }
 
   if (request.at < warmup_end_) return;
+  cost_.addRequest(run_cost_, request.client_region, cross_region, ok);
   ++requests_;
   auto& region = region_counts_[request.client_region];
   ++region.requests_from;
@@ -115,6 +121,10 @@ void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
     if (fault_seen_in_window_[fault]) window_.active_faults.push_back(fault);
   }
   window_.slo_violated = windowViolatesSlo();
+  cost_.addTime(window_cost_, end - window_start_);
+  if (window_.slo_violated) cost_.addDowntime(window_cost_, end - window_start_);
+  window_.cost = cost_.report(window_cost_);
+  window_cost_ = CostFigures{};
   advanceConcurrency(end);
   const double length_s = static_cast<double>((end - window_start_).count()) / 1e9;
   const double area_s = static_cast<double>(window_in_flight_area_) / 1e9;
@@ -124,7 +134,10 @@ void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
   // the empty start nor the drain's thin last moments weigh on the SLO count or the concurrency.
   if (window_start_ >= warmup_end_ && end <= traffic_end_) {
     ++slo_windows_;
-    if (window_.slo_violated) ++slo_windows_violating_;
+    if (window_.slo_violated) {
+      ++slo_windows_violating_;
+      cost_.addDowntime(run_cost_, end - window_start_);
+    }
     run_in_flight_area_ += area_s;
     run_measured_s_ += length_s;
   }
@@ -162,6 +175,10 @@ RunSummary MetricsCollector::summary(TimePoint end, std::uint64_t events) const 
   summary.tries = tries_;
   summary.retries = retries_;
   summary.client_retries = client_retries_;
+  // Hosts and balancers run from the end of the warm-up to the end of traffic.
+  CostFigures run_cost = run_cost_;
+  cost_.addTime(run_cost, traffic_end_ - warmup_end_);
+  summary.cost = cost_.report(run_cost);
   summary.hedges = hedges_;
   for (std::size_t region = 0; region < region_counts_.size(); ++region) {
     summary.regions.push_back({region_counts_[region], summarize(region_latency_[region])});

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/metrics/cost_meter.h"
 #include "engine/metrics/latency_histogram.h"
 #include "engine/metrics/request_outcome.h"
 #include "engine/metrics/run_layout.h"
@@ -64,6 +65,9 @@ class MetricsCollector {
   void advanceConcurrency(TimePoint now);
 
   SloTarget slo_;
+  CostMeter cost_;
+  CostFigures window_cost_;
+  CostFigures run_cost_;
   TimePoint warmup_end_;
   TimePoint traffic_end_;
   TimePoint window_start_{};

@@ -48,6 +48,17 @@ void fill(const FailureCounts& from, results::FailureCounts& to) {
   to.set_dns_failure(at(RequestOutcome::kDnsFailure));
 }
 
+void fillCost(const CostReport& from, results::CostStats& to) {
+  to.set_infrastructure_usd(from.infrastructure_usd);
+  to.set_cross_region_gb(from.cross_region_gb);
+  to.set_cross_region_usd(from.cross_region_usd);
+  to.set_internet_gb(from.internet_gb);
+  to.set_internet_usd(from.internet_usd);
+  to.set_downtime_minutes(from.downtime_minutes);
+  to.set_downtime_usd(from.downtime_usd);
+  to.set_total_usd(from.total_usd());
+}
+
 double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 1.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
@@ -143,6 +154,7 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
   w.set_concurrency(window.concurrency);
   w.set_tries(count(window.tries));
   w.set_client_retries(count(window.client_retries));
+  fillCost(window.cost, *w.mutable_cost());
   if (window_sink_ != nullptr) window_sink_->onWindow(w);
 }
 
@@ -181,6 +193,7 @@ void ResultRecorder::onRunFinished(const RunSummary& summary) {
   s.set_tries(count(summary.tries));
   s.set_retries(count(summary.retries));
   s.set_client_retries(count(summary.client_retries));
+  fillCost(summary.cost, *s.mutable_cost());
   s.set_hedges(count(summary.hedges));
   for (std::size_t region = 0; region < summary.regions.size(); ++region) {
     const auto& from = summary.regions[region];

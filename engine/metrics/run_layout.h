@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "balancer/time.h"
+#include "engine/metrics/cost_meter.h"
 
 namespace faultline::metrics {
 
@@ -66,6 +67,7 @@ struct RunLayout {
   std::vector<HostLayout> hosts;
   std::vector<FaultLayout> faults;
   SloTarget slo;
+  CostLayout cost;
 };
 
 }  // namespace faultline::metrics

@@ -40,6 +40,7 @@ struct RunSummary {
   std::uint64_t tries = 0;       // sent after the warm-up: first tries, retries and hedges
   std::uint64_t retries = 0;
   std::uint64_t client_retries = 0;  // requests sent again by their clients, after the warm-up
+  CostReport cost;
   std::uint64_t hedges = 0;
   double concurrency = 0;  // time-average requests in flight over the steady-state windows
   std::vector<RegionSummary> regions;

@@ -50,6 +50,7 @@ struct WindowStats {
   std::vector<std::uint32_t> active_faults;  // active at some point of the window
   double concurrency = 0;                    // time-average of requests sent and not yet completed
   bool slo_violated = false;
+  CostReport cost;
 
   std::uint64_t failed() const { return requests - ok; }
 };

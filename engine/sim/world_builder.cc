@@ -268,6 +268,38 @@ void buildClients(const pb::Scenario& scenario, WorldSpec& spec) {
   }
 }
 
+constexpr std::uint64_t kDefaultRequestBytes = 1000;
+constexpr std::uint64_t kDefaultResponseBytes = 10000;
+constexpr double kDefaultDowntimeMinuteUsd = 5600;
+
+// Prices and sizes, once the hosts, clients and tier are known: hosts cost their region's price,
+// balancers are the tier's instances or one per region with clients.
+void buildCost(const pb::Scenario& scenario, WorldSpec& spec) {
+  const auto& cost = scenario.cost();
+  auto& out = spec.layout.cost;
+  const auto regions = spec.layout.regions.size();
+  for (std::uint32_t r = 0; r < regions; ++r) {
+    double price = cost.default_instance_hour_usd();
+    for (const auto& entry : cost.instance_hour_usd()) {
+      if (entry.region() == spec.layout.regions[r].name) price = entry.usd();
+    }
+    out.hosts_hour_usd += price * spec.layout.regions[r].hosts;
+  }
+  const std::size_t balancers = spec.tier ? spec.tier->instances.size() : spec.clients.size();
+  out.balancers_hour_usd = cost.balancer_hour_usd() * static_cast<double>(balancers);
+  out.cross_region_gb_usd = cost.cross_region_gb_usd();
+  out.internet_gb_usd = cost.internet_gb_usd();
+  out.downtime_minute_usd =
+      cost.has_downtime_minute_usd() ? cost.downtime_minute_usd() : kDefaultDowntimeMinuteUsd;
+  out.request_bytes.assign(regions, kDefaultRequestBytes);
+  out.response_bytes.assign(regions, kDefaultResponseBytes);
+  for (std::uint32_t r = 0; r < regions; ++r) {
+    const auto& clients = scenario.regions(static_cast<int>(r)).clients();
+    if (clients.has_request_bytes()) out.request_bytes[r] = clients.request_bytes();
+    if (clients.has_response_bytes()) out.response_bytes[r] = clients.response_bytes();
+  }
+}
+
 }  // namespace
 
 Expected<WorldSpec, ConfigError> buildWorldSpec(const pb::Scenario& scenario,
@@ -306,6 +338,7 @@ Expected<WorldSpec, ConfigError> buildWorldSpec(const pb::Scenario& scenario,
   buildFaults(scenario, spec);
   buildClients(scenario, spec);
   resolveZoneWeights(scenario, spec);
+  buildCost(scenario, spec);
 
   const auto& slo = scenario.slo();
   layout.slo.availability = slo.has_availability() ? slo.availability() : 0.999;

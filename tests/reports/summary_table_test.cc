@@ -195,7 +195,9 @@ TEST(ReportsSummaryTest, QuietRunReadsInFull) {
             "  failed by cause   none\n"
             "  cross-region      0 requests (0.00%)\n"
             "\n"
-            "  SLO availability ≥ 99.0000%: MET · 0 of 61 windows violated it\n");
+            "  SLO availability ≥ 99.0000%: MET · 0 of 61 windows violated it\n"
+            "  cost              $0.00 total · $0.00 infrastructure · $0.00 egress (0.00 GB "
+            "cross-region, 0.00 GB out) · 0.0 min downtime $0.00\n");
 }
 
 TEST(ReportsSummaryTest, NoRequestsShowDashesForLatency) {
@@ -243,6 +245,23 @@ TEST(ReportsSummaryTest, AvailabilityNeverRoundsAFailureAway) {
   summary.set_requests_ok(1);
   summary.set_availability(1e-8);
   EXPECT_THAT(lineStartingWith(renderSummary(result), "  all "), HasSubstr("<0.0001%"));
+}
+
+TEST(ReportsSummaryTest, CostReadsInDollarsWithThousands) {
+  auto result = quietResult();
+  auto* cost = result.mutable_summary()->mutable_cost();
+  cost->set_total_usd(12345.678);
+  cost->set_infrastructure_usd(45.5);
+  cost->set_cross_region_usd(0.25);
+  cost->set_internet_usd(0.125);
+  cost->set_cross_region_gb(12.5);
+  cost->set_internet_gb(1.39);
+  cost->set_downtime_minutes(2.17);
+  cost->set_downtime_usd(12152.0);
+  EXPECT_THAT(renderSummary(result),
+              ::testing::HasSubstr("  cost              $12,345.68 total · $45.50 infrastructure · "
+                                   "$0.38 egress (12.50 GB cross-region, 1.39 GB out) · 2.2 min "
+                                   "downtime $12,152.00\n"));
 }
 
 }  // namespace

@@ -547,6 +547,28 @@ TEST(ScenarioValidatorTest, SloIsInRange) {
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("slo.availability", "must be <= 1 (got 1.0001)")));
 }
 
+// --- cost ---
+
+TEST(ScenarioValidatorTest, PricesAndSizesAreInRange) {
+  Scenario s = validScenario();
+  auto* cost = s.mutable_cost();
+  auto* east = cost->add_instance_hour_usd();
+  east->set_region("east");
+  east->set_usd(0.1);
+  EXPECT_THAT(check(s), IsEmpty());
+  *cost->add_instance_hour_usd() = *east;
+  cost->set_internet_gb_usd(-1);
+  cost->set_downtime_minute_usd(kInf);
+  s.mutable_regions(0)->mutable_clients()->set_response_bytes(100'000'001);
+  EXPECT_THAT(
+      check(s),
+      ElementsAre(
+          diagnosticAt("cost.instance_hour_usd[1].region", "region \"east\" has a price already"),
+          diagnosticAt("cost.internet_gb_usd", "must be >= 0 (got -1)"),
+          diagnosticAt("cost.downtime_minute_usd", "must be a finite number"),
+          diagnosticAt("regions[0].clients.response_bytes", "must be <= 100000000")));
+}
+
 // --- all at once ---
 
 TEST(ScenarioValidatorTest, ReportsEveryViolationNotJustTheFirst) {
