@@ -92,7 +92,8 @@ TEST(Cost, TheWindowsAddUpToTheRun) {
 TEST(Cost, DowntimeIsPricedAtTheIbmFigureByDefault) {
   std::string text = kPriced;
   text.replace(text.find("downtime_minute_usd: 1000"), 25, "");
-  const auto& cost = simulateText(text).summary().cost();
+  const auto result = simulateText(text);
+  const auto& cost = result.summary().cost();
   EXPECT_NEAR(cost.downtime_usd(), cost.downtime_minutes() * 5600, 1e-9);
 }
 
