@@ -90,7 +90,10 @@ class LatencyHistogram {
     return static_cast<std::int64_t>(((sub_bucket + 1) << bucket) - 1);
   }
 
-  std::size_t lowestTouchedIndex() const { return countsIndex(min_); }
+  // Both ends clamp: when every value of a window lies beyond an hour, min_ does too.
+  std::size_t lowestTouchedIndex() const {
+    return countsIndex(min_ < kMaxTrackableNs ? min_ : kMaxTrackableNs);
+  }
   std::size_t highestTouchedIndex() const {
     return countsIndex(max_ < kMaxTrackableNs ? max_ : kMaxTrackableNs);
   }

@@ -13,10 +13,6 @@ double nanos(Duration d) {
   return static_cast<double>(d.count());
 }
 
-// Heavy tails can draw absurd values from a valid scenario; a service time longer than a day is
-// kept at a day rather than overflowing the integer clock.
-constexpr double kLongestServiceNs = 86'400e9;
-
 Duration toDuration(double ns) {
   assert(!std::isnan(ns) && "a distribution produced NaN");
   if (std::isnan(ns)) return Duration::zero();

@@ -6,6 +6,10 @@
 
 namespace faultline::sim {
 
+// Heavy tails and stacked slowdowns can reach absurd values from a valid scenario; a service time
+// longer than a day is kept at a day rather than overflowing the integer clock.
+inline constexpr double kLongestServiceNs = 86'400e9;
+
 using balancer::Duration;
 
 // A distribution of durations, sampled by inverse transform from one uniform draw. One draw per

@@ -154,7 +154,8 @@ RunStatus World::run(const std::atomic<bool>* stop) {
       return RunStatus{RunEnd::kStopped, {}};
     }
     if (tries_.liveCount() > spec_.max_tries_in_flight ||
-        requests_.liveCount() > spec_.max_tries_in_flight) {
+        requests_.liveCount() > spec_.max_tries_in_flight ||
+        kernel_.pendingEvents() + queued_deadlines_ > spec_.max_events_pending) {
       return runaway();
     }
   }
@@ -175,12 +176,17 @@ RunStatus World::runaway() const {
   message += std::to_string(tries_.liveCount());
   message += " tries and ";
   message += std::to_string(requests_.liveCount());
-  message += " requests in flight (the simulator holds at most ";
+  message += " requests in flight and ";
+  message += std::to_string(kernel_.pendingEvents() + queued_deadlines_);
+  message += " events pending (the simulator holds at most ";
   message += std::to_string(spec_.max_tries_in_flight);
+  message += " tries and as many requests, and ";
+  message += std::to_string(spec_.max_events_pending);
   message +=
-      " of each): the backends fall ever further behind, or requests go where nothing answers. "
-      "Bound the work: backends.queue_limit, clients.timeout_ms, balancer.retry (num_retries, "
-      "hedge), or a retry budget";
+      " events): the backends fall ever further behind, requests go where nothing answers, or "
+      "clients give up and send again faster than the network delivers. Bound the work: "
+      "backends.queue_limit, clients.timeout_ms, balancer.retry (num_retries, hedge), a retry "
+      "budget, or fewer closed-loop users";
   return RunStatus{RunEnd::kRunaway, std::move(message)};
 }
 

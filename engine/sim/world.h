@@ -361,6 +361,9 @@ class World final : private ProbeTransport {
   CounterRng probe_fault_draws_;
   std::uint64_t probes_sent_ = 0;
   std::uint64_t pending_ = 0;  // requests whose client has no answer yet
+  // Entries of all clients' deadline queues: one request held for an hour keeps every later
+  // deadline of its client queued behind it, so they count towards the runaway limit as events.
+  std::uint64_t queued_deadlines_ = 0;
   bool traffic_over_ = false;
   TimePoint window_start_{};
 };

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "engine/sim/service_time.h"
 #include "engine/sim/world.h"
 #include "engine/sim/world_internal.h"
 
@@ -252,7 +253,8 @@ Duration World::serviceWithFaults(Duration service, const Host& host) const {
     }
   }
   if (factor == 1.0) return service;
-  return Duration(std::llround(static_cast<double>(service.count()) * factor));
+  const double stretched = static_cast<double>(service.count()) * factor;
+  return Duration(std::llround(std::min(stretched, kLongestServiceNs)));
 }
 
 // A gray failure fails its share of the work it has done.

@@ -78,6 +78,7 @@ void World::armTimeout(Client& client, std::uint32_t request_slot, std::uint32_t
   if (!client.timeout) return;
   const TimePoint deadline = kernel_.now() + *client.timeout;
   client.deadlines.push(TimeoutEntry{deadline, request_slot, generation});
+  ++queued_deadlines_;
   if (!client.deadline_armed) armDeadline(client, deadline);
 }
 
@@ -289,6 +290,7 @@ void World::onClientTimeout(std::uint32_t client_index) {
     const TimeoutEntry entry = client.deadlines.front();
     if (!requests_.holds(entry.slot, entry.generation)) {
       client.deadlines.pop();
+      --queued_deadlines_;
       continue;
     }
     if (entry.deadline > kernel_.now()) {
@@ -296,6 +298,7 @@ void World::onClientTimeout(std::uint32_t client_index) {
       return;
     }
     client.deadlines.pop();
+    --queued_deadlines_;
     giveUp(entry.slot, RequestOutcome::kTimeout);
   }
 }
@@ -313,6 +316,7 @@ void World::dropFinishedDeadlines(Client& client) {
     const TimeoutEntry& entry = client.deadlines.front();
     if (requests_.holds(entry.slot, entry.generation)) return;
     client.deadlines.pop();
+    --queued_deadlines_;
   }
 }
 

@@ -84,6 +84,19 @@ TEST(TierRules, DnsAndChecksStayInRange) {
                   diagnosticAt("balancer.tier.failure_threshold", "must be <= 10 (got 11)")));
 }
 
+TEST(TierRules, InstancesTimesHostsStayWithinTheMemoryBudget) {
+  // 200 instances each keep a view of every host: 24,993 hosts fit in 5,000,000 views, 25,003 not.
+  Scenario s = validScenario();
+  auto* tier = addTier(s);
+  tier->mutable_sites(0)->set_instances(100);
+  tier->mutable_sites(1)->set_instances(100);
+  s.mutable_regions(0)->mutable_backends(0)->set_count(24'990);
+  EXPECT_THAT(check(s), IsEmpty());
+  s.mutable_regions(0)->mutable_backends(0)->set_count(25'000);
+  EXPECT_THAT(check(s), ElementsAre(diagnosticAt("balancer.tier.sites",
+                                                 "at most 5000000 (got 200 x 25003)")));
+}
+
 TEST(TierRules, TierFaultsNeedATier) {
   Scenario s = validScenario();
   s.add_faults()->mutable_balancer_crash();

@@ -440,20 +440,6 @@ TEST(ScenarioValidatorTest, RingsAndTablesOfAllBalancersStayWithinAMemoryBudget)
                                                  "instances) x 5000011")));
 }
 
-TEST(ScenarioValidatorTest, TierInstancesTimesHostsAreBounded) {
-  Scenario s = validScenario();
-  s.mutable_regions(0)->mutable_backends(0)->set_count(100'000);
-  s.clear_faults();
-  auto* site = s.mutable_balancer()->mutable_tier()->add_sites();
-  site->set_region("east");
-  site->set_instances(100);
-  s.mutable_balancer()->mutable_tier()->add_sites()->set_region("west");
-  s.mutable_balancer()->mutable_tier()->mutable_sites(1)->set_instances(100);
-  EXPECT_THAT(check(s), ElementsAre(diagnosticAt("balancer.tier.sites",
-                                                 "tier instances x hosts must be at most 20000000 "
-                                                 "(got 200 x 100003)")));
-}
-
 TEST(ScenarioValidatorTest, UnderLocalOnlyATierSiteNeedsBackends) {
   Scenario s = validScenario();
   s.mutable_balancer()->mutable_locality()->set_failover(Locality::LOCAL_ONLY);

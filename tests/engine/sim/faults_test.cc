@@ -144,6 +144,17 @@ TEST(Faults, ABrownoutStretchesServiceByTheCapacityLost) {
   EXPECT_NEAR(result.summary().latency_ms().p50(), 21.0, 21.0 * 0.01);
 }
 
+// 10 ms stretched a billion times is 115 days, which the integer clock once overflowed into the
+// past (a fuzzed scenario); service stops at a day, so these requests all time out.
+TEST(Faults, ANearTotalBrownoutKeepsServiceWithinADay) {
+  std::string text = oneRegion(1, 1, R"(
+    faults { brownout { hosts { region: "r0" } capacity_loss: 0.999999999 } start_s: 0 })");
+  replaceOnce(text, "timeout_ms: 0", "timeout_ms: 20000");
+  const auto summary = simulateText(text).summary();
+  EXPECT_GT(summary.requests_total(), 50);
+  EXPECT_EQ(summary.failures().timeout(), summary.requests_total());
+}
+
 // Errors answered 503 are gateway errors, which retry_on gateway-error retries; a 500 is not.
 TEST(Faults, AnInjectedErrorsStatusDecidesWhetherItIsRetried) {
   auto run = [](int status) {

@@ -513,10 +513,41 @@ TEST(World, AnOverloadThatOnlyGrowsStopsAsARunawayWithWhatBoundsIt) {
   const RunStatus status = simulate(*spec, observer);
   EXPECT_EQ(status.end, RunEnd::kRunaway);
   EXPECT_FALSE(observer.finished);
-  EXPECT_NE(status.message.find("requests in flight (the simulator holds at most 5000 of each)"),
+  EXPECT_NE(status.message.find("(the simulator holds at most 5000 tries and as many requests"),
             std::string::npos)
       << status.message;
   EXPECT_NE(status.message.find("backends.queue_limit"), std::string::npos);
+}
+
+TEST(World, MessagesOnTheWireBeyondTheEventLimitStopARunaway) {
+  // 100 closed-loop users give up after 1 ms and send again at once over a 1 s hop: each leaves
+  // about a thousand messages on the wire while only one request of its own is in flight.
+  auto spec = buildWorldSpec(testing::parseScenario(R"pb(
+                               name: "wire"
+                               duration_s: 60
+                               regions {
+                                 name: "r0"
+                                 backends {
+                                   group: "api"
+                                   count: 1
+                                   service_time { constant { value_ms: 1 } }
+                                 }
+                                 clients {
+                                   timeout_ms: 1
+                                   closed_loop { users: 100 think_time_ms: 0 }
+                                 }
+                               }
+                               network { intra_region_ms: 1000 }
+                               balancer { health_check { enabled: false } }
+                             )pb"),
+                             {});
+  ASSERT_TRUE(spec);
+  spec->max_events_pending = 50'000;
+  metrics::Observer observer;
+  const RunStatus status = simulate(*spec, observer);
+  EXPECT_EQ(status.end, RunEnd::kRunaway);
+  EXPECT_NE(status.message.find("and 50000 events)"), std::string::npos) << status.message;
+  EXPECT_NE(status.message.find("fewer closed-loop users"), std::string::npos);
 }
 
 }  // namespace
