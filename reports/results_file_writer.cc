@@ -61,6 +61,10 @@ void ResultsFileWriter::onFailover(const metrics::FailoverEvent& event) {
   recorder_.onFailover(event);
 }
 
+void ResultsFileWriter::onInstanceHealthChanged(const metrics::InstanceHealthEvent& event) {
+  recorder_.onInstanceHealthChanged(event);
+}
+
 void ResultsFileWriter::onFault(const metrics::FaultEvent& event) {
   recorder_.onFault(event);
 }

@@ -30,6 +30,7 @@ class ResultsFileWriter final : public metrics::Observer, private metrics::Windo
   void onWindowClosed(const metrics::WindowStats& window) override;
   void onHostHealthChanged(const metrics::HostHealthEvent& event) override;
   void onFailover(const metrics::FailoverEvent& event) override;
+  void onInstanceHealthChanged(const metrics::InstanceHealthEvent& event) override;
   void onFault(const metrics::FaultEvent& event) override;
   void onRunFinished(const metrics::RunSummary& summary) override;
 

@@ -121,6 +121,10 @@ void renderFailures(const results::RunResult& result, std::string& out) {
   out += "\n";
 }
 
+std::string sinceStart(bool happened, double seconds) {
+  return happened ? fmt::format("+{:.1f} s", seconds) : std::string("never");
+}
+
 void renderFaults(const results::RunResult& result, std::string& out) {
   if (result.summary().faults().empty()) return;
   std::size_t width = 24;
@@ -135,6 +139,12 @@ void renderFaults(const results::RunResult& result, std::string& out) {
       out += fmt::format("  p99 {:.2f} ms", fault.latency_ms().p99());
     }
     out += "\n";
+    out +=
+        fmt::format("    {:<{}} detected {} · failed over {} · recovered {} · {} requests lost\n",
+                    "", width, sinceStart(fault.detected(), fault.time_to_detect_s()),
+                    sinceStart(fault.failed_over(), fault.time_to_fail_over_s()),
+                    sinceStart(fault.recovered(), fault.time_to_recover_s()),
+                    withThousands(fault.requests_lost()));
   }
   out += "\n";
 }

@@ -19,6 +19,7 @@ class Observer {
   virtual void onWindowClosed(const WindowStats& /*window*/) {}
   virtual void onHostHealthChanged(const HostHealthEvent& /*event*/) {}
   virtual void onFailover(const FailoverEvent& /*event*/) {}
+  virtual void onInstanceHealthChanged(const InstanceHealthEvent& /*event*/) {}
   virtual void onFault(const FaultEvent& /*event*/) {}
   virtual void onProgress(const Progress& /*progress*/) {}
   virtual void onRunFinished(const RunSummary& /*summary*/) {}
@@ -44,6 +45,10 @@ class ObserverList final : public Observer {
   void onFailover(const FailoverEvent& event) override {
     for (auto* o : observers_)
       o->onFailover(event);
+  }
+  void onInstanceHealthChanged(const InstanceHealthEvent& event) override {
+    for (auto* o : observers_)
+      o->onInstanceHealthChanged(event);
   }
   void onFault(const FaultEvent& event) override {
     for (auto* o : observers_)

@@ -63,10 +63,21 @@ double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 1.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
+void fill(const FaultImpact& from, results::FaultSummary& to) {
+  to.set_detected(from.time_to_detect.has_value());
+  to.set_time_to_detect_s(seconds(from.time_to_detect.value_or(Duration::zero())));
+  to.set_failed_over(from.time_to_fail_over.has_value());
+  to.set_time_to_fail_over_s(seconds(from.time_to_fail_over.value_or(Duration::zero())));
+  to.set_recovered(from.time_to_recover.has_value());
+  to.set_time_to_recover_s(seconds(from.time_to_recover.value_or(Duration::zero())));
+  to.set_requests_lost(count(from.requests_lost));
+}
+
 }  // namespace
 
 void ResultRecorder::onRunStarted(const RunLayout& layout) {
   layout_ = layout;
+  fault_impact_.emplace(layout);
   result_.Clear();
   auto& run = *result_.mutable_run();
   run.set_scenario(layout.scenario);
@@ -111,6 +122,7 @@ void ResultRecorder::onRunStarted(const RunLayout& layout) {
 }
 
 void ResultRecorder::onWindowClosed(const WindowStats& window) {
+  fault_impact_->onWindow(window.start, window.end, window.arrivals, window.requests, window.ok);
   auto& w = window_sink_ != nullptr ? scratch_window_ : *result_.add_windows();
   w.Clear();
   w.set_start_s(seconds(window.start));
@@ -163,6 +175,14 @@ void ResultRecorder::onHostHealthChanged(const HostHealthEvent& event) {
                                                : results::Event::HOST_MARKED_DOWN);
   e.set_balancer(layout_.regions[event.balancer_region].name);
   e.set_host(layout_.hosts[event.host].name);
+  fault_impact_->onHostMarked(event.time, event.host, event.healthy);
+}
+
+void ResultRecorder::onInstanceHealthChanged(const InstanceHealthEvent& event) {
+  auto& e = addEvent(event.time, event.healthy ? results::Event::INSTANCE_MARKED_UP
+                                               : results::Event::INSTANCE_MARKED_DOWN);
+  e.set_balancer(layout_.instances[event.instance]);
+  fault_impact_->onInstanceMarked(event.time, event.instance, event.healthy);
 }
 
 void ResultRecorder::onFailover(const FailoverEvent& event) {
@@ -170,6 +190,7 @@ void ResultRecorder::onFailover(const FailoverEvent& event) {
   e.set_balancer(layout_.regions[event.balancer_region].name);
   e.set_from_region(regionName(event.from_region));
   e.set_to_region(regionName(event.to_region));
+  fault_impact_->onFailover(event.time, event.from_region);
 }
 
 void ResultRecorder::onFault(const FaultEvent& event) {
@@ -206,6 +227,7 @@ void ResultRecorder::onRunFinished(const RunSummary& summary) {
     r.set_requests_to(count(from.counts.requests_to));
     r.set_ok_to(count(from.counts.ok_to));
   }
+  const std::vector<FaultImpact> impacts = fault_impact_->impacts();
   for (std::size_t fault = 0; fault < summary.faults.size(); ++fault) {
     const auto& from = summary.faults[fault];
     const auto& layout = layout_.faults[fault];
@@ -219,6 +241,7 @@ void ResultRecorder::onRunFinished(const RunSummary& summary) {
     f.set_failed(count(from.requests - from.ok));
     f.set_availability(share(from.ok, from.requests));
     fill(from.latency, *f.mutable_latency_ms());
+    fill(impacts[fault], f);
   }
   auto& slo = *s.mutable_slo();
   slo.set_availability_target(layout_.slo.availability);

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <optional>
+
+#include "engine/metrics/fault_impact.h"
 #include "engine/metrics/observer.h"
 #include "reports/results.pb.h"
 
@@ -24,6 +27,7 @@ class ResultRecorder final : public Observer {
   void onWindowClosed(const WindowStats& window) override;
   void onHostHealthChanged(const HostHealthEvent& event) override;
   void onFailover(const FailoverEvent& event) override;
+  void onInstanceHealthChanged(const InstanceHealthEvent& event) override;
   void onFault(const FaultEvent& event) override;
   void onRunFinished(const RunSummary& summary) override;
 
@@ -36,6 +40,7 @@ class ResultRecorder final : public Observer {
 
   WindowSink* window_sink_;
   RunLayout layout_;
+  std::optional<FaultImpactTracker> fault_impact_;
   results::RunResult result_;
   results::Window scratch_window_;  // reused for every window sent to the sink
 };

@@ -23,6 +23,13 @@ struct FailoverEvent {
   std::optional<std::uint32_t> to_region;
 };
 
+// The tier's global layer (DNS health checks, anycast withdrawal) saw an instance die or return.
+struct InstanceHealthEvent {
+  TimePoint time{};
+  std::uint32_t instance = 0;
+  bool healthy = false;
+};
+
 struct FaultEvent {
   TimePoint time{};
   std::uint32_t fault = 0;

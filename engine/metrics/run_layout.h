@@ -44,6 +44,7 @@ struct FaultLayout {
   TimePoint start{};
   TimePoint end{};
   std::vector<std::uint32_t> hosts;
+  std::vector<std::uint32_t> instances;  // tier instances it strikes (a balancer crash)
 };
 
 struct SloTarget {
@@ -65,6 +66,7 @@ struct RunLayout {
   Duration warmup{};
   std::vector<RegionLayout> regions;
   std::vector<HostLayout> hosts;
+  std::vector<std::string> instances;  // the balancer tier's instances (region/lb-N); none: no tier
   std::vector<FaultLayout> faults;
   SloTarget slo;
   CostLayout cost;

@@ -390,7 +390,8 @@ void buildFaults(const pb::Scenario& scenario, WorldSpec& spec) {
                                                       .kind = std::string(kindName(out.kind)),
                                                       .start = out.start,
                                                       .end = out.end,
-                                                      .hosts = std::move(sorted_hosts)});
+                                                      .hosts = std::move(sorted_hosts),
+                                                      .instances = out.instances});
     spec.faults.push_back(std::move(out));
   }
 }

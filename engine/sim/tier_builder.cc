@@ -64,6 +64,8 @@ void buildTier(const pb::Scenario& scenario, WorldSpec& spec) {
   }
   for (const auto& name : config.failover_order())
     tier.failover_order.push_back(regionIndex(layout, name));
+  for (const auto& instance : tier.instances)
+    spec.layout.instances.push_back(instance.name);
   if (config.has_ttl_s()) tier.ttl = fromSeconds(config.ttl_s());
   if (config.has_resolvers()) tier.resolvers = config.resolvers();
   if (config.has_check_interval_ms()) tier.check_interval = fromMillis(config.check_interval_ms());

@@ -113,7 +113,11 @@ void World::setInstanceAlive(std::uint32_t instance, bool alive) {
 
 void World::onTierDetection(std::uint32_t instance, std::uint32_t epoch) {
   if (epoch != instance_epoch_[instance]) return;  // it changed again before the checks saw it
-  tier_->setSeenUp(instance, tier_->alive(instance));
+  const bool up = tier_->alive(instance);
+  if (tier_->seenUp(instance) == up) return;
+  tier_->setSeenUp(instance, up);
+  observer_.onInstanceHealthChanged(
+      metrics::InstanceHealthEvent{.time = kernel_.now(), .instance = instance, .healthy = up});
 }
 
 }  // namespace faultline::sim

@@ -343,5 +343,42 @@ TEST(Faults, LatencyWithAProbabilityDelaysThatShareOfAnswers) {
   EXPECT_NEAR(s.latency_ms().mean(), 11.0 + 0.3 * 100, 1.6);
 }
 
+// r0's hosts crash at 10 s. Probes every second (1 s timeout; a crashed host refuses after a
+// round trip) mark a host down at the third failure: 2 to 3 s after the crash, all four within a
+// second of each other; the balancer then moves r0's traffic to r1. Nothing fails afterwards.
+TEST(Faults, ACrashIsDetectedFailedOverAndRecoveredWithinTheHealthCheckBounds) {
+  const auto result = simulateText(R"(
+    name: "detect"
+    duration_s: 40
+    seed: 3
+    regions {
+      name: "r0"
+      backends { group: "api" count: 4 workers: 4 service_time { constant { value_ms: 5 } } }
+      clients { rate_rps: 400 timeout_ms: 1000 }
+    }
+    regions {
+      name: "r1"
+      backends { group: "api" count: 4 workers: 4 service_time { constant { value_ms: 5 } } }
+    }
+    network { intra_region_ms: 0.5 links { from: "r0" to: "r1" one_way_ms: 10 } }
+    balancer {
+      health_check { interval_ms: 1000 timeout_ms: 1000 unhealthy_threshold: 3 }
+      locality { failover: BY_LATENCY }
+    }
+    faults { host_crash { hosts { region: "r0" } } start_s: 10 end_s: 30 })");
+  const auto& fault = result.summary().faults(0);
+  ASSERT_TRUE(fault.detected());
+  EXPECT_GE(fault.time_to_detect_s(), 2.0);
+  EXPECT_LE(fault.time_to_detect_s(), 3.0 + 0.01);
+  ASSERT_TRUE(fault.failed_over());
+  EXPECT_GE(fault.time_to_fail_over_s(), fault.time_to_detect_s());
+  EXPECT_LE(fault.time_to_fail_over_s(), fault.time_to_detect_s() + 1.0);
+  ASSERT_TRUE(fault.recovered());
+  // The window holding the failover is the last one below the SLO.
+  EXPECT_EQ(fault.time_to_recover_s(), std::ceil(fault.time_to_fail_over_s()));
+  EXPECT_GT(fault.requests_lost(), 0);
+  EXPECT_EQ(fault.requests_lost(), result.summary().requests_failed());
+}
+
 }  // namespace
 }  // namespace faultline::sim

@@ -2,6 +2,7 @@
 // anycast, global policies, DNS faults.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -95,6 +96,24 @@ TEST(Tier, DnsFailoverWaitsForTheChecksAndThenForTheTtl) {
   // Halfway through, about half the resolvers have moved.
   const auto& half = ttl60.windows(82);
   EXPECT_NEAR(static_cast<double>(half.failed()) / static_cast<double>(half.requests()), 0.5, 0.15);
+  // The fault's figures: detected and failed over when the checks saw it (22.5 s after it
+  // started, the instance marked down in the events), recovered one TTL later.
+  for (const auto* result : {&ttl60, &ttl10}) {
+    const auto& fault = result->summary().faults(0);
+    EXPECT_TRUE(fault.detected());
+    EXPECT_DOUBLE_EQ(fault.time_to_detect_s(), 22.5);
+    EXPECT_DOUBLE_EQ(fault.time_to_fail_over_s(), 22.5);
+    EXPECT_EQ(fault.requests_lost(), result->summary().requests_failed());
+    EXPECT_TRUE(fault.recovered());
+  }
+  EXPECT_NEAR(ttl60.summary().faults(0).time_to_recover_s(), 22.5 + 60, 1.5);
+  EXPECT_NEAR(ttl10.summary().faults(0).time_to_recover_s(), 22.5 + 10, 1.5);
+  const auto down = std::find_if(ttl60.events().begin(), ttl60.events().end(), [](const auto& e) {
+    return e.kind() == results::Event::INSTANCE_MARKED_DOWN;
+  });
+  ASSERT_NE(down, ttl60.events().end());
+  EXPECT_EQ(down->balancer(), "r0/lb-1");
+  EXPECT_DOUBLE_EQ(down->time_s(), 52.5);
 }
 
 TEST(Tier, AnycastWithdrawsTheRouteOnceTheChecksSeeTheSiteDown) {
