@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/catalog_commands.h"
+#include "cli/compare_command.h"
 #include "cli/exit_codes.h"
 #include "cli/run_command.h"
 #include "engine/metrics/version.h"
@@ -18,6 +19,8 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   app.set_version_flag("--version", std::string("faultline ") + metrics::kVersion);
   RunArguments run;
   addRunCommand(app, run);
+  CompareArguments compare;
+  addCompareCommand(app, compare);
   CatalogArguments catalog;
   addCatalogCommands(app, catalog);
 
@@ -29,10 +32,12 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
 
   if (app.get_subcommands().empty()) {
-    err << "faultline: a subcommand is required: run, scenarios or strategies (see --help)\n";
+    err << "faultline: a subcommand is required: run, compare, scenarios or strategies (see "
+           "--help)\n";
     return kExitBadInput;
   }
   if (app.got_subcommand("run")) return runScenario(run, out, err);
+  if (app.got_subcommand("compare")) return compareStrategies(compare, out, err);
   if (app.got_subcommand("strategies")) return listStrategies(out);
   auto* scenarios = app.get_subcommand("scenarios");
   if (scenarios->got_subcommand("list")) return listScenarios(out);

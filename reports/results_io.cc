@@ -34,6 +34,9 @@ std::string toJson(const results::RunResult& result) {
 std::string toJson(const results::Window& window) {
   return printJson(window);
 }
+std::string toJson(const results::ComparisonResult& comparison) {
+  return printJson(comparison);
+}
 
 Expected<results::RunResult, std::string> parseResultsJson(std::string_view json) {
   if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {

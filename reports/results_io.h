@@ -17,6 +17,8 @@ namespace faultline::reports {
 std::string toJson(const results::RunResult& result);
 // One window alone, in the same style.
 std::string toJson(const results::Window& window);
+// A comparison (faultline compare --json), in the same style.
+std::string toJson(const results::ComparisonResult& comparison);
 
 Expected<results::RunResult, std::string> parseResultsJson(std::string_view json);
 Expected<results::RunResult, std::string> readResultsFile(const std::filesystem::path& path);

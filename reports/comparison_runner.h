@@ -1,0 +1,47 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "balancer/expected.h"
+#include "balancer/time.h"
+#include "reports/comparison.h"
+#include "scenarios/scenario.pb.h"
+
+namespace faultline::reports {
+
+struct ComparisonPlan {
+  std::vector<std::string> strategies;
+  std::vector<std::uint64_t> seeds;
+  std::optional<balancer::Duration> duration;
+  unsigned jobs = 1;  // runs at once, each on a thread of its own
+  double confidence = 0.95;
+};
+
+// Why a comparison could not be made: a strategy or override the engine refuses (`path` names
+// it, as buildWorldSpec does), a run that became a runaway, or a stop request.
+struct ComparisonError {
+  enum class Kind { kBadInput, kRunaway, kStopped };
+  Kind kind = Kind::kBadInput;
+  std::string path;
+  std::string message;
+};
+
+// How far the runs are: called from the waiting thread, at most about five times a second and
+// once at the end, with the simulated time done over the simulated time of all runs.
+using ComparisonProgress = std::function<void(std::size_t runs_done, std::size_t runs, double)>;
+
+// Runs every strategy with every seed (strategies x seeds runs) on `jobs` threads and gathers
+// their figures. Every run is a separate simulation with its own state, so the results do not
+// depend on the number of threads or on which finishes first: they are stored by (strategy,
+// seed). Keeps one full run per strategy (the first seed) for charts.
+Expected<ComparisonInput, ComparisonError> runComparison(const scenario::Scenario& scenario,
+                                                         const ComparisonPlan& plan,
+                                                         const std::atomic<bool>* stop,
+                                                         const ComparisonProgress& progress);
+
+}  // namespace faultline::reports

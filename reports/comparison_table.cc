@@ -1,0 +1,109 @@
+#include "reports/comparison_table.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "reports/summary_table.h"
+
+namespace faultline::reports {
+namespace {
+
+// A metric's value in its own terms: availability as a percentage, counts with thousands
+// separators, times and money with the decimals that matter.
+std::string value(const std::string& metric, double x) {
+  if (metric == "availability") return fmt::format("{:.4f}%", x * 100);
+  if (metric == "requests_lost") {
+    // Means of counts: one decimal, with the separators of the counts themselves.
+    const auto tenths = static_cast<std::int64_t>(std::llround(std::abs(x) * 10));
+    std::string whole(x < 0 && tenths > 0 ? "-" : "");
+    whole += withThousands(tenths / 10);
+    return tenths % 10 == 0 ? whole : fmt::format("{}.{}", whole, tenths % 10);
+  }
+  if (metric == "time_to_recover_s") return fmt::format("{:.1f} s", x);
+  if (metric.ends_with("_usd")) return fmt::format("${:.2f}", x);
+  return fmt::format("{:.3f} ms", x);
+}
+
+// A difference: availability in percentage points, the rest in the metric's terms, signed.
+std::string difference(const std::string& metric, double x) {
+  if (metric == "availability") return fmt::format("{:+.4f} pp", x * 100);
+  std::string signed_value(x < 0 ? "-" : "+");
+  signed_value += value(metric, std::abs(x));
+  return signed_value;
+}
+
+std::string title(const results::MetricInfo& info) {
+  std::string name = info.name();
+  std::replace(name.begin(), name.end(), '_', ' ');
+  return name + (info.higher_is_better() ? " (higher is better)" : " (lower is better)");
+}
+
+void renderMetric(const results::ComparisonResult& comparison, int index, std::size_t width,
+                  std::string& out) {
+  const auto& info = comparison.metric_info(index);
+  out += fmt::format("  {}\n", title(info));
+  for (int s = 0; s < comparison.strategies_size(); ++s) {
+    const auto& strategy = comparison.strategies(s);
+    const auto& metric = strategy.metrics(index);
+    const auto& v = metric.value();
+    out += fmt::format("    {:<{}} {:>14}  [{}, {}]", strategy.strategy(), width,
+                       value(info.name(), v.mean()), value(info.name(), v.low()),
+                       value(info.name(), v.high()));
+    if (s > 0) {
+      const auto& d = metric.difference();
+      out += fmt::format("   {} [{}, {}]{}", difference(info.name(), d.mean()),
+                         difference(info.name(), d.low()), difference(info.name(), d.high()),
+                         metric.significant() ? "  significant" : "");
+    }
+    out += "\n";
+  }
+}
+
+void renderRanking(const results::ComparisonResult& comparison, std::size_t width,
+                   std::string& out) {
+  out += "  ranking (availability, then requests lost, then p99)\n";
+  for (const auto& ranked : comparison.ranking()) {
+    out += fmt::format("    {}. {:<{}}", ranked.rank(), ranked.strategy(), width);
+    if (ranked.tied_with_previous()) {
+      out += fmt::format("  tied with {}: the seeds cannot tell them apart", ranked.rank() - 1);
+    }
+    out += "\n";
+  }
+}
+
+}  // namespace
+
+std::string renderComparison(const results::ComparisonResult& comparison) {
+  std::string out;
+  const auto seeds = comparison.seeds_size();
+  out += fmt::format("{}: {}\n", comparison.scenario(), comparison.description());
+  out += fmt::format(
+      "{} strategies x {} seed{} ({}) · {:g} s simulated each · means with {:g}% confidence "
+      "intervals (Student t); differences against {}, paired by seed\n\n",
+      comparison.strategies_size(), seeds, seeds == 1 ? "" : "s",
+      seeds == 0 ? std::string("none")
+                 : fmt::format("{} to {}", comparison.seeds(0), comparison.seeds(seeds - 1)),
+      comparison.duration_s(), comparison.confidence() * 100,
+      comparison.strategies_size() > 0 ? comparison.strategies(0).strategy() : "");
+  std::size_t width = 14;
+  for (const auto& strategy : comparison.strategies())
+    width = std::max(width, strategy.strategy().size());
+  for (int m = 0; m < comparison.metric_info_size(); ++m)
+    renderMetric(comparison, m, width, out);
+  out += "\n";
+  renderRanking(comparison, width, out);
+  for (const auto& strategy : comparison.strategies()) {
+    if (strategy.unrecovered_faults() == 0) continue;
+    out += fmt::format(
+        "  {}: {} fault{} still below the SLO at the end of {} horizon (time to recover counted to "
+        "the end of traffic)\n",
+        strategy.strategy(), strategy.unrecovered_faults(),
+        strategy.unrecovered_faults() == 1 ? "" : "s",
+        strategy.unrecovered_faults() == 1 ? "its" : "their");
+  }
+  return out;
+}
+
+}  // namespace faultline::reports
