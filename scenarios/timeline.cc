@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -256,9 +257,9 @@ class JsonTimeline final : public nlohmann::json_sax<nlohmann::json> {
 
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::detail::exception& what) override {
-    // `position` counts the bytes read, the offending one included.
     // "[json.exception.parse_error.101] parse error at line 1, column 5: <detail>": the
     // position is ours to give. Other exceptions ("out_of_range.406") have no position part.
+    // `position` counts the bytes read, the offending one included.
     std::string message = what.what();
     const std::size_t tag = message.find("] ");
     if (tag != std::string::npos) message.erase(0, tag + 2);
