@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/limits.h"
 #include "scenarios/region_ref.h"
 
 namespace faultline::scenarios {
@@ -14,8 +15,7 @@ namespace {
 using scenario::Fault;
 using scenario::HostSelector;
 
-// Every fault keeps a latency histogram of 261 KiB: this bounds the memory of a run.
-constexpr int kMaxFaults = 1000;
+constexpr int kMaxFaults = limits::kMaxFaults;
 constexpr std::size_t kMaxFaultNameChars = 200;
 constexpr double kMaxAddedLatencyMs = 3'600'000;
 constexpr double kMaxSurgeMultiplier = 1000;

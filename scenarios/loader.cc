@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -15,6 +16,7 @@
 #include "scenarios/json_parser.h"
 #include "scenarios/library.h"
 #include "scenarios/text_parser.h"
+#include "scenarios/timeline.h"
 #include "scenarios/trace_csv.h"
 #include "scenarios/validator.h"
 
@@ -93,6 +95,51 @@ std::vector<Diagnostic> resolveTraces(LoadedScenario& loaded, const std::filesys
   return diagnostics;
 }
 
+// Reads the incident timeline (relative to `base`) into faults after the scenario's own, places
+// each of them at its row for later diagnostics, and clears `replay`: the scenario that leaves the
+// loader carries the faults instead.
+std::vector<Diagnostic> resolveReplay(LoadedScenario& loaded, const std::filesystem::path& base) {
+  auto& scenario = loaded.scenario;
+  if (!scenario.has_replay()) return {};
+  const std::string path = "replay.timeline";
+  const std::string& timeline = scenario.replay().timeline();
+  if (timeline.empty()) {
+    return {{loaded.source_map.locate(path), path,
+             "required: the incident timeline, a .csv or .json file relative to the scenario"}};
+  }
+  const std::filesystem::path file = base / timeline;
+  const std::string extension = lowercase(std::filesystem::path(timeline).extension().string());
+  // A path cannot hold a NUL byte; the file system would see a shorter, different name.
+  if (timeline.find('\0') != std::string::npos || (extension != ".csv" && extension != ".json")) {
+    return {{loaded.source_map.locate(path), path,
+             fmt::format("must name a .csv or .json file (got {})", quote(timeline))}};
+  }
+  auto content = readFile(file, kMaxTimelineBytes, "timeline");
+  if (!content) {
+    return {{loaded.source_map.locate(path), path,
+             content.error().location + ": " + content.error().message}};
+  }
+  const auto format = extension == ".csv" ? TimelineFormat::kCsv : TimelineFormat::kJson;
+  auto faults = readTimeline(*content, file.string(), format,
+                             static_cast<std::size_t>(scenario.faults_size()));
+  if (!faults) {
+    std::vector<Diagnostic> diagnostics = std::move(faults.error());
+    for (Diagnostic& diagnostic : diagnostics)
+      diagnostic.path = path;
+    return diagnostics;
+  }
+  for (ImportedFault& imported : *faults) {
+    const std::string fault = fmt::format("faults[{}]", scenario.faults_size());
+    *scenario.add_faults() = std::move(imported.fault);
+    for (auto& [relative, location] : imported.places) {
+      loaded.source_map.place(relative.empty() ? fault : fault + "." + relative,
+                              std::move(location));
+    }
+  }
+  scenario.clear_replay();
+  return {};
+}
+
 Expected<LoadedScenario, LoadError> loadScenarioTextFrom(std::string_view text,
                                                          std::string_view origin, Format format,
                                                          const std::filesystem::path& base) {
@@ -106,6 +153,9 @@ Expected<LoadedScenario, LoadError> loadScenarioTextFrom(std::string_view text,
                                                    : parseTextScenario(text, std::move(source));
   if (!parsed) return parsed;
   std::vector<Diagnostic> diagnostics = resolveTraces(*parsed, base);
+  std::vector<Diagnostic> replay = resolveReplay(*parsed, base);
+  diagnostics.insert(diagnostics.end(), std::make_move_iterator(replay.begin()),
+                     std::make_move_iterator(replay.end()));
   if (!diagnostics.empty()) return Unexpected(LoadError{std::move(diagnostics)});
   diagnostics = validate(parsed->scenario, parsed->source_map);
   if (!diagnostics.empty()) return Unexpected(LoadError{std::move(diagnostics)});

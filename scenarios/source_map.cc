@@ -53,7 +53,18 @@ ParseLocation SourceMap::elementLocation(const ParseInfoTree& tree, const FieldD
   return static_cast<std::size_t>(index) < elements.size() ? elements[index] : ParseLocation();
 }
 
+void SourceMap::place(std::string field_path, std::string location) {
+  places_.insert_or_assign(std::move(field_path), std::move(location));
+}
+
 std::string SourceMap::locate(std::string_view field_path) const {
+  // The path itself, else the nearest enclosing path ("a[1].b" encloses "a[1].b.c" and
+  // "a[1].b[2]").
+  for (std::string_view path = field_path; !places_.empty() && !path.empty();) {
+    if (const auto it = places_.find(path); it != places_.end()) return it->second;
+    const std::size_t step = path.find_last_of(".[");
+    path = step == std::string_view::npos ? std::string_view() : path.substr(0, step);
+  }
   std::optional<ParseLocation> best;
   const ParseInfoTree* tree = positions_ ? &positions_->tree : nullptr;
   const Descriptor* descriptor = scenario::Scenario::descriptor();

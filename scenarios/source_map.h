@@ -44,6 +44,12 @@ class SourceMap {
   // and GCC count) or "origin".
   std::string locate(std::string_view field_path) const;
 
+  // Places `field_path` at `location` ("timeline.csv:4:12"), and with it every path below it
+  // that has no place of its own: for what the loader adds from another file, such as the faults
+  // of a replayed timeline ("faults[3]" at its row, "faults[3].latency.latency_ms" at its cell).
+  // Such a place wins over the positions of the parse.
+  void place(std::string field_path, std::string location);
+
   const std::string& origin() const { return origin_; }
   bool hasPositions() const { return positions_ != nullptr; }
 
@@ -53,6 +59,7 @@ class SourceMap {
 
   std::string origin_;
   std::shared_ptr<const Positions> positions_;
+  std::map<std::string, std::string, std::less<>> places_;
 };
 
 }  // namespace faultline::scenarios

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/csv.h"
 #include "scenarios/limits.h"
 
 namespace faultline::scenarios {
@@ -13,30 +14,9 @@ namespace {
 constexpr std::size_t kMaxRows = limits::kMaxTraceSeconds;
 constexpr double kMaxRateRps = limits::kMaxRateRps;
 
-struct Field {
-  std::string_view text;
-  std::size_t column = 0;  // 1-based, of its first character
-};
-
-std::vector<Field> splitFields(std::string_view line) {
-  std::vector<Field> fields;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    std::string_view text =
-        line.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    std::size_t column = start + 1;
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-      text.remove_prefix(1);
-      ++column;
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-      text.remove_suffix(1);
-    fields.push_back(Field{text, column});
-    if (comma == std::string_view::npos) return fields;
-    start = comma + 1;
-  }
-}
+// A region's rate and the second's number; the scenario allows at most 100 regions, but a trace
+// may hold columns the scenario does not use.
+constexpr std::size_t kMaxFields = 10'000;
 
 class TraceParser {
  public:
@@ -46,25 +26,25 @@ class TraceParser {
   Expected<std::vector<double>, Diagnostic> parse() {
     std::size_t target = 0;
     bool header_seen = false;
-    std::size_t position = 0;
-    while (position <= csv_.size() && !failed_) {
-      const std::size_t end = std::min(csv_.find('\n', position), csv_.size());
-      std::string_view line = csv_.substr(position, end - position);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      ++line_number_;
-      position = end + 1;
-      if (line.find_first_not_of(" \t") == std::string_view::npos || line.front() == '#') continue;
-      const auto fields = splitFields(line);
+    csv::LineReader lines(csv_);
+    csv::Line line;
+    while (!failed_ && lines.next(line)) {
+      line_number_ = line.number;
+      auto fields = csv::splitFields(line.text, kMaxFields);
+      if (!fields) {
+        fail(line_number_, fields.error().column, fields.error().message);
+        break;
+      }
       if (!header_seen) {
         header_seen = true;
-        target = headerColumn(fields);
+        target = headerColumn(*fields);
       } else {
-        row(fields, target);
+        row(*fields, target);
       }
     }
     if (failed_) return Unexpected(error_);
     if (!header_seen) return fail(1, 1, "is empty: a header `second,<region>,...` is required");
-    if (rates_.empty()) return fail(line_number_, 1, "has a header but no rows");
+    if (rates_.empty()) return fail(lines.lastLineNumber(), 1, "has a header but no rows");
     return std::move(rates_);
   }
 
@@ -75,7 +55,7 @@ class TraceParser {
     return Unexpected(error_);
   }
 
-  std::size_t headerColumn(const std::vector<Field>& fields) {
+  std::size_t headerColumn(const std::vector<csv::Field>& fields) {
     if (fields.front().text != "second") {
       fail(line_number_, 1,
            fmt::format("the header must start with `second` (got {})", quote(fields.front().text)));
@@ -94,7 +74,7 @@ class TraceParser {
     return 0;
   }
 
-  void row(const std::vector<Field>& fields, std::size_t target) {
+  void row(const std::vector<csv::Field>& fields, std::size_t target) {
     if (fields.size() != width_) {
       fail(line_number_, 1, fmt::format("has {} fields, the header {}", fields.size(), width_));
       return;
@@ -114,7 +94,7 @@ class TraceParser {
       fail(line_number_, 1, fmt::format("more than {} rows (a month of seconds)", kMaxRows));
       return;
     }
-    const Field& field = fields[target];
+    const csv::Field& field = fields[target];
     double rate = 0;
     const auto [rate_end, rate_error] =
         std::from_chars(field.text.data(), field.text.data() + field.text.size(), rate);

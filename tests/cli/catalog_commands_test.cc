@@ -128,6 +128,32 @@ TEST(CliScenariosTest, ValidateRunsTheEnginesChecksToo) {
                                      ":10:12: balancer.strategy: unknown strategy \"fastest\""));
 }
 
+TEST(CliScenariosTest, ValidateReadsAReplayedTimeline) {
+  const TempDir dir;
+  const auto timeline =
+      dir.write("incident.json",
+                "[\n"
+                "  {\"start_s\": 1, \"kind\": \"region_outage\", \"target\": \"r\"},\n"
+                "  {\"start_s\": 2, \"kind\": \"brownout\", \"capacity_los\": 0.5},\n"
+                "  {\"start_s\": 2, \"kind\": \"zone_outage\", \"target\": \"r/b\"}\n"
+                "]\n");
+  const auto file = dir.write(
+      "s.textproto", std::string(kTinyScenario) + "replay { timeline: \"incident.json\" }\n");
+  auto result = runCommand({"scenarios", "validate", file.string()});
+  EXPECT_EQ(result.exit_code, kExitBadInput);
+  EXPECT_THAT(result.out, IsEmpty());
+  EXPECT_EQ(result.err,
+            timeline.string() +
+                ":3:38: replay.timeline: capacity_los: not a parameter of brownout (its "
+                "parameters: capacity_loss, hosts.region, hosts.zone, hosts.group, "
+                "hosts.count, hosts.percent)\n");
+  dir.write("incident.json", "[{\"start_s\": 1, \"kind\": \"region_outage\", \"target\": \"r\"}]");
+  result = runCommand({"scenarios", "validate", file.string()});
+  EXPECT_EQ(result.exit_code, kExitOk) << result.err;
+  EXPECT_EQ(result.out,
+            file.string() + ": ok (1 region, 2 hosts, 1 fault, strategy round-robin)\n");
+}
+
 TEST(CliScenariosTest, ValidateOfGoodFilesIsOk) {
   const TempDir dir;
   const auto text = dir.write("good.textproto", kTinyScenario);

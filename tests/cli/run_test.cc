@@ -420,6 +420,71 @@ TEST(CliRunTest, JsonScenarioGivesTheSameResultsAsItsTextTwin) {
   EXPECT_EQ(a, readFile(dir / "b.json"));
 }
 
+TEST(CliRunTest, AReplayedTimelineGivesTheSameResultsAsItsFaultsWrittenInline) {
+  const TempDir dir;
+  dir.write("incident.csv",
+            "# time, what, where\n"
+            "start_s, end_s, kind, target, latency_ms, probability\n"
+            "0.5, 1.5, latency, r*1, 40, 0.5\n"
+            "1, 2, host_crash, r/a/api*1,,\n");
+  dir.write("incident.json", R"([
+    {"start_s": 0.5, "end_s": 1.5, "kind": "latency", "target": "r*1", "latency_ms": 40,
+     "probability": 0.5},
+    {"start_s": 1, "end_s": 2, "kind": "host_crash", "target": "r/a/api*1"}
+  ])");
+  const auto csv = dir.write(
+      "csv.textproto", std::string(kTinyScenario) + "replay { timeline: \"incident.csv\" }\n");
+  const auto json = dir.write(
+      "json.textproto", std::string(kTinyScenario) + "replay { timeline: \"incident.json\" }\n");
+  const auto inline_faults = dir.write(
+      "inline.textproto",
+      std::string(kTinyScenario) +
+          "faults { latency { hosts { region: \"r\"  count: 1 }  latency_ms: 40  probability: 0.5 "
+          "}\n"
+          "         start_s: 0.5  end_s: 1.5 }\n"
+          "faults { host_crash { hosts { region: \"r\"  zone: \"a\"  group: \"api\"  count: 1 } }\n"
+          "         start_s: 1  end_s: 2 }\n");
+  const auto from_csv = runCommand({"run", csv.string(), "--json", (dir / "a.json").string()});
+  const auto from_json = runCommand({"run", json.string(), "--json", (dir / "b.json").string()});
+  const auto written =
+      runCommand({"run", inline_faults.string(), "--json", (dir / "c.json").string()});
+  ASSERT_EQ(from_csv.exit_code, kExitOk) << from_csv.err;
+  ASSERT_EQ(from_json.exit_code, kExitOk) << from_json.err;
+  ASSERT_EQ(written.exit_code, kExitOk) << written.err;
+  EXPECT_EQ(from_csv.out, written.out);
+  EXPECT_EQ(from_json.out, written.out);
+  const std::string expected = readFile(dir / "c.json");
+  EXPECT_EQ(parsed(expected).topology().faults_size(), 2);
+  EXPECT_EQ(readFile(dir / "a.json"), expected);
+  EXPECT_EQ(readFile(dir / "b.json"), expected);
+}
+
+TEST(CliRunTest, ABadTimelineIsBadInputWithEveryRowsLine) {
+  const TempDir dir;
+  const auto timeline = dir.write("incident.csv",
+                                  "start_s,kind,target\n"
+                                  "soon,host_crash,r\n"
+                                  "1,host_crash,r\n"
+                                  "9,host_crash,r*5\n");
+  const auto file = dir.write(
+      "s.textproto", std::string(kTinyScenario) + "replay { timeline: \"incident.csv\" }\n");
+  auto result = runCommand({"run", file.string(), "--json", (dir / "r.json").string()});
+  EXPECT_EQ(result.exit_code, kExitBadInput);
+  EXPECT_THAT(result.out, IsEmpty());
+  EXPECT_EQ(result.err, timeline.string() +
+                            ":2:1: replay.timeline: start_s: must be a finite number (got "
+                            "\"soon\")\n");
+  // Once the rows read, the rules judge the faults, at their rows.
+  dir.write("incident.csv", "start_s,kind,target\n1,host_crash,r\n9,host_crash,r*5\n");
+  result = runCommand({"run", file.string(), "--json", (dir / "r.json").string()});
+  EXPECT_EQ(result.exit_code, kExitBadInput);
+  EXPECT_THAT(result.err, HasSubstr(timeline.string() + ":3:1: faults[1].start_s: must be < "
+                                                        "duration_s (3) (got 9)\n"));
+  EXPECT_THAT(result.err, HasSubstr(timeline.string() + ":3:14: faults[1].host_crash.hosts.count: "
+                                                        "must be <= 2"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.json"));
+}
+
 TEST(CliRunTest, SyntaxErrorGivesFileLineAndColumn) {
   const TempDir dir;
   std::string text(kTinyScenario);

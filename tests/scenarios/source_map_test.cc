@@ -37,6 +37,28 @@ TEST(ScenarioSourceMapTest, LocatesFieldsAndElements) {
   EXPECT_EQ(map.locate("balancer.strategy"), "m.textproto:10:12");
 }
 
+TEST(ScenarioSourceMapTest, PlacedPathsLocateThemselvesAndWhatTheyEnclose) {
+  SourceMap map = mapOf(kText);
+  map.place("faults[1]", "t.csv:3:1");
+  map.place("faults[1].latency.latency_ms", "t.csv:3:20");
+  map.place("regions[0].name", "elsewhere:1:1");  // a place wins over the parse's position
+  EXPECT_EQ(map.locate("faults[1]"), "t.csv:3:1");
+  EXPECT_EQ(map.locate("faults[1].start_s"), "t.csv:3:1");
+  EXPECT_EQ(map.locate("faults[1].latency.hosts.zone"), "t.csv:3:1");
+  EXPECT_EQ(map.locate("faults[1].latency.latency_ms"), "t.csv:3:20");
+  EXPECT_EQ(map.locate("faults[1].latency.latency_ms[2]"), "t.csv:3:20");
+  EXPECT_EQ(map.locate("faults[11]"), "m.textproto");
+  EXPECT_EQ(map.locate("faults"), "m.textproto");
+  EXPECT_EQ(map.locate("regions[0].name"), "elsewhere:1:1");
+  EXPECT_EQ(map.locate("regions[0].zones[0]"), "m.textproto:4:11");
+  // Copies keep their places; places need no parse positions.
+  SourceMap json("s.json");
+  json.place("faults[0]", "t.json:2:3");
+  const SourceMap copy = json;
+  EXPECT_EQ(copy.locate("faults[0].start_s"), "t.json:2:3");
+  EXPECT_EQ(copy.locate("name"), "s.json");
+}
+
 TEST(ScenarioSourceMapTest, ElementsOfAListLocateToTheList) {
   const SourceMap map = mapOf(kText);
   // zones: ["x", "y"] is one occurrence of two elements, each with its own position;

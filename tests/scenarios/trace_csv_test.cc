@@ -21,6 +21,12 @@ TEST(TraceCsv, ReadsTheColumnOfItsRegion) {
   EXPECT_THAT(*east, ElementsAre(100, 120.5));
 }
 
+TEST(TraceCsv, AcceptsQuotedFieldsAndAByteOrderMark) {
+  const auto rates = traceColumn("\xEF\xBB\xBFsecond,\"r0\"\n0,\"1.5\"\n", "t.csv", "r0");
+  ASSERT_TRUE(rates) << rates.error().toString();
+  EXPECT_THAT(*rates, ElementsAre(1.5));
+}
+
 struct BadTrace {
   const char* name;
   const char* csv;
@@ -52,7 +58,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "a rate must be a number from 0 to 100000000"},
         BadTrace{"Negative", "second,r0\n0,-1\n", "t.csv:2:3", "(got \"-1\")"},
         BadTrace{"Infinite", "second,r0\n0,inf\n", "t.csv:2:3", "(got \"inf\")"},
-        BadTrace{"TrailingJunk", "second,r0\n0,1x\n", "t.csv:2:3", "(got \"1x\")"}),
+        BadTrace{"TrailingJunk", "second,r0\n0,1x\n", "t.csv:2:3", "(got \"1x\")"},
+        BadTrace{"UnclosedQuote", "second,r0\n0,\"1\n", "t.csv:2:3", "not closed"}),
     [](const ::testing::TestParamInfo<BadTrace>& param) { return std::string(param.param.name); });
 
 }  // namespace
