@@ -78,6 +78,12 @@ std::vector<Diagnostic> resolveTraces(LoadedScenario& loaded, const std::filesys
            "give csv or rates_rps, not both: the loader reads csv into rates_rps"});
       continue;
     }
+    // A path cannot hold a NUL byte; the file system would see a shorter, different name.
+    if (trace->csv().find('\0') != std::string::npos) {
+      diagnostics.push_back({loaded.source_map.locate(path + ".csv"), path + ".csv",
+                             "a file name cannot contain a NUL byte"});
+      continue;
+    }
     const std::filesystem::path file = base / trace->csv();
     auto content = readFile(file, kMaxTraceBytes, "trace");
     if (!content) {

@@ -255,6 +255,16 @@ TEST(ScenarioLoaderTest, AMissingTraceIsReportedAtTheField) {
   EXPECT_THAT(diagnostic.message, HasSubstr("cannot open"));
 }
 
+TEST(ScenarioLoaderTest, ATraceNameWithANulByteIsRefused) {
+  // rates.csv exists; "rates.csv\0x" must not open it as if the rest were not there.
+  TempFile scenario("s.textproto", withTrace(R"(csv: "rates.csv\000x")"));
+  std::ofstream(scenario.directory() / "rates.csv") << "second,east\n0,10\n";
+  auto loaded = loadScenarioFile(scenario.path());
+  ASSERT_FALSE(loaded.hasValue());
+  EXPECT_EQ(loaded.error().diagnostics.front().path, "regions[0].clients.trace.csv");
+  EXPECT_THAT(loaded.error().toString(), HasSubstr("cannot contain a NUL byte"));
+}
+
 TEST(ScenarioLoaderTest, ATraceGivesACsvOrRatesNotBoth) {
   TempFile scenario("s.textproto", withTrace("csv: \"rates.csv\" rates_rps: [1, 2]"));
   auto loaded = loadScenarioFile(scenario.path());
