@@ -5,6 +5,7 @@
 #include "cli/catalog_commands.h"
 #include "cli/compare_command.h"
 #include "cli/exit_codes.h"
+#include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "engine/metrics/version.h"
 
@@ -21,6 +22,8 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   addRunCommand(app, run);
   CompareArguments compare;
   addCompareCommand(app, compare);
+  ReportArguments report;
+  addReportCommand(app, report);
   CatalogArguments catalog;
   addCatalogCommands(app, catalog);
 
@@ -32,12 +35,14 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
 
   if (app.get_subcommands().empty()) {
-    err << "faultline: a subcommand is required: run, compare, scenarios or strategies (see "
+    err << "faultline: a subcommand is required: run, compare, report, scenarios or strategies "
+           "(see "
            "--help)\n";
     return kExitBadInput;
   }
   if (app.got_subcommand("run")) return runScenario(run, out, err);
   if (app.got_subcommand("compare")) return compareStrategies(compare, out, err);
+  if (app.got_subcommand("report")) return writeReport(report, out, err);
   if (app.got_subcommand("strategies")) return listStrategies(out);
   auto* scenarios = app.get_subcommand("scenarios");
   if (scenarios->got_subcommand("list")) return listScenarios(out);

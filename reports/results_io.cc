@@ -4,6 +4,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -55,7 +57,9 @@ Expected<results::RunResult, std::string> parseResultsJson(std::string_view json
   return result;
 }
 
-Expected<results::RunResult, std::string> readResultsFile(const std::filesystem::path& path) {
+namespace {
+
+Expected<std::string, std::string> readWhole(const std::filesystem::path& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     return Unexpected(path.string() + ": is a directory");
@@ -63,10 +67,49 @@ Expected<results::RunResult, std::string> readResultsFile(const std::filesystem:
   if (!in) return Unexpected(path.string() + ": " + std::strerror(errno));
   std::ostringstream content;
   content << in.rdbuf();
-  auto result = parseResultsJson(content.str());
+  return content.str();
+}
+
+}  // namespace
+
+Expected<results::RunResult, std::string> readResultsFile(const std::filesystem::path& path) {
+  auto content = readWhole(path);
+  if (!content) return Unexpected(content.error());
+  auto result = parseResultsJson(*content);
   if (!result)
     return Unexpected(path.string() + ": not a Faultline results file: " + result.error());
   return result;
+}
+
+Expected<AnyResults, std::string> parseAnyResultsJson(std::string_view json) {
+  const auto document = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded() || !document.is_object()) {
+    return Unexpected(std::string("not a JSON object"));
+  }
+  if (!document.contains("ranking") || !document.contains("metricInfo")) {
+    auto run = parseResultsJson(json);
+    if (!run) return Unexpected(run.error());
+    return AnyResults(std::move(*run));
+  }
+  results::ComparisonResult comparison;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), &comparison, options);
+  if (!status.ok()) {
+    const std::string message(status.message());
+    return Unexpected(message.substr(0, message.find('\n')));
+  }
+  return AnyResults(std::move(comparison));
+}
+
+Expected<AnyResults, std::string> readAnyResultsFile(const std::filesystem::path& path) {
+  auto content = readWhole(path);
+  if (!content) return Unexpected(content.error());
+  auto results = parseAnyResultsJson(*content);
+  if (!results)
+    return Unexpected(path.string() + ": not a Faultline results file: " + results.error());
+  return results;
 }
 
 Expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "balancer/expected.h"
 #include "reports/results.pb.h"
@@ -22,6 +23,12 @@ std::string toJson(const results::ComparisonResult& comparison);
 
 Expected<results::RunResult, std::string> parseResultsJson(std::string_view json);
 Expected<results::RunResult, std::string> readResultsFile(const std::filesystem::path& path);
+
+// Either kind of results file: one run (`faultline run --json`) or a comparison (`faultline
+// compare --json`), told apart by the comparison's top-level `ranking` and `metricInfo`.
+using AnyResults = std::variant<results::RunResult, results::ComparisonResult>;
+Expected<AnyResults, std::string> parseAnyResultsJson(std::string_view json);
+Expected<AnyResults, std::string> readAnyResultsFile(const std::filesystem::path& path);
 
 // Writes to a temporary file next to `path` and renames it into place, so a reader never sees a
 // half-written file and a failed write leaves nothing behind.

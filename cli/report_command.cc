@@ -1,0 +1,52 @@
+#include "cli/report_command.h"
+
+#include <filesystem>
+#include <variant>
+
+#include "cli/exit_codes.h"
+#include "reports/markdown_report.h"
+#include "reports/results_io.h"
+
+namespace faultline::cli {
+
+void addReportCommand(CLI::App& app, ReportArguments& arguments) {
+  auto* report = app.add_subcommand(
+      "report",
+      "Write a report of a results file (faultline run --json, faultline compare --json)");
+  report->add_option("results", arguments.results, "A results file of run or compare")->required();
+  report
+      ->add_option("--md", arguments.markdown,
+                   "Write the report as Markdown to FILE (tables for a postmortem or a pull "
+                   "request); - for stdout")
+      ->type_name("FILE");
+}
+
+int writeReport(const ReportArguments& arguments, std::ostream& out, std::ostream& err) {
+  if (!arguments.markdown) {
+    err << "faultline report: say where to write the report: --md FILE (or --md - for stdout)\n";
+    return kExitBadInput;
+  }
+  std::error_code ec;
+  if (*arguments.markdown != "-" && std::filesystem::is_directory(*arguments.markdown, ec)) {
+    err << "faultline report: --md: is a directory: " << *arguments.markdown << '\n';
+    return kExitBadInput;
+  }
+  auto results = reports::readAnyResultsFile(arguments.results);
+  if (!results) {
+    err << "faultline report: " << results.error() << '\n';
+    return kExitBadInput;
+  }
+  const std::string markdown =
+      std::visit([](const auto& result) { return reports::markdownReport(result); }, *results);
+  if (*arguments.markdown == "-") {
+    out << markdown;
+    return kExitOk;
+  }
+  if (auto written = reports::writeFileAtomically(*arguments.markdown, markdown); !written) {
+    err << "faultline report: --md: " << written.error() << '\n';
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,64 @@
+// `faultline report`: Markdown from a run's or a comparison's results file, and bad input.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cli/exit_codes.h"
+#include "tests/cli/cli_test_support.h"
+
+namespace faultline::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using testing::kTinyScenario;
+using testing::readFile;
+using testing::runCommand;
+using ::testing::StartsWith;
+using testing::TempDir;
+
+TEST(CliReportTest, MarkdownOfARunAndOfAComparison) {
+  const TempDir dir;
+  const auto scenario = dir.write("tiny.textproto", kTinyScenario);
+  const auto run = dir / "run.json";
+  const auto comparison = dir / "comparison.json";
+  ASSERT_EQ(runCommand({"run", scenario.string(), "--json", run.string(), "-q"}).exit_code,
+            kExitOk);
+  ASSERT_EQ(runCommand({"compare", scenario.string(), "--strategies", "random,round-robin",
+                        "--seeds", "2", "--json", comparison.string(), "-q"})
+                .exit_code,
+            kExitOk);
+
+  const auto md = dir / "run.md";
+  const auto from_run = runCommand({"report", run.string(), "--md", md.string()});
+  EXPECT_EQ(from_run.exit_code, kExitOk) << ::testing::PrintToString(from_run);
+  EXPECT_THAT(readFile(md), StartsWith("# tiny: round-robin, seed 3\n"));
+  EXPECT_THAT(readFile(md), HasSubstr("**Verdict: SLO "));
+
+  const auto from_comparison = runCommand({"report", comparison.string(), "--md", "-"});
+  EXPECT_EQ(from_comparison.exit_code, kExitOk) << ::testing::PrintToString(from_comparison);
+  EXPECT_THAT(from_comparison.out, StartsWith("# Comparison: tiny\n"));
+  EXPECT_THAT(from_comparison.out, HasSubstr("## What the seeds show"));
+}
+
+TEST(CliReportTest, BadInputExitsTwo) {
+  const TempDir dir;
+  const auto junk = dir.write("junk.json", "[1, 2]");
+  const auto text = dir.write("text.json", "this is not json");
+  auto expectBad = [](const std::vector<std::string>& args, const std::string& message) {
+    const auto result = runCommand(args);
+    EXPECT_EQ(result.exit_code, kExitBadInput) << ::testing::PrintToString(result);
+    EXPECT_THAT(result.err, HasSubstr(message));
+    EXPECT_THAT(result.out, IsEmpty());
+  };
+  expectBad({"report", junk.string()}, "say where to write the report: --md FILE");
+  expectBad({"report", junk.string(), "--md", "-"},
+            "not a Faultline results file: not a JSON object");
+  expectBad({"report", text.string(), "--md", "-"}, "not a Faultline results file");
+  expectBad({"report", (dir / "none.json").string(), "--md", "-"}, "none.json");
+  expectBad({"report", junk.string(), "--md", dir.path().string()}, "--md: is a directory");
+}
+
+}  // namespace
+}  // namespace faultline::cli

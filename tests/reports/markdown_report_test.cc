@@ -1,0 +1,90 @@
+// Markdown reports of a simulated built-in run and of a comparison: the sections are there and
+// the numbers in them are those of the results.
+#include "reports/markdown_report.h"
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "engine/sim/simulation.h"
+#include "reports/comparison.h"
+#include "reports/summary_table.h"
+#include "scenarios/loader.h"
+
+namespace faultline::reports {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+results::RunResult regionOutage() {
+  auto loaded = scenarios::loadScenario("region-outage");
+  EXPECT_TRUE(loaded.hasValue());
+  sim::RunOverrides overrides;
+  overrides.duration = std::chrono::seconds(150);
+  auto result = sim::simulateScenario(loaded->scenario, overrides);
+  EXPECT_TRUE(result.hasValue());
+  return *result;
+}
+
+TEST(MarkdownReport, ARunLeadsWithItsVerdictAndCarriesTheResultsNumbers) {
+  const results::RunResult result = regionOutage();
+  const std::string md = markdownReport(result);
+  const auto& s = result.summary();
+  EXPECT_THAT(md, HasSubstr("# region-outage: least-request, seed 1\n"));
+  EXPECT_THAT(md, HasSubstr("**Verdict: SLO missed.**"));
+  EXPECT_THAT(md, HasSubstr(withThousands(s.requests_failed()) + " requests failed in all."));
+  EXPECT_THAT(md, HasSubstr("| all | " + withThousands(s.requests_total()) + " | " +
+                            withThousands(s.requests_ok()) + " | "));
+  const auto& fault = s.faults(0);
+  EXPECT_THAT(md, HasSubstr("| us-east dark | region_outage | 120 s | 150 s | "));
+  EXPECT_THAT(
+      md, HasSubstr(fmt::format("| +{:.1f} s | +{:.1f} s | +{:.1f} s | {} |",
+                                fault.time_to_detect_s(), fault.time_to_fail_over_s(),
+                                fault.time_to_recover_s(), withThousands(fault.requests_lost()))));
+  EXPECT_THAT(md, HasSubstr(fmt::format("| ${:.2f} |", s.cost().total_usd())));
+  EXPECT_THAT(md, HasSubstr("Worst minute: "));
+}
+
+TEST(MarkdownReport, TableCellsCannotBeBrokenByScenarioText) {
+  results::RunResult result;
+  result.mutable_run()->set_scenario("a|b");
+  result.mutable_run()->set_strategy("x");
+  result.mutable_topology()->add_regions()->set_name("r|1\nnext");
+  const std::string md = markdownReport(result);
+  EXPECT_THAT(md, HasSubstr("# a\\|b: x, seed 0"));
+  EXPECT_THAT(md, HasSubstr("| region r\\|1 next |"));
+}
+
+RunMetrics run(double availability, double lost) {
+  RunMetrics metrics;
+  metrics.values[static_cast<std::size_t>(Metric::kAvailability)] = availability;
+  metrics.values[static_cast<std::size_t>(Metric::kRequestsLost)] = lost;
+  return metrics;
+}
+
+TEST(MarkdownReport, AComparisonRanksExplainsAndTabulatesTheDifferences) {
+  ComparisonInput input;
+  input.scenario = std::string("outage");
+  input.duration_s = 300;
+  input.seeds = {1, 2};
+  input.strategies = {"round-robin", "maglev"};
+  input.runs = {{run(0.99, 12'000), run(0.98, 14'000)}, {run(0.995, 11'000), run(0.985, 13'000)}};
+  const std::string md = markdownReport(compare(std::move(input)));
+  EXPECT_THAT(md, HasSubstr("# Comparison: outage\n"));
+  EXPECT_THAT(md, HasSubstr("2 strategies x 2 seeds (1 to 2), 300 s simulated each"));
+  EXPECT_THAT(md, HasSubstr("| 1 | maglev | 99.0000% [92.6469%, 105.3531%] | 12,000 ["));
+  EXPECT_THAT(md, HasSubstr("| 2 | round-robin |"));
+  EXPECT_THAT(
+      md,
+      HasSubstr(
+          "- maglev lost 1,000 requests fewer than round-robin: 7.7% fewer (95% CI 7.7% to 7.7%)"));
+  EXPECT_THAT(md, HasSubstr("| maglev | requests_lost | -1,000 | [-1,000, -1,000] | yes |"));
+  EXPECT_THAT(md, HasSubstr("| maglev | p99_ms | +0.000 | [+0.000, +0.000] | no |"));
+  EXPECT_THAT(md, Not(HasSubstr("maglev had a p99 latency")));
+}
+
+}  // namespace
+}  // namespace faultline::reports
