@@ -10,12 +10,6 @@
 namespace faultline::reports {
 namespace {
 
-std::string percent(double share) {
-  std::string text = fmt::format("{:.4f}%", share * 100.0);
-  if (share < 1.0 && text == "100.0000%") return ">99.9999%";
-  return text;
-}
-
 // Table cells hold scenario text: a pipe would end the cell, a newline the row.
 std::string cell(std::string text) {
   std::string out;
@@ -29,10 +23,6 @@ std::string cell(std::string text) {
     }
   }
   return out;
-}
-
-std::string sinceStart(bool happened, double seconds) {
-  return happened ? fmt::format("+{:.1f} s", seconds) : std::string("never");
 }
 
 std::string burn(double rate) {

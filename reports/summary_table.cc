@@ -11,15 +11,6 @@ namespace {
 
 constexpr int kMaxEventsShown = 12;
 
-// A share as a percentage with four decimals that never rounds a failure away: 0.9999999 is
-// ">99.9999%", not "100.0000%".
-std::string percent(double share) {
-  std::string text = fmt::format("{:.4f}%", share * 100.0);
-  if (share < 1.0 && text == "100.0000%") return ">99.9999%";
-  if (share > 0.0 && text == "0.0000%") return "<0.0001%";
-  return text;
-}
-
 // "1 failover", "2 failovers".
 std::string count(std::int64_t n, std::string_view noun) {
   return fmt::format("{} {}{}", withThousands(n), noun, n == 1 ? "" : "s");
@@ -121,10 +112,6 @@ void renderFailures(const results::RunResult& result, std::string& out) {
   out += "\n";
 }
 
-std::string sinceStart(bool happened, double seconds) {
-  return happened ? fmt::format("+{:.1f} s", seconds) : std::string("never");
-}
-
 void renderFaults(const results::RunResult& result, std::string& out) {
   if (result.summary().faults().empty()) return;
   std::size_t width = 24;
@@ -213,6 +200,17 @@ void renderCost(const results::RunResult& result, std::string& out) {
 }
 
 }  // namespace
+
+std::string percent(double share) {
+  std::string text = fmt::format("{:.4f}%", share * 100.0);
+  if (share < 1.0 && text == "100.0000%") return ">99.9999%";
+  if (share > 0.0 && text == "0.0000%") return "<0.0001%";
+  return text;
+}
+
+std::string sinceStart(bool happened, double seconds) {
+  return happened ? fmt::format("+{:.1f} s", seconds) : std::string("never");
+}
 
 std::string withThousands(std::int64_t value) {
   const bool negative = value < 0;

@@ -15,4 +15,11 @@ std::string renderSummary(const results::RunResult& result);
 // 1234567 -> "1,234,567".
 std::string withThousands(std::int64_t value);
 
+// A share as a percentage with four decimals that never rounds a failure away: 0.9999999 is
+// ">99.9999%", not "100.0000%", and 0.0000001 is "<0.0001%".
+std::string percent(double share);
+
+// A time since a fault's start, "+7.1 s", or "never" when it did not happen.
+std::string sinceStart(bool happened, double seconds);
+
 }  // namespace faultline::reports
