@@ -12,6 +12,7 @@
 #include "cli/arguments.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
+#include "cli/report_command.h"
 #include "cli/scenario_errors.h"
 #include "reports/comparison.h"
 #include "reports/comparison_runner.h"
@@ -144,6 +145,11 @@ void addCompareCommand(CLI::App& app, CompareArguments& arguments) {
   compare
       ->add_option("--json", arguments.json, "Write the comparison as JSON to FILE; - for stdout")
       ->type_name("FILE");
+  compare
+      ->add_option("--report", arguments.report,
+                   "Write the reports (report.md) into DIR, with the comparison as "
+                   "comparison.json unless --json names a file")
+      ->type_name("DIR");
   compare->add_flag("-q,--quiet", arguments.quiet, "Print no table");
 }
 
@@ -158,10 +164,18 @@ int compareStrategies(const CompareArguments& arguments, std::ostream& out, std:
     err << "faultline compare: " << plan.error() << '\n';
     return kExitBadInput;
   }
-  if (arguments.json && *arguments.json != "-") {
+  std::optional<std::string> json = arguments.json;
+  if (arguments.report) {
+    if (auto problem = prepareReportDirectory(*arguments.report)) {
+      err << "faultline compare: " << *problem << '\n';
+      return kExitBadInput;
+    }
+    if (!json) json = (std::filesystem::path(*arguments.report) / "comparison.json").string();
+  }
+  if (json && *json != "-") {
     std::error_code ec;
-    if (std::filesystem::is_directory(*arguments.json, ec)) {
-      err << "faultline compare: --json: is a directory: " << *arguments.json << '\n';
+    if (std::filesystem::is_directory(*json, ec)) {
+      err << "faultline compare: --json: is a directory: " << *json << '\n';
       return kExitBadInput;
     }
   }
@@ -189,13 +203,19 @@ int compareStrategies(const CompareArguments& arguments, std::ostream& out, std:
     return kExitBadInput;
   }
   const results::ComparisonResult comparison = reports::compare(std::move(*input));
-  const bool json_to_stdout = arguments.json && *arguments.json == "-";
-  if (arguments.json) {
-    const std::string json = reports::toJson(comparison);
+  const bool json_to_stdout = json && *json == "-";
+  if (json) {
+    const std::string text = reports::toJson(comparison);
     if (json_to_stdout) {
-      out << json;
-    } else if (auto written = reports::writeFileAtomically(*arguments.json, json); !written) {
+      out << text;
+    } else if (auto written = reports::writeFileAtomically(*json, text); !written) {
       err << "faultline compare: --json: " << written.error() << '\n';
+      return kExitFailure;
+    }
+  }
+  if (arguments.report) {
+    if (auto problem = writeReportsInto(*arguments.report, reports::AnyResults(comparison))) {
+      err << "faultline compare: " << *problem << '\n';
       return kExitFailure;
     }
   }

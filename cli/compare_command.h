@@ -17,6 +17,7 @@ struct CompareArguments {
   std::optional<int> jobs;  // default: the machine's cores
   double confidence = 0.95;
   std::optional<std::string> json;
+  std::optional<std::string> report;  // a directory: comparison.json (unless --json) and report.md
   bool quiet = false;
 };
 

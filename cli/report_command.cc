@@ -21,6 +21,27 @@ void addReportCommand(CLI::App& app, ReportArguments& arguments) {
       ->type_name("FILE");
 }
 
+std::optional<std::string> prepareReportDirectory(const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) return "--report: cannot create " + directory + ": " + ec.message();
+  if (!std::filesystem::is_directory(directory, ec)) {
+    return "--report: not a directory: " + directory;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> writeReportsInto(const std::string& directory,
+                                            const reports::AnyResults& results) {
+  const std::string markdown =
+      std::visit([](const auto& result) { return reports::markdownReport(result); }, results);
+  const auto path = std::filesystem::path(directory) / "report.md";
+  if (auto written = reports::writeFileAtomically(path, markdown); !written) {
+    return "--report: " + written.error();
+  }
+  return std::nullopt;
+}
+
 int writeReport(const ReportArguments& arguments, std::ostream& out, std::ostream& err) {
   if (!arguments.markdown) {
     err << "faultline report: say where to write the report: --md FILE (or --md - for stdout)\n";

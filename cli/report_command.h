@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 
+#include "reports/results_io.h"
+
 namespace faultline::cli {
 
 struct ReportArguments {
@@ -17,5 +19,13 @@ struct ReportArguments {
 void addReportCommand(CLI::App& app, ReportArguments& arguments);
 
 int writeReport(const ReportArguments& arguments, std::ostream& out, std::ostream& err);
+
+// `--report DIR` of run and compare: creates DIR (and its parents) before the run, so a bad
+// directory fails at once. An error message naming the option when it cannot.
+std::optional<std::string> prepareReportDirectory(const std::string& directory);
+
+// Writes every report format of `results` into `directory` (report.md). Returns an error message.
+std::optional<std::string> writeReportsInto(const std::string& directory,
+                                            const reports::AnyResults& results);
 
 }  // namespace faultline::cli

@@ -7,11 +7,13 @@
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
+#include "cli/report_command.h"
 #include "cli/scenario_errors.h"
 #include "engine/metrics/result_recorder.h"
 #include "engine/sim/simulation.h"
 #include "engine/sim/world_builder.h"
 #include "reports/results_file_writer.h"
+#include "reports/results_io.h"
 #include "reports/summary_table.h"
 #include "scenarios/loader.h"
 
@@ -40,6 +42,10 @@ void addRunCommand(CLI::App& app, RunArguments& arguments) {
   run->add_option("--json", arguments.json,
                   "Write the results (time series and summary) as JSON to FILE; - for stdout")
       ->type_name("FILE");
+  run->add_option("--report", arguments.report,
+                  "Write the reports (report.md) into DIR, with the results as results.json "
+                  "unless --json names a file")
+      ->type_name("DIR");
   run->add_flag("-q,--quiet", arguments.quiet, "Print no summary");
 }
 
@@ -72,15 +78,28 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
     printConfigError(spec.error(), loaded->source_map, "run", err);
     return kExitBadInput;
   }
-  // Opened before the run, so a bad path fails at once rather than after a long run.
-  std::unique_ptr<reports::ResultsFileWriter> writer;
-  if (arguments.json) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(*arguments.json, ec)) {
-      err << "faultline run: --json: is a directory: " << *arguments.json << '\n';
+  // The report reads the results file back: the one --json names, or one of its own.
+  std::optional<std::string> json = arguments.json;
+  if (arguments.report) {
+    if (json && *json == "-") {
+      err << "faultline run: --report reads the results back from a file: not with --json -\n";
       return kExitBadInput;
     }
-    auto opened = reports::ResultsFileWriter::open(*arguments.json, out);
+    if (auto problem = prepareReportDirectory(*arguments.report)) {
+      err << "faultline run: " << *problem << '\n';
+      return kExitBadInput;
+    }
+    if (!json) json = (std::filesystem::path(*arguments.report) / "results.json").string();
+  }
+  // Opened before the run, so a bad path fails at once rather than after a long run.
+  std::unique_ptr<reports::ResultsFileWriter> writer;
+  if (json) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(*json, ec)) {
+      err << "faultline run: --json: is a directory: " << *json << '\n';
+      return kExitBadInput;
+    }
+    auto opened = reports::ResultsFileWriter::open(*json, out);
     if (!opened) {
       err << "faultline run: --json: " << opened.error() << '\n';
       return kExitBadInput;
@@ -114,6 +133,18 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   if (writer) {
     if (auto committed = writer->commit(); !committed) {
       err << "faultline run: cannot write results: " << committed.error() << '\n';
+      return kExitFailure;
+    }
+  }
+  if (arguments.report) {
+    auto written = reports::readResultsFile(*json);
+    if (!written) {
+      err << "faultline run: --report: " << written.error() << '\n';
+      return kExitFailure;
+    }
+    if (auto problem =
+            writeReportsInto(*arguments.report, reports::AnyResults(std::move(*written)))) {
+      err << "faultline run: " << *problem << '\n';
       return kExitFailure;
     }
   }

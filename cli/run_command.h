@@ -15,6 +15,7 @@ struct RunArguments {
   std::optional<std::string> seed;
   std::optional<std::string> duration;
   std::optional<std::string> json;
+  std::optional<std::string> report;  // a directory: results.json (unless --json) and report.md
   bool quiet = false;
 };
 

@@ -60,5 +60,45 @@ TEST(CliReportTest, BadInputExitsTwo) {
   expectBad({"report", junk.string(), "--md", dir.path().string()}, "--md: is a directory");
 }
 
+TEST(CliReportTest, RunAndCompareWriteTheirReportsIntoADirectory) {
+  const TempDir dir;
+  const auto scenario = dir.write("tiny.textproto", kTinyScenario);
+  const auto run_dir = dir / "reports" / "run";  // parents are created
+  const auto run = runCommand({"run", scenario.string(), "--report", run_dir.string(), "-q"});
+  ASSERT_EQ(run.exit_code, kExitOk) << ::testing::PrintToString(run);
+  EXPECT_THAT(readFile(run_dir / "results.json"), HasSubstr("\"windows\""));
+  EXPECT_THAT(readFile(run_dir / "report.md"), StartsWith("# tiny: round-robin, seed 3\n"));
+
+  // With --json FILE the results go there, and the report is still written.
+  const auto json = dir / "elsewhere.json";
+  const auto with_json = runCommand({"run", scenario.string(), "--report", run_dir.string(),
+                                     "--json", json.string(), "--seed", "9", "-q"});
+  ASSERT_EQ(with_json.exit_code, kExitOk) << ::testing::PrintToString(with_json);
+  EXPECT_THAT(readFile(run_dir / "report.md"), StartsWith("# tiny: round-robin, seed 9\n"));
+
+  const auto compare_dir = dir / "compare";
+  const auto compare = runCommand({"compare", scenario.string(), "--strategies", "random,maglev",
+                                   "--seeds", "2", "--report", compare_dir.string(), "-q"});
+  ASSERT_EQ(compare.exit_code, kExitOk) << ::testing::PrintToString(compare);
+  EXPECT_THAT(readFile(compare_dir / "comparison.json"), HasSubstr("\"ranking\""));
+  EXPECT_THAT(readFile(compare_dir / "report.md"), StartsWith("# Comparison: tiny\n"));
+}
+
+TEST(CliReportTest, ABadReportDirectoryFailsBeforeTheRun) {
+  const TempDir dir;
+  const auto scenario = dir.write("tiny.textproto", kTinyScenario);
+  const auto file = dir.write("taken", "a file, not a directory");
+  for (const std::string command : {"run", "compare"}) {
+    const auto result = runCommand({command, scenario.string(), "--report", file.string()});
+    EXPECT_EQ(result.exit_code, kExitBadInput) << ::testing::PrintToString(result);
+    EXPECT_THAT(result.err, HasSubstr("--report: "));
+    EXPECT_THAT(result.out, IsEmpty());
+  }
+  const auto to_stdout =
+      runCommand({"run", scenario.string(), "--report", (dir / "r").string(), "--json", "-"});
+  EXPECT_EQ(to_stdout.exit_code, kExitBadInput);
+  EXPECT_THAT(to_stdout.err, HasSubstr("not with --json -"));
+}
+
 }  // namespace
 }  // namespace faultline::cli
