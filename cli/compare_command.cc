@@ -76,7 +76,8 @@ Expected<reports::ComparisonPlan, std::string> planOf(const CompareArguments& ar
     if (!duration) return Unexpected("--duration: " + duration.error());
     plan.duration = *duration;
   }
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = static_cast<int>(
+      std::clamp(std::thread::hardware_concurrency(), 1u, static_cast<unsigned>(kMaxJobs)));
   const int jobs = arguments.jobs.value_or(cores);
   if (jobs < 1 || jobs > kMaxJobs)
     return Unexpected(fmt::format("--jobs: must be 1 to {} (got {})", kMaxJobs, jobs));
@@ -172,12 +173,20 @@ int compareStrategies(const CompareArguments& arguments, std::ostream& out, std:
     }
     if (!json) json = (std::filesystem::path(*arguments.report) / "comparison.json").string();
   }
+  // Opened before the runs, so a bad path fails at once rather than after all of them.
+  std::optional<reports::PendingFile> json_file;
   if (json && *json != "-") {
     std::error_code ec;
     if (std::filesystem::is_directory(*json, ec)) {
       err << "faultline compare: --json: is a directory: " << *json << '\n';
       return kExitBadInput;
     }
+    auto opened = reports::PendingFile::open(*json);
+    if (!opened) {
+      err << "faultline compare: --json: " << opened.error() << '\n';
+      return kExitBadInput;
+    }
+    json_file.emplace(std::move(*opened));
   }
   CompareProgress progress(stderr);
   const StopOnSignal stop;
@@ -192,6 +201,10 @@ int compareStrategies(const CompareArguments& arguments, std::ostream& out, std:
     if (error.kind == reports::ComparisonError::Kind::kStopped) {
       err << "faultline compare: interrupted; nothing written\n";
       return 128 + stop.signal();
+    }
+    if (error.kind == reports::ComparisonError::Kind::kFailed) {
+      err << "faultline compare: failed; nothing written: " << error.message << '\n';
+      return kExitFailure;
     }
     if (error.kind == reports::ComparisonError::Kind::kRunaway) {
       err << "faultline compare: stopped; nothing written\nfaultline compare: " << error.message
@@ -208,7 +221,7 @@ int compareStrategies(const CompareArguments& arguments, std::ostream& out, std:
     const std::string text = reports::toJson(comparison);
     if (json_to_stdout) {
       out << text;
-    } else if (auto written = reports::writeFileAtomically(*json, text); !written) {
+    } else if (auto written = json_file->write(text); !written) {
       err << "faultline compare: --json: " << written.error() << '\n';
       return kExitFailure;
     }

@@ -52,6 +52,15 @@ int writeReport(const ReportArguments& arguments, std::ostream& out, std::ostrea
     err << "faultline report: --md: is a directory: " << *arguments.markdown << '\n';
     return kExitBadInput;
   }
+  std::optional<reports::PendingFile> file;
+  if (*arguments.markdown != "-") {
+    auto opened = reports::PendingFile::open(*arguments.markdown);
+    if (!opened) {
+      err << "faultline report: --md: " << opened.error() << '\n';
+      return kExitBadInput;
+    }
+    file.emplace(std::move(*opened));
+  }
   auto results = reports::readAnyResultsFile(arguments.results);
   if (!results) {
     err << "faultline report: " << results.error() << '\n';
@@ -63,7 +72,7 @@ int writeReport(const ReportArguments& arguments, std::ostream& out, std::ostrea
     out << markdown;
     return kExitOk;
   }
-  if (auto written = reports::writeFileAtomically(*arguments.markdown, markdown); !written) {
+  if (auto written = file->write(markdown); !written) {
     err << "faultline report: --md: " << written.error() << '\n';
     return kExitFailure;
   }

@@ -19,6 +19,12 @@ constexpr std::array<MetricDefinition, kMetricCount> kDefinitions{{
     {"downtime_cost_usd", "USD", false},
 }};
 
+// One seed gives no interval at all: its difference, however large, establishes nothing. With
+// two or more, a difference the same on every seed (no spread) does: every workload agreed.
+bool establishes(const MeanInterval& difference) {
+  return difference.n >= 2 && difference.excludesZero();
+}
+
 std::vector<double> samplesOf(const std::vector<RunMetrics>& runs, Metric metric) {
   std::vector<double> samples;
   samples.reserve(runs.size());
@@ -52,7 +58,7 @@ results::StrategyComparison compareStrategy(const ComparisonInput& input, std::s
     const MeanInterval difference =
         pairedDifference(samples, samplesOf(input.runs[0], metric), input.confidence);
     fill(difference, *entry.mutable_difference());
-    entry.set_significant(difference.excludesZero());
+    entry.set_significant(establishes(difference));
   }
   return out;
 }
@@ -79,7 +85,7 @@ bool tied(const ComparisonInput& input, std::size_t a, std::size_t b) {
   for (Metric metric : {Metric::kAvailability, Metric::kRequestsLost}) {
     const MeanInterval difference = pairedDifference(
         samplesOf(input.runs[a], metric), samplesOf(input.runs[b], metric), input.confidence);
-    if (difference.excludesZero()) return false;
+    if (establishes(difference)) return false;
   }
   return true;
 }

@@ -42,6 +42,8 @@ const MetricWording* wordingOf(const std::string& metric) {
 }
 
 std::string number(double x, int decimals) {
+  // A mean of counts below ten keeps a decimal: 0.4 requests fewer is not "0 requests".
+  if (decimals == 0 && std::abs(x) < 9.95) return fmt::format("{:.1f}", x);
   if (decimals == 0) return withThousands(std::llround(x));
   return fmt::format("{:.{}f}", x, decimals);
 }
@@ -50,7 +52,8 @@ std::string number(double x, int decimals) {
 std::string share(double percent) {
   if (percent >= 10) return fmt::format("{:.0f}%", percent);
   if (percent >= 1) return fmt::format("{:.1f}%", percent);
-  return fmt::format("{:.2g}%", percent);
+  if (percent >= 0.01) return fmt::format("{:.2f}%", percent);
+  return "<0.01%";
 }
 
 std::string sentence(const std::string& strategy, const std::string& baseline,

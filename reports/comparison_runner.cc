@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "engine/metrics/result_recorder.h"
@@ -56,18 +57,32 @@ class Runs {
   std::size_t count() const { return count_; }
   std::atomic<bool>& halt() { return halt_; }
 
-  // Takes runs until none are left or the comparison halts.
-  void work() {
+  // Takes runs until none are left or the comparison halts. Nothing escapes a worker thread (it
+  // would terminate the process): a run that throws, out of memory say, fails the comparison.
+  void work() noexcept {
     for (;;) {
       const std::size_t run = next_.fetch_add(1);
       if (stop_ != nullptr && stop_->load()) halt_.store(true);
       if (run >= count_ || halt_.load()) break;
-      execute(run);
+      try {
+        execute(run);
+      } catch (const std::exception& error) {
+        fail(run, {ComparisonError::Kind::kFailed, "", error.what()});
+      } catch (...) {
+        fail(run, {ComparisonError::Kind::kFailed, "", "an unknown error"});
+      }
     }
+    finished();
+  }
+
+  // A worker that will never run (its thread could not start) counts as finished.
+  void finished() noexcept {
     std::lock_guard lock(mutex_);
     ++workers_done_;
     changed_.notify_all();
   }
+
+  void haltAll() { halt_.store(true); }
 
   // Waits for `workers` to finish, reporting progress and passing a stop request on.
   void wait(unsigned workers, const ComparisonProgress& progress, balancer::Duration run_duration) {
@@ -186,8 +201,23 @@ Expected<ComparisonInput, ComparisonError> runComparison(const scenario::Scenari
   {
     std::vector<std::jthread> threads;
     threads.reserve(workers);
-    for (unsigned i = 0; i < workers; ++i)
-      threads.emplace_back([&runs] { runs.work(); });
+    std::optional<std::string> thread_error;
+    for (unsigned i = 0; i < workers; ++i) {
+      try {
+        threads.emplace_back([&runs] { runs.work(); });
+      } catch (const std::system_error& error) {
+        // Carry on with the threads there are; with none, nothing would ever run.
+        if (threads.empty()) thread_error = error.what();
+        for (unsigned missing = i; missing < workers; ++missing)
+          runs.finished();
+        break;
+      }
+    }
+    if (thread_error) {
+      runs.haltAll();
+      return Unexpected(ComparisonError{ComparisonError::Kind::kFailed, "",
+                                        "cannot start a thread: " + *thread_error});
+    }
     runs.wait(workers, progress, run_duration);
   }
   if (auto failure = runs.firstFailure()) return Unexpected(std::move(*failure));

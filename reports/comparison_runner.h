@@ -23,9 +23,10 @@ struct ComparisonPlan {
 };
 
 // Why a comparison could not be made: a strategy or override the engine refuses (`path` names
-// it, as buildWorldSpec does), a run that became a runaway, or a stop request.
+// it, as buildWorldSpec does), a run that became a runaway, a stop request, or a run that failed
+// for want of memory or threads.
 struct ComparisonError {
-  enum class Kind { kBadInput, kRunaway, kStopped };
+  enum class Kind { kBadInput, kRunaway, kStopped, kFailed };
   Kind kind = Kind::kBadInput;
   std::string path;
   std::string message;

@@ -8,6 +8,14 @@
 namespace faultline::reports {
 namespace {
 
+// Scenario text on a line of its own: a newline would end the heading or the quote.
+std::string oneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
 const results::StrategyComparison* strategyNamed(const results::ComparisonResult& comparison,
                                                  const std::string& name) {
   for (const auto& strategy : comparison.strategies()) {
@@ -77,8 +85,10 @@ void differences(const results::ComparisonResult& comparison, std::string& out) 
 }  // namespace
 
 std::string markdownReport(const results::ComparisonResult& comparison) {
-  std::string out = fmt::format("# Comparison: {}\n\n", comparison.scenario());
-  if (!comparison.description().empty()) out += fmt::format("> {}\n\n", comparison.description());
+  std::string out = fmt::format("# Comparison: {}\n\n", oneLine(comparison.scenario()));
+  if (!comparison.description().empty()) {
+    out += fmt::format("> {}\n\n", oneLine(comparison.description()));
+  }
   const int seeds = comparison.seeds_size();
   out += fmt::format(
       "{} strategies x {} seed{}{}, {:g} s simulated each; means with {:g}% confidence intervals "

@@ -87,12 +87,12 @@ void faults(const results::RunResult& result, std::string& out) {
       "## Faults\n\n| fault | kind | from | to | availability | p99 ms | detected | failed over "
       "| recovered | lost |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& f : result.summary().faults()) {
-    out += fmt::format("| {} | {} | {:g} s | {:g} s | {} | {:.2f} | {} | {} | {} | {} |\n",
-                       cell(f.name()), f.kind(), f.start_s(), f.end_s(), percent(f.availability()),
-                       f.latency_ms().p99(), sinceStart(f.detected(), f.time_to_detect_s()),
-                       sinceStart(f.failed_over(), f.time_to_fail_over_s()),
-                       sinceStart(f.recovered(), f.time_to_recover_s()),
-                       withThousands(f.requests_lost()));
+    out += fmt::format(
+        "| {} | {} | {:g} s | {:g} s | {} | {:.2f} | {} | {} | {} | {} |\n", cell(f.name()),
+        cell(f.kind()), f.start_s(), f.end_s(), percent(f.availability()), f.latency_ms().p99(),
+        sinceStart(f.detected(), f.time_to_detect_s()),
+        sinceStart(f.failed_over(), f.time_to_fail_over_s()),
+        sinceStart(f.recovered(), f.time_to_recover_s()), withThousands(f.requests_lost()));
   }
   out += "\n";
 }

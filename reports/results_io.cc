@@ -6,11 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 namespace faultline::reports {
 
@@ -81,12 +84,84 @@ Expected<results::RunResult, std::string> readResultsFile(const std::filesystem:
   return result;
 }
 
-Expected<AnyResults, std::string> parseAnyResultsJson(std::string_view json) {
-  const auto document = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded() || !document.is_object()) {
-    return Unexpected(std::string("not a JSON object"));
+namespace {
+
+// The keys of a JSON document's top-level object, read with nlohmann's SAX interface so a large
+// results file is not built into a document just to be told apart. nullopt: not a JSON object.
+class TopLevelKeys final : public nlohmann::json::json_sax_t {
+ public:
+  std::vector<std::string> keys;
+  bool object = false;
+
+  bool key(string_t& name) override {
+    if (depth_ == 1) keys.push_back(name);
+    return true;
   }
-  if (!document.contains("ranking") || !document.contains("metricInfo")) {
+  bool start_object(std::size_t) override { return open(true); }
+  bool start_array(std::size_t) override { return open(false); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool null() override { return depth_ > 0; }
+  bool boolean(bool) override { return depth_ > 0; }
+  bool number_integer(number_integer_t) override { return depth_ > 0; }
+  bool number_unsigned(number_unsigned_t) override { return depth_ > 0; }
+  bool number_float(number_float_t, const string_t&) override { return depth_ > 0; }
+  bool string(string_t&) override { return depth_ > 0; }
+  bool binary(binary_t&) override { return depth_ > 0; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override {
+    return false;
+  }
+  bool has(std::string_view name) const {
+    return std::find(keys.begin(), keys.end(), name) != keys.end();
+  }
+
+ private:
+  bool open(bool is_object) {
+    if (depth_ == 0) object = is_object;
+    ++depth_;
+    return object;  // a top-level array is not a results file: stop at once
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+  int depth_ = 0;
+};
+
+// A comparison the renderers can walk without checking every index: each strategy has one
+// metric per metricInfo entry, in that order, and the ranking names its strategies.
+std::optional<std::string> comparisonShapeError(const results::ComparisonResult& comparison) {
+  if (comparison.strategies().empty()) return "a comparison without strategies";
+  for (const auto& strategy : comparison.strategies()) {
+    if (strategy.metrics_size() != comparison.metric_info_size()) {
+      return "strategy \"" + strategy.strategy() + "\" has " +
+             std::to_string(strategy.metrics_size()) + " metrics, metricInfo " +
+             std::to_string(comparison.metric_info_size());
+    }
+    for (int m = 0; m < strategy.metrics_size(); ++m) {
+      if (strategy.metrics(m).metric() != comparison.metric_info(m).name()) {
+        return "strategy \"" + strategy.strategy() + "\": metric " + std::to_string(m) +
+               " is not " + comparison.metric_info(m).name();
+      }
+    }
+  }
+  if (comparison.ranking_size() != comparison.strategies_size()) {
+    return "the ranking does not rank every strategy";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Expected<AnyResults, std::string> parseAnyResultsJson(std::string_view json) {
+  TopLevelKeys top;
+  nlohmann::json::sax_parse(json.begin(), json.end(), &top, nlohmann::json::input_format_t::json,
+                            /*strict=*/true);
+  if (!top.object) return Unexpected(std::string("not a JSON object"));
+  if (!top.has("ranking") && !top.has("metricInfo")) {
+    if (!top.has("run") || !top.has("summary")) {
+      return Unexpected(std::string("neither a run's results (run, summary) nor a comparison"));
+    }
     auto run = parseResultsJson(json);
     if (!run) return Unexpected(run.error());
     return AnyResults(std::move(*run));
@@ -100,6 +175,7 @@ Expected<AnyResults, std::string> parseAnyResultsJson(std::string_view json) {
     const std::string message(status.message());
     return Unexpected(message.substr(0, message.find('\n')));
   }
+  if (auto problem = comparisonShapeError(comparison)) return Unexpected(std::move(*problem));
   return AnyResults(std::move(comparison));
 }
 
@@ -120,6 +196,25 @@ Expected<void, std::string> writeFileAtomically(const std::filesystem::path& pat
     return Unexpected(path.string() + ": " + std::strerror(errno));
   }
   return (*file)->commit();
+}
+
+Expected<PendingFile, std::string> PendingFile::open(const std::filesystem::path& path) {
+  auto file = AtomicFile::create(path);
+  if (!file) return Unexpected(file.error());
+  return PendingFile(std::move(*file), path);
+}
+
+PendingFile::PendingFile(std::unique_ptr<AtomicFile> file, std::filesystem::path path)
+    : file_(std::move(file)), path_(std::move(path)) {}
+PendingFile::PendingFile(PendingFile&&) noexcept = default;
+PendingFile& PendingFile::operator=(PendingFile&&) noexcept = default;
+PendingFile::~PendingFile() = default;
+
+Expected<void, std::string> PendingFile::write(std::string_view content) {
+  if (std::fwrite(content.data(), 1, content.size(), file_->stream()) != content.size()) {
+    return Unexpected(path_.string() + ": " + std::strerror(errno));
+  }
+  return file_->commit();
 }
 
 }  // namespace faultline::reports

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -34,5 +35,24 @@ Expected<AnyResults, std::string> readAnyResultsFile(const std::filesystem::path
 // half-written file and a failed write leaves nothing behind.
 Expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
                                                 std::string_view content);
+
+class AtomicFile;
+
+// A file to be written once its content exists, opened now so that a bad path fails before the
+// work that fills it. Nothing appears at the path until write() succeeds.
+class PendingFile {
+ public:
+  static Expected<PendingFile, std::string> open(const std::filesystem::path& path);
+  Expected<void, std::string> write(std::string_view content);
+
+  PendingFile(PendingFile&&) noexcept;
+  PendingFile& operator=(PendingFile&&) noexcept;
+  ~PendingFile();
+
+ private:
+  explicit PendingFile(std::unique_ptr<AtomicFile> file, std::filesystem::path path);
+  std::unique_ptr<AtomicFile> file_;
+  std::filesystem::path path_;
+};
 
 }  // namespace faultline::reports

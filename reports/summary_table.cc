@@ -145,6 +145,14 @@ void renderEvents(const results::RunResult& result, std::string& out) {
   for (const auto& event : result.events()) {
     if (event.kind() == results::Event::HOST_MARKED_DOWN) ++marked_down;
     if (event.kind() == results::Event::HOST_MARKED_UP) ++marked_up;
+    const bool instance_down = event.kind() == results::Event::INSTANCE_MARKED_DOWN;
+    if (instance_down || event.kind() == results::Event::INSTANCE_MARKED_UP) {
+      if (shown++ < kMaxEventsShown) {
+        lines += fmt::format("    {:>9.3f} s  tier instance {} marked {}\n", event.time_s(),
+                             event.balancer(), instance_down ? "down" : "up");
+      }
+      continue;
+    }
     if (event.kind() != results::Event::FAILOVER) continue;
     ++failovers;
     if (shown++ >= kMaxEventsShown) continue;
@@ -153,13 +161,13 @@ void renderEvents(const results::RunResult& result, std::string& out) {
     lines += fmt::format("    {:>9.3f} s  {} balancer: {} → {}\n", event.time_s(), event.balancer(),
                          from, to);
   }
-  if (failovers == 0 && marked_down == 0 && marked_up == 0) return;
+  if (failovers == 0 && marked_down == 0 && marked_up == 0 && lines.empty()) return;
   out += fmt::format("  balancer events   {} · {} marked down · {} marked up\n",
                      count(failovers, "failover"), count(marked_down, "host"),
                      count(marked_up, "host"));
   out += lines;
-  if (failovers > kMaxEventsShown) {
-    out += fmt::format("    ... and {} more in the results file\n", failovers - kMaxEventsShown);
+  if (shown > kMaxEventsShown) {
+    out += fmt::format("    ... and {} more in the results file\n", shown - kMaxEventsShown);
   }
   out += "\n";
 }

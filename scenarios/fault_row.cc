@@ -306,6 +306,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> splitTarget(
     const bool percent = amount.ends_with('%');
     if (percent) amount = trim(amount.substr(0, amount.size() - 1));
     if (amount.empty() || (percent ? !shape.percent : !shape.count)) return std::nullopt;
+    // 0 is the schema's "unset", which strikes every host: a target that says 0 means a mistake.
+    if (amount.find_first_not_of("0.") == std::string_view::npos) return std::nullopt;
     parameters.emplace_back(shape.prefix + (percent ? "percent" : "count"), std::string(amount));
   }
   std::size_t part = 0;

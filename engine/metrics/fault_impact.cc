@@ -32,15 +32,20 @@ FaultImpactTracker::FaultImpactTracker(const RunLayout& layout)
         tracked.horizon = std::min(tracked.horizon, later.start);
       }
     }
-    tracked.hosts = fault.hosts;
-    std::sort(tracked.hosts.begin(), tracked.hosts.end());
-    tracked.instances = fault.instances;
-    std::sort(tracked.instances.begin(), tracked.instances.end());
+    tracked.hosts = &fault.hosts;
+    tracked.instances = &fault.instances;
     tracked.struck_region.assign(layout.regions.size(), false);
-    for (std::uint32_t host : tracked.hosts)
+    for (std::uint32_t host : fault.hosts)
       tracked.struck_region[layout.hosts[host].region] = true;
-    tracked.marked.assign(std::max(tracked.hosts.size(), tracked.instances.size()), false);
+    tracked.marked.assign(std::max(fault.hosts.size(), fault.instances.size()), false);
     faults_.push_back(std::move(tracked));
+    Tracked& added = faults_.back();
+    for (auto* list : {&added.hosts, &added.instances}) {
+      if (std::is_sorted((*list)->begin(), (*list)->end())) continue;
+      added.sorted_copy = **list;  // at most one of the two is non-empty
+      std::sort(added.sorted_copy.begin(), added.sorted_copy.end());
+      *list = &added.sorted_copy;
+    }
   }
 }
 
@@ -52,7 +57,7 @@ void FaultImpactTracker::onHostMarked(TimePoint at, std::uint32_t host, bool hea
       if (!fault.detected_at) fault.detected_at = at;
       continue;
     }
-    onMarked(fault, fault.hosts, at, host);
+    onMarked(fault, *fault.hosts, at, host);
   }
 }
 
@@ -60,7 +65,7 @@ void FaultImpactTracker::onInstanceMarked(TimePoint at, std::uint32_t instance, 
   if (healthy) return;
   for (Tracked& fault : faults_) {
     if (at < fault.start || at >= fault.horizon) continue;
-    onMarked(fault, fault.instances, at, instance);
+    onMarked(fault, *fault.instances, at, instance);
   }
 }
 
@@ -76,7 +81,10 @@ void FaultImpactTracker::onMarked(Tracked& fault, const std::vector<std::uint32_
   if (++fault.marked_count == struck.size() && !fault.failed_over_at) fault.failed_over_at = at;
 }
 
-void FaultImpactTracker::onFailover(TimePoint at, std::optional<std::uint32_t> from_region) {
+void FaultImpactTracker::onFailover(TimePoint at, std::uint32_t balancer_region,
+                                    std::optional<std::uint32_t> from_region,
+                                    std::optional<std::uint32_t> to_region) {
+  if (to_region == balancer_region) return;
   for (Tracked& fault : faults_) {
     if (at < fault.start || at >= fault.horizon) continue;
     const bool away_from_struck =

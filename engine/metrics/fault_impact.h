@@ -32,11 +32,17 @@ struct FaultImpact {
 // not the fault's.
 class FaultImpactTracker {
  public:
+  // Keeps references to the layout's host and instance lists, which must outlive the tracker (a
+  // million hosts struck by a thousand faults are not copied again).
   explicit FaultImpactTracker(const RunLayout& layout);
+  explicit FaultImpactTracker(RunLayout&&) = delete;
 
   void onHostMarked(TimePoint at, std::uint32_t host, bool healthy);
   void onInstanceMarked(TimePoint at, std::uint32_t instance, bool healthy);
-  void onFailover(TimePoint at, std::optional<std::uint32_t> from_region);
+  // The balancer of `balancer_region` moved its traffic; a return to its own region is a
+  // failback, never a reaction to a fault.
+  void onFailover(TimePoint at, std::uint32_t balancer_region,
+                  std::optional<std::uint32_t> from_region, std::optional<std::uint32_t> to_region);
   void onWindow(TimePoint start, TimePoint end, std::uint64_t arrivals, std::uint64_t requests,
                 std::uint64_t ok);
 
@@ -47,10 +53,11 @@ class FaultImpactTracker {
     TimePoint start{};
     TimePoint end{};
     TimePoint horizon{};
-    std::vector<std::uint32_t> hosts;      // sorted
-    std::vector<std::uint32_t> instances;  // sorted
-    std::vector<bool> struck_region;       // per region: holds a struck host
-    std::vector<bool> marked;              // per struck host or instance: marked down meanwhile
+    const std::vector<std::uint32_t>* hosts = nullptr;      // sorted
+    const std::vector<std::uint32_t>* instances = nullptr;  // sorted
+    std::vector<std::uint32_t> sorted_copy;                 // when the layout's hosts come unsorted
+    std::vector<bool> struck_region;                        // per region: holds a struck host
+    std::vector<bool> marked;  // per struck host or instance: marked down meanwhile
     std::size_t marked_count = 0;
     std::optional<TimePoint> detected_at;
     std::optional<TimePoint> failed_over_at;
@@ -62,7 +69,7 @@ class FaultImpactTracker {
   };
 
   bool strikesNothing(const Tracked& fault) const {
-    return fault.hosts.empty() && fault.instances.empty();
+    return fault.hosts->empty() && fault.instances->empty();
   }
   void onMarked(Tracked& fault, const std::vector<std::uint32_t>& struck, TimePoint at,
                 std::uint32_t index);

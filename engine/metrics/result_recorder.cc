@@ -77,7 +77,7 @@ void fill(const FaultImpact& from, results::FaultSummary& to) {
 
 void ResultRecorder::onRunStarted(const RunLayout& layout) {
   layout_ = layout;
-  fault_impact_.emplace(layout);
+  fault_impact_.emplace(layout_);
   result_.Clear();
   auto& run = *result_.mutable_run();
   run.set_scenario(layout.scenario);
@@ -190,7 +190,7 @@ void ResultRecorder::onFailover(const FailoverEvent& event) {
   e.set_balancer(layout_.regions[event.balancer_region].name);
   e.set_from_region(regionName(event.from_region));
   e.set_to_region(regionName(event.to_region));
-  fault_impact_->onFailover(event.time, event.from_region);
+  fault_impact_->onFailover(event.time, event.balancer_region, event.from_region, event.to_region);
 }
 
 void ResultRecorder::onFault(const FaultEvent& event) {

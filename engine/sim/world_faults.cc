@@ -252,9 +252,10 @@ Duration World::serviceWithFaults(Duration service, const Host& host) const {
       factor *= 1.0 + (fault.slowdown - 1.0) * fault.intensityAt(kernel_.now());
     }
   }
-  if (factor == 1.0) return service;
+  if (factor == 1.0 || service == Duration::zero()) return service;
+  // Stacked near-total brownouts can make the factor infinite; the comparison keeps NaN out too.
   const double stretched = static_cast<double>(service.count()) * factor;
-  return Duration(std::llround(std::min(stretched, kLongestServiceNs)));
+  return Duration(std::llround(stretched < kLongestServiceNs ? stretched : kLongestServiceNs));
 }
 
 // A gray failure fails its share of the work it has done.

@@ -77,10 +77,10 @@ struct WorldSpec {
   // Arrivals stop at layout.duration; requests in flight then drain until this much later at
   // most, and whatever is still unanswered counts as unfinished.
   Duration drain_limit{};
-  // Tries (and requests) in flight past which a run stops as a runaway, about a gigabyte with
-  // their events (8,000,000 of each measured 2.7 GB): an overload that only grows would
-  // otherwise end by exhausting memory.
-  std::size_t max_tries_in_flight = 3'000'000;
+  // Tries (and requests) in flight past which a run stops as a runaway (8,000,000 of each with
+  // their events measured 2.7 GB): an overload that only grows would otherwise end by exhausting
+  // memory. A steady 10 M requests a second with 300 ms round trips holds 3 M, so no lower.
+  std::size_t max_tries_in_flight = 8'000'000;
   // Pending events (and clients' queued deadlines) past which a run stops as a runaway: 24 bytes
   // each, at most about 800 MB with the heap's growth. Messages on long links outlive the requests
   // that sent them (a client that gives up after 1 ms and retries at once across a 60 s link leaves

@@ -67,6 +67,18 @@ TEST(Comparison, TheRankingPutsTheBestFirstAndMarksWhatTheSeedsCannotSeparate) {
   EXPECT_EQ(comparison.ranking(2).rank(), 3);
 }
 
+TEST(Comparison, OneSeedEstablishesNothing) {
+  ComparisonInput input;
+  input.seeds = {1};
+  input.strategies = {"base", "worse"};
+  input.runs = {{run(0.999, 10, 50)}, {run(0.9, 1000, 90)}};
+  const auto comparison = compare(std::move(input));
+  EXPECT_FALSE(comparison.strategies(1).metrics(0).significant());
+  EXPECT_FALSE(comparison.strategies(1).metrics(1).significant());
+  EXPECT_EQ(comparison.ranking(1).strategy(), "worse");
+  EXPECT_TRUE(comparison.ranking(1).tied_with_previous());
+}
+
 TEST(Comparison, UnrecoveredFaultsCountToTheEndOfTraffic) {
   results::RunResult result;
   result.mutable_run()->set_duration_s(300);

@@ -50,7 +50,8 @@ void windows(FaultImpactTracker& tracker, int from, int to, Failed failed_in) {
 }
 
 TEST(FaultImpact, DetectionIsTheFirstMarkOfAStruckHostAndFailoverTheMarkThatCompletesThem) {
-  FaultImpactTracker tracker(twoRegions({fault(10s, 40s, {1, 2})}));
+  const RunLayout layout = twoRegions({fault(10s, 40s, {1, 2})});
+  FaultImpactTracker tracker(layout);
   tracker.onHostMarked(at(9s), 1, false);   // before the fault: not its doing
   tracker.onHostMarked(at(12s), 4, false);  // a host it does not strike
   tracker.onHostMarked(at(13s), 1, false);  // detected at +3 s
@@ -63,7 +64,8 @@ TEST(FaultImpact, DetectionIsTheFirstMarkOfAStruckHostAndFailoverTheMarkThatComp
 }
 
 TEST(FaultImpact, AStruckHostMarkedOnlyAfterTheFaultEndedIsNoFailover) {
-  FaultImpactTracker tracker(twoRegions({fault(10s, 20s, {1, 2})}));
+  const RunLayout layout = twoRegions({fault(10s, 20s, {1, 2})});
+  FaultImpactTracker tracker(layout);
   tracker.onHostMarked(at(12s), 1, false);
   tracker.onHostMarked(at(25s), 2, false);  // after the end: the fault was never failed over
   const FaultImpact impact = tracker.impacts().at(0);
@@ -72,18 +74,31 @@ TEST(FaultImpact, AStruckHostMarkedOnlyAfterTheFaultEndedIsNoFailover) {
 }
 
 TEST(FaultImpact, EvacuatingAStruckRegionIsAFailoverAndOtherRegionsAreNot) {
-  FaultImpactTracker tracker(twoRegions({fault(10s, 40s, {0, 1, 2})}));
-  tracker.onFailover(at(11s), 1u);  // r1's traffic moving is not about r0's hosts
-  tracker.onFailover(at(16s), 0u);
+  const RunLayout layout = twoRegions({fault(10s, 40s, {0, 1, 2})});
+  FaultImpactTracker tracker(layout);
+  tracker.onFailover(at(11s), 1, 1u, 0u);  // r1's traffic moving is not about r0's hosts
+  tracker.onFailover(at(16s), 0, 0u, 1u);
   const FaultImpact impact = tracker.impacts().at(0);
   EXPECT_EQ(impact.time_to_detect, 6s);
   EXPECT_EQ(impact.time_to_fail_over, 6s);
 }
 
+TEST(FaultImpact, ABalancerReturningHomeIsAFailbackNotAReaction) {
+  // r1 goes dark at 10 s; at 11 s r0's balancer comes home from r1 (after an earlier fault on r0):
+  // that is not r1's fault being handled.
+  const RunLayout layout = twoRegions({fault(10s, 40s, {3, 4, 5})});
+  FaultImpactTracker tracker(layout);
+  tracker.onFailover(at(11s), 0, 1u, 0u);
+  EXPECT_EQ(tracker.impacts().at(0).time_to_detect, std::nullopt);
+  tracker.onFailover(at(14s), 1, 1u, 0u);  // r1's own balancer leaving r1
+  EXPECT_EQ(tracker.impacts().at(0).time_to_detect, 4s);
+}
+
 TEST(FaultImpact, AFaultThatStrikesNoHostIsDetectedByAnyReaction) {
-  FaultImpactTracker tracker(twoRegions({fault(10s, 40s, {})}));
+  const RunLayout layout = twoRegions({fault(10s, 40s, {})});
+  FaultImpactTracker tracker(layout);
   tracker.onHostMarked(at(12s), 4, false);  // detected
-  tracker.onFailover(at(15s), 1u);          // failed over
+  tracker.onFailover(at(15s), 1, 1u, 0u);   // failed over
   const FaultImpact impact = tracker.impacts().at(0);
   EXPECT_EQ(impact.time_to_detect, 2s);
   EXPECT_EQ(impact.time_to_fail_over, 5s);
@@ -92,7 +107,8 @@ TEST(FaultImpact, AFaultThatStrikesNoHostIsDetectedByAnyReaction) {
 TEST(FaultImpact, TierInstancesAreMarkedLikeHosts) {
   FaultLayout crash = fault(10s, 40s, {});
   crash.instances = {1};
-  FaultImpactTracker tracker(twoRegions({crash}));
+  const RunLayout layout = twoRegions({crash});
+  FaultImpactTracker tracker(layout);
   tracker.onInstanceMarked(at(11s), 0, false);  // not the crashed one
   tracker.onInstanceMarked(at(19s), 1, false);
   const FaultImpact impact = tracker.impacts().at(0);
@@ -105,7 +121,8 @@ TEST(FaultImpact, RecoveryIsTheEndOfTheLastWindowBelowTheSlo) {
   // (below), then clean: the last window below the SLO ends at 16 s, 6 s after the start. Lost:
   // the windows from 10 s to the end of the fault (20 s), which lies after the recovery:
   // 4 x 50 + 1 + 2 = 203.
-  FaultImpactTracker tracker(twoRegions({fault(10s, 20s, {0})}));
+  const RunLayout layout = twoRegions({fault(10s, 20s, {0})});
+  FaultImpactTracker tracker(layout);
   windows(tracker, 0, 100, [](int s) -> std::uint64_t {
     if (s >= 10 && s < 14) return 50;
     if (s == 14) return 1;
@@ -121,7 +138,8 @@ TEST(FaultImpact, RecoveryIsTheEndOfTheLastWindowBelowTheSlo) {
 
 TEST(FaultImpact, LossesPastTheFaultsEndCountUntilItRecovers) {
   // Fault 10-12 s, but windows stay below the SLO until 30 s: lost = 20 windows x 10.
-  FaultImpactTracker tracker(twoRegions({fault(10s, 12s, {0})}));
+  const RunLayout layout = twoRegions({fault(10s, 12s, {0})});
+  FaultImpactTracker tracker(layout);
   windows(tracker, 0, 100, [](int s) -> std::uint64_t { return s >= 10 && s < 30 ? 10 : 0; });
   const FaultImpact impact = tracker.impacts().at(0);
   EXPECT_EQ(impact.time_to_recover, 20s);
@@ -131,7 +149,8 @@ TEST(FaultImpact, LossesPastTheFaultsEndCountUntilItRecovers) {
 TEST(FaultImpact, AFaultStillBelowTheSloAtItsHorizonHasNotRecovered) {
   // The first fault's horizon ends where the second (starting after it ended) begins, at 50 s;
   // its windows are below the SLO up to there. The second one never recovers before traffic ends.
-  FaultImpactTracker tracker(twoRegions({fault(10s, 20s, {0}), fault(50s, 60s, {3})}));
+  const RunLayout layout = twoRegions({fault(10s, 20s, {0}), fault(50s, 60s, {3})});
+  FaultImpactTracker tracker(layout);
   windows(tracker, 0, 100, [](int s) -> std::uint64_t { return s >= 10 ? 5 : 0; });
   const auto impacts = tracker.impacts();
   EXPECT_EQ(impacts[0].time_to_recover, std::nullopt);
@@ -141,7 +160,8 @@ TEST(FaultImpact, AFaultStillBelowTheSloAtItsHorizonHasNotRecovered) {
 }
 
 TEST(FaultImpact, AFaultThatNeverBreachesTheSloRecoversAtOnceAndLosesWhatFailedMeanwhile) {
-  FaultImpactTracker tracker(twoRegions({fault(10s, 20s, {0})}));
+  const RunLayout layout = twoRegions({fault(10s, 20s, {0})});
+  FaultImpactTracker tracker(layout);
   windows(tracker, 0, 100, [](int s) -> std::uint64_t { return s >= 10 && s < 20 ? 1 : 0; });
   const FaultImpact impact = tracker.impacts().at(0);
   EXPECT_EQ(impact.time_to_recover, 0s);
@@ -151,7 +171,8 @@ TEST(FaultImpact, AFaultThatNeverBreachesTheSloRecoversAtOnceAndLosesWhatFailedM
 }
 
 TEST(FaultImpact, AWindowThatCompletesNothingOfWhatArrivedIsBelowTheSlo) {
-  FaultImpactTracker tracker(twoRegions({fault(10s, 20s, {0})}));
+  const RunLayout layout = twoRegions({fault(10s, 20s, {0})});
+  FaultImpactTracker tracker(layout);
   for (int s = 0; s < 100; ++s) {
     const bool silent = s >= 10 && s < 13;  // requests arrive, none completes (a blackhole)
     tracker.onWindow(at(std::chrono::seconds(s)), at(std::chrono::seconds(s + 1)), 100,

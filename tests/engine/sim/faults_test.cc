@@ -155,6 +155,20 @@ TEST(Faults, ANearTotalBrownoutKeepsServiceWithinADay) {
   EXPECT_EQ(summary.failures().timeout(), summary.requests_total());
 }
 
+// Thirty stacked near-total brownouts make the stretch factor infinite; zero times infinity once
+// gave NaN, then a service time far in the past that held the worker for good.
+TEST(Faults, StackedBrownoutsOnInstantServiceKeepItInstant) {
+  std::string faults;
+  for (int i = 0; i < 30; ++i) {
+    faults += R"(faults { brownout { hosts { region: "r0" } capacity_loss: 0.9999999999999999 }
+                          start_s: 1 end_s: 15 })";
+  }
+  std::string text = oneRegion(1, 10, faults);
+  replaceOnce(text, "constant { value_ms: 10 }", "constant { value_ms: 0 }");
+  const auto summary = simulateText(text).summary();
+  EXPECT_EQ(summary.requests_ok(), summary.requests_total());
+}
+
 // Errors answered 503 are gateway errors, which retry_on gateway-error retries; a 500 is not.
 TEST(Faults, AnInjectedErrorsStatusDecidesWhetherItIsRetried) {
   auto run = [](int status) {
