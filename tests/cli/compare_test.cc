@@ -99,7 +99,10 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCompare{{"--confidence", "1"}, "--confidence: must be 0.5 to 0.999"},
                       BadCompare{{"--seed", "-3"}, "--seed:"},
                       BadCompare{{"--duration", "soon"}, "--duration:"},
-                      BadCompare{{"--seeds", "many"}, "--seeds"}));
+                      BadCompare{{"--seeds", "many"}, "--seeds"},
+                      // Found before any run, not after all of them.
+                      BadCompare{{"--json", "/no-such-directory/c.json"},
+                                 "--json: /no-such-directory/c.json"}));
 
 TEST(CliCompareTest, AMissingScenarioIsBadInput) {
   const auto result = runCommand({"compare", "no-such-scenario"});

@@ -58,6 +58,18 @@ TEST(CliReportTest, BadInputExitsTwo) {
   expectBad({"report", text.string(), "--md", "-"}, "not a Faultline results file");
   expectBad({"report", (dir / "none.json").string(), "--md", "-"}, "none.json");
   expectBad({"report", junk.string(), "--md", dir.path().string()}, "--md: is a directory");
+  expectBad({"report", junk.string(), "--md", "/no-such-directory/r.md"},
+            "--md: /no-such-directory/r.md");
+  const auto empty = dir.write("empty.json", "{}");
+  expectBad({"report", empty.string(), "--md", "-"},
+            "neither a run's results (run, summary) nor a comparison");
+  // A comparison whose baseline lost its metrics once crashed the narrative.
+  const auto lopsided =
+      dir.write("lopsided.json",
+                R"({"metricInfo": [{"name": "availability"}], "ranking": [{"strategy": "a"}],
+          "strategies": [{"strategy": "a", "metrics": []}]})");
+  expectBad({"report", lopsided.string(), "--md", "-"},
+            "strategy \"a\" has 0 metrics, metricInfo 1");
 }
 
 TEST(CliReportTest, RunAndCompareWriteTheirReportsIntoADirectory) {
