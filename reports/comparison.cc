@@ -122,9 +122,11 @@ RunMetrics metricsOf(const results::RunResult& result) {
   double recover = 0;
   for (const auto& fault : summary.faults()) {
     if (!fault.recovered()) ++out.unrecovered_faults;
-    const double time = fault.recovered()
-                            ? fault.time_to_recover_s()
-                            : std::max(0.0, result.run().duration_s() - fault.start_s());
+    // Not recovered: below the SLO for all of its horizon (older files lack the horizon).
+    const double horizon_end =
+        fault.horizon_end_s() > 0 ? fault.horizon_end_s() : result.run().duration_s();
+    const double time = fault.recovered() ? fault.time_to_recover_s()
+                                          : std::max(0.0, horizon_end - fault.start_s());
     recover = std::max(recover, time);
   }
   set(Metric::kTimeToRecoverS, recover);

@@ -33,7 +33,7 @@ const MetricDefinition& definitionOf(Metric metric);
 struct RunMetrics {
   std::array<double, kMetricCount> values{};
   // Faults still below the SLO at the end of their horizon; their time to recover counts to the
-  // end of traffic.
+  // end of that horizon.
   int unrecovered_faults = 0;
 
   double operator[](Metric metric) const { return values[static_cast<std::size_t>(metric)]; }

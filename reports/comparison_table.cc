@@ -98,7 +98,7 @@ std::string renderComparison(const results::ComparisonResult& comparison) {
     if (strategy.unrecovered_faults() == 0) continue;
     out += fmt::format(
         "  {}: {} fault{} still below the SLO at the end of {} horizon (time to recover counted to "
-        "the end of traffic)\n",
+        "the horizon's end)\n",
         strategy.strategy(), strategy.unrecovered_faults(),
         strategy.unrecovered_faults() == 1 ? "" : "s",
         strategy.unrecovered_faults() == 1 ? "its" : "their");

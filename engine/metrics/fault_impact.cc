@@ -129,6 +129,7 @@ std::vector<FaultImpact> FaultImpactTracker::impacts() const {
       impact.time_to_recover = std::max(Duration::zero(), *fault.last_bad_end - fault.start);
     }
     impact.requests_lost = std::max(fault.lost_to_last_bad, fault.lost_while_active);
+    impact.horizon_end = fault.horizon;
     out.push_back(impact);
   }
   return out;

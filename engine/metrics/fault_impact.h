@@ -23,6 +23,7 @@ struct FaultImpact {
   // Failed requests in the windows from the fault's start to its end or its recovery, whichever
   // is later (to the last window below the SLO when it never recovered).
   std::uint64_t requests_lost = 0;
+  TimePoint horizon_end{};
 };
 
 // Follows every fault of a run through the balancers' reactions and the closing windows, in

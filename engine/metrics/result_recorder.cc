@@ -71,6 +71,7 @@ void fill(const FaultImpact& from, results::FaultSummary& to) {
   to.set_recovered(from.time_to_recover.has_value());
   to.set_time_to_recover_s(seconds(from.time_to_recover.value_or(Duration::zero())));
   to.set_requests_lost(count(from.requests_lost));
+  to.set_horizon_end_s(seconds(from.horizon_end));
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ TEST(Comparison, OneSeedEstablishesNothing) {
   EXPECT_TRUE(comparison.ranking(1).tied_with_previous());
 }
 
-TEST(Comparison, UnrecoveredFaultsCountToTheEndOfTraffic) {
+TEST(Comparison, UnrecoveredFaultsCountToTheEndOfTheirHorizon) {
   results::RunResult result;
   result.mutable_run()->set_duration_s(300);
   auto* recovered = result.mutable_summary()->add_faults();
@@ -88,9 +88,12 @@ TEST(Comparison, UnrecoveredFaultsCountToTheEndOfTraffic) {
   recovered->set_time_to_recover_s(12);
   auto* stuck = result.mutable_summary()->add_faults();
   stuck->set_start_s(100);
-  const RunMetrics metrics = metricsOf(result);
+  RunMetrics metrics = metricsOf(result);  // no horizon (an older file): to the end of traffic
   EXPECT_EQ(metrics.unrecovered_faults, 1);
   EXPECT_DOUBLE_EQ(metrics[Metric::kTimeToRecoverS], 200);
+  stuck->set_horizon_end_s(250);  // the next fault began at 250 s
+  metrics = metricsOf(result);
+  EXPECT_DOUBLE_EQ(metrics[Metric::kTimeToRecoverS], 150);
 }
 
 TEST(Comparison, MetricsAreDescribedInOrder) {

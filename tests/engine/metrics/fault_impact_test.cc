@@ -157,6 +157,8 @@ TEST(FaultImpact, AFaultStillBelowTheSloAtItsHorizonHasNotRecovered) {
   EXPECT_EQ(impacts[0].requests_lost, 40u * 5u);
   EXPECT_EQ(impacts[1].time_to_recover, std::nullopt);
   EXPECT_EQ(impacts[1].requests_lost, 50u * 5u);
+  EXPECT_EQ(impacts[0].horizon_end, at(50s));
+  EXPECT_EQ(impacts[1].horizon_end, at(100s));
 }
 
 TEST(FaultImpact, AFaultThatNeverBreachesTheSloRecoversAtOnceAndLosesWhatFailedMeanwhile) {
