@@ -99,7 +99,7 @@ std::vector<std::string> significantFindings(const results::ComparisonResult& co
     }
   }
   if (findings.empty()) {
-    findings.push_back(fmt::format("No difference from {} is significant at {:g}% with {} seed{}.",
+    findings.push_back(fmt::format("No difference from {} is significant at {:g}% with {} seed{}",
                                    baseline.strategy(), comparison.confidence() * 100,
                                    comparison.seeds_size(),
                                    comparison.seeds_size() == 1 ? "" : "s"));

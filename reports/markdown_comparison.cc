@@ -3,6 +3,7 @@
 
 #include "reports/comparison_narrative.h"
 #include "reports/markdown_report.h"
+#include "reports/markdown_scenario.h"
 #include "reports/summary_table.h"
 
 namespace faultline::reports {
@@ -97,6 +98,10 @@ std::string markdownReport(const results::ComparisonResult& comparison) {
       seeds == 0 ? std::string()
                  : fmt::format(" ({} to {})", comparison.seeds(0), comparison.seeds(seeds - 1)),
       comparison.duration_s(), comparison.confidence() * 100);
+  if (comparison.example_runs_size() > 0) {
+    out += "## Scenario\n\n";
+    appendScenarioSummary(comparison.example_runs(0).topology(), out);
+  }
   ranking(comparison, out);
   out += "## What the seeds show\n\n";
   for (const auto& finding : significantFindings(comparison))

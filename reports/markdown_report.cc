@@ -4,26 +4,12 @@
 
 #include <cmath>
 
+#include "reports/markdown_scenario.h"
 #include "reports/run_figures.h"
 #include "reports/summary_table.h"
 
 namespace faultline::reports {
 namespace {
-
-// Table cells hold scenario text: a pipe would end the cell, a newline the row.
-std::string cell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string burn(double rate) {
   return std::isinf(rate) ? std::string("unbounded (a 100% target)") : fmt::format("{:.2f}x", rate);
@@ -52,14 +38,12 @@ void verdict(const results::RunResult& result, const RunFigures& figures, std::s
 void scenario(const results::RunResult& result, std::string& out) {
   const auto& run = result.run();
   out += "## Scenario\n\n| | |\n|---|---|\n";
-  out += fmt::format("| strategy | {} |\n| seed | {} |\n", cell(run.strategy()), run.seed());
+  out +=
+      fmt::format("| strategy | {} |\n| seed | {} |\n", markdownCell(run.strategy()), run.seed());
   out += fmt::format("| duration | {:g} s, warm-up {:g} s, windows of {:g} s |\n", run.duration_s(),
                      run.warmup_s(), run.window_s());
-  for (const auto& region : result.topology().regions()) {
-    out += fmt::format("| region {} | {} hosts, clients {:g} rps |\n", cell(region.name()),
-                       region.hosts(), region.client_rate_rps());
-  }
-  out += fmt::format("| faults | {} |\n\n", result.topology().faults_size());
+  out += "\n";
+  appendScenarioSummary(result.topology(), out);
 }
 
 void requests(const results::RunResult& result, std::string& out) {
@@ -72,7 +56,7 @@ void requests(const results::RunResult& result, std::string& out) {
                      s.latency_ms().p50(), s.latency_ms().p99());
   for (const auto& r : s.regions()) {
     if (r.requests_from() == 0) continue;
-    out += fmt::format("| {} | {} | {} | {} | {} | {:.2f} | {:.2f} |\n", cell(r.region()),
+    out += fmt::format("| {} | {} | {} | {} | {} | {:.2f} | {:.2f} |\n", markdownCell(r.region()),
                        withThousands(r.requests_from()), withThousands(r.ok_from()),
                        withThousands(r.requests_from() - r.ok_from()),
                        percent(r.availability_from()), r.latency_ms().p50(), r.latency_ms().p99());
@@ -84,15 +68,18 @@ void requests(const results::RunResult& result, std::string& out) {
 void faults(const results::RunResult& result, std::string& out) {
   if (result.summary().faults().empty()) return;
   out +=
-      "## Faults\n\n| fault | kind | from | to | availability | p99 ms | detected | failed over "
-      "| recovered | lost |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "## Faults\n\nRequests sent while each fault lasted (availability, latency); detection, "
+      "failover and recovery timed from its start; lost requests until it ended or recovered.\n\n"
+      "| fault | kind | from | to | availability | p50 ms | p99 ms | detected | failed over "
+      "| recovered | lost |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& f : result.summary().faults()) {
-    out += fmt::format(
-        "| {} | {} | {:g} s | {:g} s | {} | {:.2f} | {} | {} | {} | {} |\n", cell(f.name()),
-        cell(f.kind()), f.start_s(), f.end_s(), percent(f.availability()), f.latency_ms().p99(),
-        sinceStart(f.detected(), f.time_to_detect_s()),
-        sinceStart(f.failed_over(), f.time_to_fail_over_s()),
-        sinceStart(f.recovered(), f.time_to_recover_s()), withThousands(f.requests_lost()));
+    out += fmt::format("| {} | {} | {:g} s | {:g} s | {} | {:.2f} | {:.2f} | {} | {} | {} | {} |\n",
+                       markdownCell(f.name()), markdownCell(f.kind()), f.start_s(), f.end_s(),
+                       percent(f.availability()), f.latency_ms().p50(), f.latency_ms().p99(),
+                       sinceStart(f.detected(), f.time_to_detect_s()),
+                       sinceStart(f.failed_over(), f.time_to_fail_over_s()),
+                       sinceStart(f.recovered(), f.time_to_recover_s()),
+                       withThousands(f.requests_lost()));
   }
   out += "\n";
 }
@@ -113,9 +100,9 @@ void cost(const results::RunResult& result, std::string& out) {
 
 std::string markdownReport(const results::RunResult& result) {
   const auto& run = result.run();
-  std::string out =
-      fmt::format("# {}: {}, seed {}\n\n", cell(run.scenario()), cell(run.strategy()), run.seed());
-  if (!run.description().empty()) out += fmt::format("> {}\n\n", cell(run.description()));
+  std::string out = fmt::format("# {}: {}, seed {}\n\n", markdownCell(run.scenario()),
+                                markdownCell(run.strategy()), run.seed());
+  if (!run.description().empty()) out += fmt::format("> {}\n\n", markdownCell(run.description()));
   verdict(result, runFigures(result), out);
   scenario(result, out);
   requests(result, out);

@@ -40,6 +40,10 @@ TEST(CliReportTest, MarkdownOfARunAndOfAComparison) {
   EXPECT_EQ(from_comparison.exit_code, kExitOk) << ::testing::PrintToString(from_comparison);
   EXPECT_THAT(from_comparison.out, StartsWith("# Comparison: tiny\n"));
   EXPECT_THAT(from_comparison.out, HasSubstr("## What the seeds show"));
+  // The scenario comes from the comparison's example runs.
+  EXPECT_THAT(from_comparison.out, HasSubstr("## Scenario\n\n| region |"));
+  EXPECT_THAT(from_comparison.out,
+              HasSubstr("| r | a | api: 2 x 2 workers, queue unlimited, 5 ms"));
 }
 
 TEST(CliReportTest, BadInputExitsTwo) {

@@ -47,7 +47,7 @@ TEST(ComparisonNarrative, ClaimsNothingWhenNothingIsSignificant) {
   const auto comparison = comparisonOf({{run(0.99, 10, 80), run(0.98, 20, 81), run(0.97, 30, 82)},
                                         {run(0.98, 11, 81), run(0.99, 19, 80), run(0.97, 31, 82)}});
   EXPECT_THAT(significantFindings(comparison),
-              ElementsAre("No difference from round-robin is significant at 95% with 3 seeds."));
+              ElementsAre("No difference from round-robin is significant at 95% with 3 seeds"));
 }
 
 }  // namespace

@@ -48,6 +48,14 @@ TEST(MarkdownReport, ARunLeadsWithItsVerdictAndCarriesTheResultsNumbers) {
   EXPECT_THAT(md, HasSubstr("Worst minute: "));
 }
 
+TEST(MarkdownReport, TheScenarioSummaryLetsTheReportStandAlone) {
+  const std::string md = markdownReport(regionOutage());
+  EXPECT_THAT(md, HasSubstr("| us-east | a, b, c | api: 20 x 8 workers, queue 64, 10 ms | 6000 rps "
+                            "| us-west, eu-west |\n"));
+  EXPECT_THAT(md, HasSubstr("| us-east dark | region_outage | 120 s | 150 s | 20 hosts "
+                            "(us-east/api-1, ...) |\n"));
+}
+
 TEST(MarkdownReport, TableCellsCannotBeBrokenByScenarioText) {
   results::RunResult result;
   result.mutable_run()->set_scenario("a|b");
@@ -55,7 +63,7 @@ TEST(MarkdownReport, TableCellsCannotBeBrokenByScenarioText) {
   result.mutable_topology()->add_regions()->set_name("r|1\nnext");
   const std::string md = markdownReport(result);
   EXPECT_THAT(md, HasSubstr("# a\\|b: x, seed 0"));
-  EXPECT_THAT(md, HasSubstr("| region r\\|1 next |"));
+  EXPECT_THAT(md, HasSubstr("| r\\|1 next | - | - | 0 rps | - |"));
 }
 
 RunMetrics run(double availability, double lost) {
