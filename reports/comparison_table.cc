@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "reports/comparison_narrative.h"
 #include "reports/summary_table.h"
 
 namespace faultline::reports {
@@ -65,9 +66,12 @@ void renderRanking(const results::ComparisonResult& comparison, std::size_t widt
                    std::string& out) {
   out += "  ranking (availability, then requests lost, then p99)\n";
   for (const auto& ranked : comparison.ranking()) {
-    out += fmt::format("    {}. {:<{}}", ranked.rank(), ranked.strategy(), width);
+    out += fmt::format("    {}. ", ranked.rank());
     if (ranked.tied_with_previous()) {
-      out += fmt::format("  tied with {}: the seeds cannot tell them apart", ranked.rank() - 1);
+      out += fmt::format("{:<{}}  tied with {}: the seeds cannot tell them apart",
+                         ranked.strategy(), width, ranked.rank() - 1);
+    } else {
+      out += ranked.strategy();
     }
     out += "\n";
   }
@@ -94,6 +98,9 @@ std::string renderComparison(const results::ComparisonResult& comparison) {
     renderMetric(comparison, m, width, out);
   out += "\n";
   renderRanking(comparison, width, out);
+  out += "\n  what the seeds show\n";
+  for (const auto& finding : significantFindings(comparison))
+    out += fmt::format("    {}\n", finding);
   for (const auto& strategy : comparison.strategies()) {
     if (strategy.unrecovered_faults() == 0) continue;
     out += fmt::format(
