@@ -21,13 +21,15 @@ LineReader::LineReader(std::string_view text) : text_(text) {
 
 bool LineReader::next(Line& line) {
   while (position_ <= text_.size()) {
-    // The text after the last '\n' is a line too (empty when the file ends with one).
-    const std::size_t end = std::min(text_.find('\n', position_), text_.size());
-    std::string_view text = text_.substr(position_, end - position_);
-    position_ = end + 1;
+    // Lines end in LF, CRLF or a lone CR (old Mac files); the text after the last break is a line
+    // too (empty when the file ends with one).
+    const std::size_t end = std::min(text_.find_first_of("\r\n", position_), text_.size());
+    const std::string_view text = text_.substr(position_, end - position_);
+    const bool crlf = end + 1 < text_.size() && text_[end] == '\r' && text_[end + 1] == '\n';
+    position_ = end + (crlf ? 2 : 1);
     ++line_number_;
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    if (text.find_first_not_of(" \t") == std::string_view::npos || text.front() == '#') continue;
+    const std::size_t first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos || text[first] == '#') continue;
     line = Line{line_number_, text};
     return true;
   }

@@ -119,8 +119,15 @@ bool isParameterOfSomeKind(std::string_view name) {
   return false;
 }
 
+// C's strtod and strtol take a leading '+'; std::from_chars does not.
+std::string_view withoutPlus(std::string_view text) {
+  if (text.size() > 1 && text[0] == '+' && text[1] != '+' && text[1] != '-') text.remove_prefix(1);
+  return text;
+}
+
 template <typename T>
 std::optional<T> parseInteger(std::string_view text) {
+  text = withoutPlus(text);
   T value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
@@ -128,6 +135,7 @@ std::optional<T> parseInteger(std::string_view text) {
 }
 
 std::optional<double> parseDouble(std::string_view text) {
+  text = withoutPlus(text);
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {

@@ -78,5 +78,18 @@ TEST(CsvTest, LinesSkipBlanksAndCommentsAndKeepTheirNumbers) {
   EXPECT_EQ(reader.lastLineNumber(), 6u);
 }
 
+TEST(CsvTest, IndentedCommentsAndLoneCarriageReturnsAreLinesToo) {
+  // An old Mac file ends its lines in CR alone; CRLF stays one break, and a comment may be
+  // indented.
+  LineReader reader("h,x\r  # indented note\r1,2\r\n\t#tab\n3,4\r");
+  std::vector<std::pair<std::size_t, std::string>> lines;
+  Line line;
+  while (reader.next(line))
+    lines.emplace_back(line.number, std::string(line.text));
+  EXPECT_THAT(lines, ElementsAre(std::pair<std::size_t, std::string>{1, "h,x"},
+                                 std::pair<std::size_t, std::string>{3, "1,2"},
+                                 std::pair<std::size_t, std::string>{5, "3,4"}));
+}
+
 }  // namespace
 }  // namespace faultline::scenarios::csv

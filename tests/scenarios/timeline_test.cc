@@ -131,6 +131,19 @@ TEST(TimelineTest, CsvRowsBecomeTheirFaults) {
   expectFaults(faultsOf(kExampleCsv, TimelineFormat::kCsv), kExampleFaults);
 }
 
+TEST(TimelineTest, NumbersMayCarryAPlusAsInC) {
+  const auto faults = faultsOf(
+      "start_s,kind,multiplier,status\n+10,traffic_surge,+2.5,\n"
+      "+0.5,errors,,+503\n",
+      TimelineFormat::kCsv);
+  ASSERT_EQ(faults.size(), 2u);
+  EXPECT_DOUBLE_EQ(faults[0].start_s(), 10);
+  EXPECT_DOUBLE_EQ(faults[0].traffic_surge().multiplier(), 2.5);
+  EXPECT_EQ(faults[1].errors().status(), 503u);
+  EXPECT_THAT(errorsOf("start_s,kind\n++1,host_crash\n", TimelineFormat::kCsv),
+              ElementsAre(Field(&Diagnostic::message, HasSubstr("must be a finite number"))));
+}
+
 TEST(TimelineTest, JsonRowsBecomeTheirFaults) {
   expectFaults(faultsOf(kExampleJson, TimelineFormat::kJson), kExampleFaults);
 }
