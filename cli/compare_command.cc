@@ -1,10 +1,8 @@
 #include "cli/compare_command.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -12,6 +10,7 @@
 #include "cli/arguments.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
+#include "cli/progress_bar.h"
 #include "cli/report_command.h"
 #include "cli/scenario_errors.h"
 #include "reports/comparison.h"
@@ -90,37 +89,6 @@ Expected<reports::ComparisonPlan, std::string> planOf(const CompareArguments& ar
   return plan;
 }
 
-// A one-line progress bar on a terminal: runs done and simulated time done.
-class CompareProgress {
- public:
-  explicit CompareProgress(std::FILE* stream)
-      : stream_(stream), enabled_(::isatty(::fileno(stream)) == 1) {}
-  ~CompareProgress() { clear(); }
-
-  void operator()(std::size_t done, std::size_t runs, double fraction) {
-    if (!enabled_) return;
-    const auto filled = static_cast<int>(fraction * 30);
-    const std::string line = fmt::format("\r[{}{}] {:5.1f}%  {} of {} runs done ",
-                                         std::string(static_cast<std::size_t>(filled), '#'),
-                                         std::string(static_cast<std::size_t>(30 - filled), '.'),
-                                         fraction * 100, done, runs);
-    std::fputs(line.c_str(), stream_);
-    std::fflush(stream_);
-    drawn_ = true;
-  }
-  void clear() {
-    if (!drawn_) return;
-    std::fputs("\r\033[K", stream_);
-    std::fflush(stream_);
-    drawn_ = false;
-  }
-
- private:
-  std::FILE* stream_;
-  bool enabled_;
-  bool drawn_ = false;
-};
-
 }  // namespace
 
 void addCompareCommand(CLI::App& app, CompareArguments& arguments) {
@@ -188,13 +156,15 @@ int compareStrategies(const CompareArguments& arguments, std::ostream& out, std:
     }
     json_file.emplace(std::move(*opened));
   }
-  CompareProgress progress(stderr);
+  // Runs done and simulated time done, on one line of a terminal.
+  StatusLine progress(stderr);
   const StopOnSignal stop;
-  auto input =
-      reports::runComparison(loaded->scenario, *plan, &stop.requested(),
-                             [&progress](std::size_t done, std::size_t runs, double fraction) {
-                               progress(done, runs, fraction);
-                             });
+  auto input = reports::runComparison(
+      loaded->scenario, *plan, &stop.requested(),
+      [&progress](std::size_t done, std::size_t runs, double fraction) {
+        progress.draw(fmt::format("{} {:5.1f}%  {} of {} runs done ", StatusLine::bar(fraction),
+                                  fraction * 100, done, runs));
+      });
   progress.clear();
   if (!input) {
     const auto& error = input.error();

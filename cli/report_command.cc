@@ -1,7 +1,6 @@
 #include "cli/report_command.h"
 
 #include <filesystem>
-#include <variant>
 
 #include "cli/exit_codes.h"
 #include "reports/markdown_report.h"
@@ -33,8 +32,7 @@ std::optional<std::string> prepareReportDirectory(const std::string& directory) 
 
 std::optional<std::string> writeReportsInto(const std::string& directory,
                                             const reports::AnyResults& results) {
-  const std::string markdown =
-      std::visit([](const auto& result) { return reports::markdownReport(result); }, results);
+  const std::string markdown = reports::markdownReport(results);
   const auto path = std::filesystem::path(directory) / "report.md";
   if (auto written = reports::writeFileAtomically(path, markdown); !written) {
     return "--report: " + written.error();
@@ -66,8 +64,7 @@ int writeReport(const ReportArguments& arguments, std::ostream& out, std::ostrea
     err << "faultline report: " << results.error() << '\n';
     return kExitBadInput;
   }
-  const std::string markdown =
-      std::visit([](const auto& result) { return reports::markdownReport(result); }, *results);
+  const std::string markdown = reports::markdownReport(*results);
   if (*arguments.markdown == "-") {
     out << markdown;
     return kExitOk;

@@ -18,15 +18,6 @@
 #include "scenarios/loader.h"
 
 namespace faultline::cli {
-namespace {
-
-// The terminal summary needs no time series: windows are dropped as they close.
-class DiscardWindows final : public metrics::WindowSink {
- public:
-  void onWindow(const results::Window& /*window*/) override {}
-};
-
-}  // namespace
 
 void addRunCommand(CLI::App& app, RunArguments& arguments) {
   auto* run = app.add_subcommand("run", "Simulate a scenario and print its summary");
@@ -107,7 +98,7 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
     writer = std::move(*opened);
   }
 
-  DiscardWindows discard;
+  metrics::DiscardWindows discard;
   metrics::ResultRecorder recorder(&discard);
   ProgressBar progress(stderr);
   metrics::ObserverList observers;

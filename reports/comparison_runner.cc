@@ -14,11 +14,6 @@
 namespace faultline::reports {
 namespace {
 
-class DiscardWindows final : public metrics::WindowSink {
- public:
-  void onWindow(const results::Window& /*window*/) override {}
-};
-
 // Publishes one run's simulated time for the progress of the whole comparison.
 class RunProgress final : public metrics::Observer {
  public:
@@ -117,7 +112,7 @@ class Runs {
     auto spec = sim::buildWorldSpec(scenario_, overridesFor(plan_, strategy, seed));
     if (!spec)
       return fail(run, {ComparisonError::Kind::kBadInput, spec.error().path, spec.error().message});
-    DiscardWindows discard;
+    metrics::DiscardWindows discard;
     metrics::ResultRecorder recorder(seed == 0 ? nullptr : &discard);
     RunProgress tracker(simulated_ns_[run]);
     metrics::ObserverList observers;

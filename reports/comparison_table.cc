@@ -6,33 +6,18 @@
 #include <cmath>
 
 #include "reports/comparison_narrative.h"
+#include "reports/metric_text.h"
 #include "reports/summary_table.h"
 
 namespace faultline::reports {
 namespace {
 
-// A metric's value in its own terms: availability as a percentage, counts with thousands
-// separators, times and money with the decimals that matter.
 std::string value(const std::string& metric, double x) {
-  if (metric == "availability") return fmt::format("{:.4f}%", x * 100);
-  if (metric == "requests_lost") {
-    // Means of counts: one decimal, with the separators of the counts themselves.
-    const auto tenths = static_cast<std::int64_t>(std::llround(std::abs(x) * 10));
-    std::string whole(x < 0 && tenths > 0 ? "-" : "");
-    whole += withThousands(tenths / 10);
-    return tenths % 10 == 0 ? whole : fmt::format("{}.{}", whole, tenths % 10);
-  }
-  if (metric == "time_to_recover_s") return fmt::format("{:.1f} s", x);
-  if (metric.ends_with("_usd")) return fmt::format("${:.2f}", x);
-  return fmt::format("{:.3f} ms", x);
+  return metricValue(metric, x, MetricText::kTerminal);
 }
 
-// A difference: availability in percentage points, the rest in the metric's terms, signed.
 std::string difference(const std::string& metric, double x) {
-  if (metric == "availability") return fmt::format("{:+.4f} pp", x * 100);
-  std::string signed_value(x < 0 ? "-" : "+");
-  signed_value += value(metric, std::abs(x));
-  return signed_value;
+  return metricDifference(metric, x, MetricText::kTerminal);
 }
 
 std::string title(const results::MetricInfo& info) {

@@ -4,6 +4,7 @@
 #include "reports/comparison_narrative.h"
 #include "reports/markdown_report.h"
 #include "reports/markdown_scenario.h"
+#include "reports/metric_text.h"
 #include "reports/summary_table.h"
 
 namespace faultline::reports {
@@ -26,11 +27,7 @@ const results::StrategyComparison* strategyNamed(const results::ComparisonResult
 }
 
 std::string formatted(const std::string& metric, double x) {
-  if (metric == "availability") return fmt::format("{:.4f}%", x * 100);
-  if (metric == "requests_lost") return withThousands(std::llround(x));
-  if (metric == "time_to_recover_s") return fmt::format("{:.1f} s", x);
-  if (metric.ends_with("_usd")) return fmt::format("${:.2f}", x);
-  return fmt::format("{:.3f}", x);
+  return metricValue(metric, x, MetricText::kMarkdown);
 }
 
 std::string interval(const std::string& metric, const results::Interval& i) {
@@ -39,8 +36,7 @@ std::string interval(const std::string& metric, const results::Interval& i) {
 }
 
 std::string difference(const std::string& metric, double x) {
-  if (metric == "availability") return fmt::format("{:+.4f} pp", x * 100);
-  return fmt::format("{}{}", x < 0 ? "-" : "+", formatted(metric, std::abs(x)));
+  return metricDifference(metric, x, MetricText::kMarkdown);
 }
 
 void ranking(const results::ComparisonResult& comparison, std::string& out) {

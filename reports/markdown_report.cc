@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <variant>
 
 #include "reports/markdown_scenario.h"
 #include "reports/run_figures.h"
@@ -97,6 +98,10 @@ void cost(const results::RunResult& result, std::string& out) {
 }
 
 }  // namespace
+
+std::string markdownReport(const AnyResults& results) {
+  return std::visit([](const auto& result) { return markdownReport(result); }, results);
+}
 
 std::string markdownReport(const results::RunResult& result) {
   const auto& run = result.run();

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "reports/results.pb.h"
+#include "reports/results_io.h"
 
 namespace faultline::reports {
 
@@ -16,5 +17,8 @@ std::string markdownReport(const results::RunResult& result);
 // against the first strategy, and sentences for the differences that are significant, and only
 // those.
 std::string markdownReport(const results::ComparisonResult& comparison);
+
+// Whichever of the two a results file holds.
+std::string markdownReport(const AnyResults& results);
 
 }  // namespace faultline::reports

@@ -1,6 +1,7 @@
 #include "engine/metrics/fault_impact.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace faultline::metrics {
 namespace {
@@ -39,13 +40,9 @@ FaultImpactTracker::FaultImpactTracker(const RunLayout& layout)
       tracked.struck_region[layout.hosts[host].region] = true;
     tracked.marked.assign(std::max(fault.hosts.size(), fault.instances.size()), false);
     faults_.push_back(std::move(tracked));
-    Tracked& added = faults_.back();
-    for (auto* list : {&added.hosts, &added.instances}) {
-      if (std::is_sorted((*list)->begin(), (*list)->end())) continue;
-      added.sorted_copy = **list;  // at most one of the two is non-empty
-      std::sort(added.sorted_copy.begin(), added.sorted_copy.end());
-      *list = &added.sorted_copy;
-    }
+    assert(std::is_sorted(fault.hosts.begin(), fault.hosts.end()) &&
+           std::is_sorted(fault.instances.begin(), fault.instances.end()) &&
+           "a fault's hosts and instances come in index order");
   }
 }
 

@@ -56,7 +56,6 @@ class FaultImpactTracker {
     TimePoint horizon{};
     const std::vector<std::uint32_t>* hosts = nullptr;      // sorted
     const std::vector<std::uint32_t>* instances = nullptr;  // sorted
-    std::vector<std::uint32_t> sorted_copy;                 // when the layout's hosts come unsorted
     std::vector<bool> struck_region;                        // per region: holds a struck host
     std::vector<bool> marked;  // per struck host or instance: marked down meanwhile
     std::size_t marked_count = 0;

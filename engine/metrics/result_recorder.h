@@ -15,6 +15,13 @@ class WindowSink {
   virtual void onWindow(const results::Window& window) = 0;
 };
 
+// For results that need no time series (a terminal summary, a comparison's figures): windows are
+// dropped as they close.
+class DiscardWindows final : public WindowSink {
+ public:
+  void onWindow(const results::Window& /*window*/) override {}
+};
+
 // Builds the results (reports/results.proto) from what the engine reports: the same shape for the
 // simulator and live mode, for the CLI, the reports and the desktop app. With a WindowSink, windows
 // go to the sink as they close and are not kept, so memory stays flat however long the run

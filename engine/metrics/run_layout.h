@@ -43,8 +43,8 @@ struct FaultLayout {
   std::string kind;
   TimePoint start{};
   TimePoint end{};
-  std::vector<std::uint32_t> hosts;
-  std::vector<std::uint32_t> instances;  // tier instances it strikes (a balancer crash)
+  std::vector<std::uint32_t> hosts;      // in index order
+  std::vector<std::uint32_t> instances;  // tier instances it strikes (a balancer crash), in order
 };
 
 struct SloTarget {

@@ -384,14 +384,17 @@ void buildFaults(const pb::Scenario& scenario, WorldSpec& spec) {
       name += " #" + std::to_string(i + 1);
     }
     names.push_back(name);
+    // The spec keeps the strike order of a ramp; the layout lists them in index order.
     std::vector<std::uint32_t> sorted_hosts = out.hosts;
     std::sort(sorted_hosts.begin(), sorted_hosts.end());
+    std::vector<std::uint32_t> sorted_instances = out.instances;
+    std::sort(sorted_instances.begin(), sorted_instances.end());
     spec.layout.faults.push_back(metrics::FaultLayout{.name = name,
                                                       .kind = std::string(kindName(out.kind)),
                                                       .start = out.start,
                                                       .end = out.end,
                                                       .hosts = std::move(sorted_hosts),
-                                                      .instances = out.instances});
+                                                      .instances = std::move(sorted_instances)});
     spec.faults.push_back(std::move(out));
   }
 }
