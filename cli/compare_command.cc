@@ -115,9 +115,10 @@ void addCompareCommand(CLI::App& app, CompareArguments& arguments) {
       ->add_option("--json", arguments.json, "Write the comparison as JSON to FILE; - for stdout")
       ->type_name("FILE");
   compare
-      ->add_option("--report", arguments.report,
-                   "Write the reports (report.md) into DIR, with the comparison as "
-                   "comparison.json unless --json names a file")
+      ->add_option(
+          "--report", arguments.report,
+          "Write the reports (report.md, report.html, report.pdf) into DIR, with the comparison as "
+          "comparison.json unless --json names a file")
       ->type_name("DIR");
   compare->add_flag("-q,--quiet", arguments.quiet, "Print no table");
 }

@@ -1,22 +1,86 @@
 #include "cli/report_command.h"
 
 #include <filesystem>
+#include <sstream>
+#include <vector>
 
 #include "cli/exit_codes.h"
-#include "reports/markdown_report.h"
+#include "reports/render/qt_session.h"
+#include "reports/render/report_formats.h"
+#include "reports/report_document.h"
 #include "reports/results_io.h"
 
 namespace faultline::cli {
+namespace {
+
+using reports::render::ReportFormat;
+
+// One report to write: where, and the file opened before any work so a bad path fails at once.
+struct ReportTarget {
+  ReportFormat format;
+  std::string path;  // "-": standard output
+  std::optional<reports::PendingFile> file;
+};
+
+std::string optionOf(ReportFormat format) {
+  std::string option = "--";
+  option += reports::render::formatName(format);
+  return option;
+}
+
+std::optional<std::string> open(ReportTarget& target) {
+  const std::string option = optionOf(target.format);
+  if (target.path == "-") {
+    if (target.format == ReportFormat::kPdf) return option + ": a PDF goes to a file, not stdout";
+    return std::nullopt;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(target.path, ec)) {
+    return option + ": is a directory: " + target.path;
+  }
+  auto opened = reports::PendingFile::open(target.path);
+  if (!opened) return option + ": " + opened.error();
+  target.file.emplace(std::move(*opened));
+  return std::nullopt;
+}
+
+// Draws the document once per format, charts in one Qt session, and commits each file.
+std::optional<std::string> writeAll(std::vector<ReportTarget>& targets,
+                                    const reports::AnyResults& results, std::ostream& out) {
+  const reports::Document document = reports::reportDocument(results);
+  std::optional<reports::render::QtSession> qt;
+  for (auto& target : targets) {
+    if (reports::render::drawsCharts(target.format) && !qt) qt.emplace();
+    const std::string content = reports::render::renderReport(document, target.format);
+    if (!target.file) {
+      out << content;
+      continue;
+    }
+    if (auto written = target.file->write(content); !written) {
+      return optionOf(target.format) + ": " + written.error();
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 void addReportCommand(CLI::App& app, ReportArguments& arguments) {
   auto* report = app.add_subcommand(
-      "report",
-      "Write a report of a results file (faultline run --json, faultline compare --json)");
+      "report", "Write reports of a results file (faultline run --json, faultline compare --json)");
   report->add_option("results", arguments.results, "A results file of run or compare")->required();
   report
       ->add_option("--md", arguments.markdown,
                    "Write the report as Markdown to FILE (tables for a postmortem or a pull "
                    "request); - for stdout")
+      ->type_name("FILE");
+  report
+      ->add_option("--html", arguments.html,
+                   "Write the report as one self-contained HTML page with its charts to FILE; - "
+                   "for stdout")
+      ->type_name("FILE");
+  report
+      ->add_option("--pdf", arguments.pdf, "Write the report as an A4 PDF with its charts to FILE")
       ->type_name("FILE");
 }
 
@@ -32,45 +96,47 @@ std::optional<std::string> prepareReportDirectory(const std::string& directory) 
 
 std::optional<std::string> writeReportsInto(const std::string& directory,
                                             const reports::AnyResults& results) {
-  const std::string markdown = reports::markdownReport(results);
-  const auto path = std::filesystem::path(directory) / "report.md";
-  if (auto written = reports::writeFileAtomically(path, markdown); !written) {
-    return "--report: " + written.error();
+  std::vector<ReportTarget> targets;
+  for (ReportFormat format : {ReportFormat::kMarkdown, ReportFormat::kHtml, ReportFormat::kPdf}) {
+    std::string name = "report.";
+    name += reports::render::formatName(format);
+    targets.push_back({format, (std::filesystem::path(directory) / name).string(), std::nullopt});
+    if (auto problem = open(targets.back())) return "--report: " + *problem;
   }
+  std::ostringstream unused;
+  if (auto problem = writeAll(targets, results, unused)) return "--report: " + *problem;
   return std::nullopt;
 }
 
 int writeReport(const ReportArguments& arguments, std::ostream& out, std::ostream& err) {
-  if (!arguments.markdown) {
-    err << "faultline report: say where to write the report: --md FILE (or --md - for stdout)\n";
+  std::vector<ReportTarget> targets;
+  if (arguments.markdown) targets.push_back({ReportFormat::kMarkdown, *arguments.markdown, {}});
+  if (arguments.html) targets.push_back({ReportFormat::kHtml, *arguments.html, {}});
+  if (arguments.pdf) targets.push_back({ReportFormat::kPdf, *arguments.pdf, {}});
+  if (targets.empty()) {
+    err << "faultline report: say where to write the report: --md FILE, --html FILE or --pdf "
+           "FILE (- for stdout)\n";
     return kExitBadInput;
   }
-  std::error_code ec;
-  if (*arguments.markdown != "-" && std::filesystem::is_directory(*arguments.markdown, ec)) {
-    err << "faultline report: --md: is a directory: " << *arguments.markdown << '\n';
-    return kExitBadInput;
-  }
-  std::optional<reports::PendingFile> file;
-  if (*arguments.markdown != "-") {
-    auto opened = reports::PendingFile::open(*arguments.markdown);
-    if (!opened) {
-      err << "faultline report: --md: " << opened.error() << '\n';
+  int to_stdout = 0;
+  for (auto& target : targets) {
+    to_stdout += target.path == "-";
+    if (auto problem = open(target)) {
+      err << "faultline report: " << *problem << '\n';
       return kExitBadInput;
     }
-    file.emplace(std::move(*opened));
+  }
+  if (to_stdout > 1) {
+    err << "faultline report: only one report can go to stdout (-)\n";
+    return kExitBadInput;
   }
   auto results = reports::readAnyResultsFile(arguments.results);
   if (!results) {
     err << "faultline report: " << results.error() << '\n';
     return kExitBadInput;
   }
-  const std::string markdown = reports::markdownReport(*results);
-  if (*arguments.markdown == "-") {
-    out << markdown;
-    return kExitOk;
-  }
-  if (auto written = file->write(markdown); !written) {
-    err << "faultline report: --md: " << written.error() << '\n';
+  if (auto problem = writeAll(targets, *results, out)) {
+    err << "faultline report: " << *problem << '\n';
     return kExitFailure;
   }
   return kExitOk;

@@ -34,7 +34,8 @@ void addRunCommand(CLI::App& app, RunArguments& arguments) {
                   "Write the results (time series and summary) as JSON to FILE; - for stdout")
       ->type_name("FILE");
   run->add_option("--report", arguments.report,
-                  "Write the reports (report.md) into DIR, with the results as results.json "
+                  "Write the reports (report.md, report.html, report.pdf) into DIR, with the "
+                  "results as results.json "
                   "unless --json names a file")
       ->type_name("DIR");
   run->add_flag("-q,--quiet", arguments.quiet, "Print no summary");

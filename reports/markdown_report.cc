@@ -1,119 +1,109 @@
 #include "reports/markdown_report.h"
 
-#include <fmt/format.h>
-
-#include <cmath>
+#include <algorithm>
 #include <variant>
 
-#include "reports/markdown_scenario.h"
-#include "reports/run_figures.h"
-#include "reports/summary_table.h"
+#include "reports/report_document.h"
 
 namespace faultline::reports {
 namespace {
 
-std::string burn(double rate) {
-  return std::isinf(rate) ? std::string("unbounded (a 100% target)") : fmt::format("{:.2f}x", rate);
-}
+struct MarkdownWriter {
+  std::string& out;
 
-void verdict(const results::RunResult& result, const RunFigures& figures, std::string& out) {
-  const auto& summary = result.summary();
-  const auto& slo = summary.slo();
-  out += fmt::format(
-      "**Verdict: SLO {}.** Availability {} against a target of {} (error budget "
-      "burn rate {}); {} of {} steady-state windows below the SLO ({:.2f} min of "
-      "downtime, ${:.2f}).",
-      figures.slo_met ? "held" : "missed", percent(figures.availability),
-      percent(slo.availability_target()), burn(figures.burn_rate),
-      withThousands(slo.windows_violating()), withThousands(slo.windows()),
-      figures.downtime_minutes, summary.cost().downtime_usd());
-  if (figures.worst_minute) {
-    const auto& worst = *figures.worst_minute;
-    out += fmt::format(" Worst minute: {:g}–{:g} s at {} ({} of {} failed).", worst.start_s,
-                       worst.end_s, percent(worst.availability), withThousands(worst.failed),
-                       withThousands(worst.requests));
+  void operator()(const Heading& heading) const {
+    out.append(static_cast<std::size_t>(std::clamp(heading.level, 1, 6)), '#');
+    out += ' ';
+    out += markdownCell(heading.text);
+    out += "\n\n";
   }
-  out += fmt::format(" {} requests failed in all.\n\n", withThousands(summary.requests_failed()));
-}
 
-void scenario(const results::RunResult& result, std::string& out) {
-  const auto& run = result.run();
-  out += "## Scenario\n\n| | |\n|---|---|\n";
-  out +=
-      fmt::format("| strategy | {} |\n| seed | {} |\n", markdownCell(run.strategy()), run.seed());
-  out += fmt::format("| duration | {:g} s, warm-up {:g} s, windows of {:g} s |\n", run.duration_s(),
-                     run.warmup_s(), run.window_s());
-  out += "\n";
-  appendScenarioSummary(result.topology(), out);
-}
-
-void requests(const results::RunResult& result, std::string& out) {
-  const auto& s = result.summary();
-  out += "## Requests\n\n| clients | requests | ok | failed | availability | p50 ms | p99 ms |\n";
-  out += "|---|---:|---:|---:|---:|---:|---:|\n";
-  out += fmt::format("| all | {} | {} | {} | {} | {:.2f} | {:.2f} |\n",
-                     withThousands(s.requests_total()), withThousands(s.requests_ok()),
-                     withThousands(s.requests_failed()), percent(s.availability()),
-                     s.latency_ms().p50(), s.latency_ms().p99());
-  for (const auto& r : s.regions()) {
-    if (r.requests_from() == 0) continue;
-    out += fmt::format("| {} | {} | {} | {} | {} | {:.2f} | {:.2f} |\n", markdownCell(r.region()),
-                       withThousands(r.requests_from()), withThousands(r.ok_from()),
-                       withThousands(r.requests_from() - r.ok_from()),
-                       percent(r.availability_from()), r.latency_ms().p50(), r.latency_ms().p99());
+  void operator()(const Paragraph& paragraph) const {
+    for (const auto& span : paragraph.spans) {
+      if (span.strong) out += "**";
+      out += markdownCell(span.text);
+      if (span.strong) out += "**";
+    }
+    out += "\n\n";
   }
-  out += fmt::format("\nCross-region: {:.2f}% of completed requests.\n\n",
-                     runFigures(result).cross_region_share * 100);
-}
 
-void faults(const results::RunResult& result, std::string& out) {
-  if (result.summary().faults().empty()) return;
-  out +=
-      "## Faults\n\nRequests sent while each fault lasted (availability, latency); detection, "
-      "failover and recovery timed from its start; lost requests until it ended or recovered.\n\n"
-      "| fault | kind | from | to | availability | p50 ms | p99 ms | detected | failed over "
-      "| recovered | lost |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto& f : result.summary().faults()) {
-    out += fmt::format("| {} | {} | {:g} s | {:g} s | {} | {:.2f} | {:.2f} | {} | {} | {} | {} |\n",
-                       markdownCell(f.name()), markdownCell(f.kind()), f.start_s(), f.end_s(),
-                       percent(f.availability()), f.latency_ms().p50(), f.latency_ms().p99(),
-                       sinceStart(f.detected(), f.time_to_detect_s()),
-                       sinceStart(f.failed_over(), f.time_to_fail_over_s()),
-                       sinceStart(f.recovered(), f.time_to_recover_s()),
-                       withThousands(f.requests_lost()));
+  void operator()(const Quote& quote) const {
+    out += "> ";
+    out += markdownCell(quote.text);
+    out += "\n\n";
   }
-  out += "\n";
-}
 
-void cost(const results::RunResult& result, std::string& out) {
-  const auto& c = result.summary().cost();
-  out +=
-      "## Cost\n\n| infrastructure | cross-region egress | internet egress | downtime | total |\n";
-  out += "|---:|---:|---:|---:|---:|\n";
-  out += fmt::format(
-      "| ${:.2f} | ${:.2f} ({:.2f} GB) | ${:.2f} ({:.2f} GB) | ${:.2f} ({:.2f} min) "
-      "| ${:.2f} |\n",
-      c.infrastructure_usd(), c.cross_region_usd(), c.cross_region_gb(), c.internet_usd(),
-      c.internet_gb(), c.downtime_usd(), c.downtime_minutes(), c.total_usd());
-}
+  void operator()(const BulletList& list) const {
+    for (const auto& item : list.items) {
+      out += "- ";
+      out += markdownCell(item);
+      out += '\n';
+    }
+    out += '\n';
+  }
+
+  void operator()(const Table& table) const {
+    out += '|';
+    for (const auto& column : table.columns) {
+      if (!column.title.empty()) {
+        out += ' ';
+        out += markdownCell(column.title);
+      }
+      out += " |";
+    }
+    out += "\n|";
+    for (const auto& column : table.columns)
+      out += column.align == Align::kRight ? "---:|" : "---|";
+    out += '\n';
+    for (const auto& row : table.rows) {
+      out += '|';
+      for (const auto& cell : row) {
+        out += ' ';
+        out += markdownCell(cell);
+        out += " |";
+      }
+      out += '\n';
+    }
+    out += '\n';
+  }
+
+  void operator()(const ChartGroup&) const {}
+};
 
 }  // namespace
 
-std::string markdownReport(const AnyResults& results) {
-  return std::visit([](const auto& result) { return markdownReport(result); }, results);
+std::string markdownCell(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string markdownOf(const Document& document) {
+  std::string out;
+  MarkdownWriter{out}(Heading{1, document.title});
+  for (const auto& block : document.blocks)
+    std::visit(MarkdownWriter{out}, block);
+  return out;
 }
 
 std::string markdownReport(const results::RunResult& result) {
-  const auto& run = result.run();
-  std::string out = fmt::format("# {}: {}, seed {}\n\n", markdownCell(run.scenario()),
-                                markdownCell(run.strategy()), run.seed());
-  if (!run.description().empty()) out += fmt::format("> {}\n\n", markdownCell(run.description()));
-  verdict(result, runFigures(result), out);
-  scenario(result, out);
-  requests(result, out);
-  faults(result, out);
-  cost(result, out);
-  return out;
+  return markdownOf(reportDocument(result));
+}
+
+std::string markdownReport(const results::ComparisonResult& comparison) {
+  return markdownOf(reportDocument(comparison));
+}
+
+std::string markdownReport(const AnyResults& results) {
+  return std::visit([](const auto& result) { return markdownReport(result); }, results);
 }
 
 }  // namespace faultline::reports

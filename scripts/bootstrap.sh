@@ -17,6 +17,9 @@ packages=(
   libboost-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev librandom123-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Reports with charts (HTML, PDF) and the desktop app; fonts for headless text; poppler's
+  # pdfinfo and pdftotext check the PDFs in the tests.
+  qt6-base-dev libqcustomplot-dev libqcustomplot2.1-qt6 fonts-dejavu-core poppler-utils
 )
 
 missing=()

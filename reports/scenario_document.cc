@@ -1,7 +1,8 @@
-#include "reports/markdown_scenario.h"
+#include "reports/scenario_document.h"
 
 #include <fmt/format.h>
 
+#include <utility>
 #include <vector>
 
 #include "reports/summary_table.h"
@@ -43,43 +44,29 @@ std::string struck(const results::FaultInfo& fault) {
 
 }  // namespace
 
-std::string markdownCell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-void appendScenarioSummary(const results::Topology& topology, std::string& out) {
-  out += "| region | zones | backends | clients | fails over to |\n|---|---|---|---:|---|\n";
+void appendScenarioSummary(const results::Topology& topology, Document& document) {
+  Table regions{
+      {{"region"}, {"zones"}, {"backends"}, {"clients", Align::kRight}, {"fails over to"}}, {}};
   for (const auto& region : topology.regions()) {
     std::vector<std::string> failover;  // its own region leads the order
     for (const auto& target : region.failover_order()) {
       if (target != region.name()) failover.push_back(target);
     }
-    out += fmt::format("| {} | {} | {} | {:g} rps | {} |\n", markdownCell(region.name()),
-                       markdownCell(joined(region.zones())), markdownCell(groups(region)),
-                       region.client_rate_rps(), markdownCell(joined(failover)));
+    regions.rows.push_back({region.name(), joined(region.zones()), groups(region),
+                            fmt::format("{:g} rps", region.client_rate_rps()), joined(failover)});
   }
-  out += "\n";
+  document.add(std::move(regions));
   if (topology.faults().empty()) {
-    out += "No faults.\n\n";
+    document.paragraph("No faults.");
     return;
   }
-  out += "| fault | kind | from | to | strikes |\n|---|---|---:|---:|---|\n";
+  Table faults{{{"fault"}, {"kind"}, {"from", Align::kRight}, {"to", Align::kRight}, {"strikes"}},
+               {}};
   for (const auto& fault : topology.faults()) {
-    out += fmt::format("| {} | {} | {:g} s | {:g} s | {} |\n", markdownCell(fault.name()),
-                       markdownCell(fault.kind()), fault.start_s(), fault.end_s(),
-                       markdownCell(struck(fault)));
+    faults.rows.push_back({fault.name(), fault.kind(), fmt::format("{:g} s", fault.start_s()),
+                           fmt::format("{:g} s", fault.end_s()), struck(fault)});
   }
-  out += "\n";
+  document.add(std::move(faults));
 }
 
 }  // namespace faultline::reports

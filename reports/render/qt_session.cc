@@ -1,0 +1,42 @@
+#include "reports/render/qt_session.h"
+
+#include <QApplication>
+#include <QFont>
+#include <cstdio>
+
+namespace faultline::reports::render {
+namespace {
+
+// QApplication keeps references to argc and argv for its whole life.
+int argc = 1;
+char program[] = "faultline";
+char* argv[] = {program, nullptr};
+
+// Qt's chatter about a headless environment (no XDG_RUNTIME_DIR, no window manager) is nothing
+// a report's reader can act on: only critical messages get through, unless FAULTLINE_QT_DEBUG is
+// set.
+void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+  if (type != QtCriticalMsg && type != QtFatalMsg &&
+      !qEnvironmentVariableIsSet("FAULTLINE_QT_DEBUG")) {
+    return;
+  }
+  std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
+}
+
+}  // namespace
+
+QtSession::QtSession() {
+  if (QApplication::instance() != nullptr) return;
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  previous_handler_ = qInstallMessageHandler(quietMessages);
+  app_ = std::make_unique<QApplication>(argc, argv);
+  QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
+}
+
+QtSession::~QtSession() {
+  if (!app_) return;
+  app_.reset();
+  qInstallMessageHandler(previous_handler_);
+}
+
+}  // namespace faultline::reports::render
