@@ -5,6 +5,7 @@
 #include <utility>
 #include <variant>
 
+#include "reports/event_timeline.h"
 #include "reports/report_document.h"
 #include "reports/run_charts.h"
 #include "reports/run_figures.h"
@@ -110,6 +111,16 @@ void faults(const results::RunResult& result, Document& document) {
   document.add(std::move(table));
 }
 
+void events(const results::RunResult& result, Document& document) {
+  const auto timeline = eventTimeline(result);
+  if (timeline.empty()) return;
+  document.heading("Events");
+  Table table{{{"time", Align::kRight}, {"what happened"}}, {}};
+  for (const auto& entry : timeline)
+    table.rows.push_back({fmt::format("{:.3f} s", entry.time_s), entry.what});
+  document.add(std::move(table));
+}
+
 void cost(const results::RunResult& result, Document& document) {
   const auto& c = result.summary().cost();
   document.heading("Cost");
@@ -141,10 +152,11 @@ Document reportDocument(const results::RunResult& result) {
                   run.mode(), run.scenario(), run.strategy(), run.seed());
   if (!run.description().empty()) document.add(Quote{run.description()});
   verdict(result, runFigures(result), document);
-  document.add(ChartGroup{"Timeline", runCharts(result)});
+  document.add(ChartGroup{"Over time", runCharts(result)});
   scenario(result, document);
   requests(result, document);
   faults(result, document);
+  events(result, document);
   cost(result, document);
   return document;
 }

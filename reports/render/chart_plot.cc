@@ -226,14 +226,16 @@ void drawBarChart(const BarChart& chart, QCustomPlot& plot) {
   plot.xAxis->setTickLabelRotation(chart.bars.size() > 4 ? 25 : 0);
   plot.xAxis->setRange(0.3, static_cast<double>(chart.bars.size()) + 0.7);
   if (!std::isfinite(low)) low = high = 0;
-  // Figures far from zero (availability near 100%) would give every bar the same height: the
-  // axis then starts near the lowest interval, as its labels show.
-  if (low > 0 && low > 0.5 * high) {
-    const double pad = std::max((high - low) * 0.25, std::abs(high) * 1e-6);
+  // Figures far from zero that differ (availability near 100%) would give every bar the same
+  // height: the axis then starts near the lowest interval, as its labels show. Equal figures
+  // keep a zero-based axis, which shows them equal without inventing digits.
+  const bool differ = high - low > 1e-9 * std::max(std::abs(high), 1.0);
+  if (differ && low > 0 && low > 0.5 * high) {
+    const double pad = (high - low) * 0.25;
     plot.yAxis->setRange(low - pad, high + pad);
-  } else {
-    plot.yAxis->setRange(std::min(0.0, low * 1.1), high > 0 ? high * 1.12 : 1);
+    return;
   }
+  plot.yAxis->setRange(std::min(0.0, low * 1.1), high > 0 ? high * 1.12 : 1);
 }
 
 }  // namespace

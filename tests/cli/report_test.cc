@@ -1,7 +1,9 @@
-// `faultline report`: Markdown from a run's or a comparison's results file, and bad input.
+// `faultline report`: Markdown, HTML and PDF from a run's or a comparison's results file, and bad
+// input.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "cli/exit_codes.h"
@@ -46,6 +48,29 @@ TEST(CliReportTest, MarkdownOfARunAndOfAComparison) {
               HasSubstr("| r | a | api: 2 x 2 workers, queue unlimited, 5 ms"));
 }
 
+TEST(CliReportTest, HtmlPdfAndMarkdownAtOnce) {
+  const TempDir dir;
+  const auto scenario = dir.write("tiny.textproto", kTinyScenario);
+  const auto run = dir / "run.json";
+  ASSERT_EQ(runCommand({"run", scenario.string(), "--json", run.string(), "-q"}).exit_code,
+            kExitOk);
+  const auto html = dir / "run.html";
+  const auto pdf = dir / "run.pdf";
+  const auto result = runCommand(
+      {"report", run.string(), "--html", html.string(), "--pdf", pdf.string(), "--md", "-"});
+  ASSERT_EQ(result.exit_code, kExitOk) << ::testing::PrintToString(result);
+  EXPECT_THAT(result.out, StartsWith("# tiny: round-robin, seed 3\n"));
+  EXPECT_THAT(readFile(html), StartsWith("<!DOCTYPE html>"));
+  EXPECT_THAT(readFile(html), HasSubstr("<h1>tiny: round-robin, seed 3</h1>"));
+  EXPECT_THAT(readFile(html), HasSubstr("<img width="));
+  EXPECT_THAT(readFile(pdf), StartsWith("%PDF-"));
+  EXPECT_THAT(readFile(pdf), HasSubstr("%%EOF"));
+
+  const auto to_stdout = runCommand({"report", run.string(), "--html", "-"});
+  EXPECT_EQ(to_stdout.exit_code, kExitOk);
+  EXPECT_THAT(to_stdout.out, StartsWith("<!DOCTYPE html>"));
+}
+
 TEST(CliReportTest, BadInputExitsTwo) {
   const TempDir dir;
   const auto junk = dir.write("junk.json", "[1, 2]");
@@ -64,6 +89,18 @@ TEST(CliReportTest, BadInputExitsTwo) {
   expectBad({"report", junk.string(), "--md", dir.path().string()}, "--md: is a directory");
   expectBad({"report", junk.string(), "--md", "/no-such-directory/r.md"},
             "--md: /no-such-directory/r.md");
+  expectBad({"report", junk.string(), "--pdf", "-"}, "--pdf: a PDF goes to a file, not stdout");
+  expectBad({"report", junk.string(), "--md", "-", "--html", "-"},
+            "only one report can go to stdout (-)");
+  expectBad({"report", junk.string(), "--html", dir.path().string()}, "--html: is a directory");
+  expectBad({"report", junk.string(), "--pdf", "/no-such-directory/r.pdf"},
+            "--pdf: /no-such-directory/r.pdf");
+  // Nothing half-written: the files opened before the results were read are gone.
+  expectBad({"report", junk.string(), "--pdf", (dir / "r.pdf").string(), "--html",
+             (dir / "r.html").string()},
+            "not a Faultline results file");
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.pdf"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.html"));
   const auto empty = dir.write("empty.json", "{}");
   expectBad({"report", empty.string(), "--md", "-"},
             "neither a run's results (run, summary) nor a comparison");
@@ -84,6 +121,8 @@ TEST(CliReportTest, RunAndCompareWriteTheirReportsIntoADirectory) {
   ASSERT_EQ(run.exit_code, kExitOk) << ::testing::PrintToString(run);
   EXPECT_THAT(readFile(run_dir / "results.json"), HasSubstr("\"windows\""));
   EXPECT_THAT(readFile(run_dir / "report.md"), StartsWith("# tiny: round-robin, seed 3\n"));
+  EXPECT_THAT(readFile(run_dir / "report.html"), HasSubstr("<h1>tiny: round-robin, seed 3</h1>"));
+  EXPECT_THAT(readFile(run_dir / "report.pdf"), StartsWith("%PDF-"));
 
   // With --json FILE the results go there, and the report is still written.
   const auto json = dir / "elsewhere.json";
@@ -98,6 +137,8 @@ TEST(CliReportTest, RunAndCompareWriteTheirReportsIntoADirectory) {
   ASSERT_EQ(compare.exit_code, kExitOk) << ::testing::PrintToString(compare);
   EXPECT_THAT(readFile(compare_dir / "comparison.json"), HasSubstr("\"ranking\""));
   EXPECT_THAT(readFile(compare_dir / "report.md"), StartsWith("# Comparison: tiny\n"));
+  EXPECT_THAT(readFile(compare_dir / "report.html"), HasSubstr("<h1>Comparison: tiny</h1>"));
+  EXPECT_THAT(readFile(compare_dir / "report.pdf"), StartsWith("%PDF-"));
 }
 
 TEST(CliReportTest, ABadReportDirectoryFailsBeforeTheRun) {
