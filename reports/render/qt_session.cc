@@ -27,7 +27,9 @@ void quietMessages(QtMsgType type, const QMessageLogContext& context, const QStr
 
 QtSession::QtSession() {
   if (QApplication::instance() != nullptr) return;
-  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  // A report opens no window: the offscreen platform always works, where a platform named in
+  // the environment (xcb without a display) would abort the process.
+  qputenv("QT_QPA_PLATFORM", "offscreen");
   previous_handler_ = qInstallMessageHandler(quietMessages);
   app_ = std::make_unique<QApplication>(argc, argv);
   QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));

@@ -8,7 +8,7 @@ class QApplication;
 namespace faultline::reports::render {
 
 // QCustomPlot is a QWidget, so drawing a chart needs a QApplication. A report is drawn without a
-// display: unless QT_QPA_PLATFORM says otherwise, the application runs on Qt's offscreen platform.
+// display: the application runs on Qt's offscreen platform, whatever QT_QPA_PLATFORM says.
 // Creates one only when none exists (the desktop app has its own), and destroys only its own.
 // Construct it on the thread that draws, before any chart is drawn; `faultline run --json` never
 // constructs one, so it never needs Qt to start.
