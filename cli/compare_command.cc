@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "balancer/strategy_registry.h"
-#include "cli/arguments.h"
+#include "scenarios/user_input.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
@@ -64,14 +64,14 @@ Expected<reports::ComparisonPlan, std::string> planOf(const CompareArguments& ar
     return Unexpected(fmt::format("--seeds: must be 1 to {} (got {})", kMaxSeeds, arguments.seeds));
   std::uint64_t first = scenario.seed();
   if (arguments.seed) {
-    auto seed = parseSeed(*arguments.seed);
+    auto seed = scenarios::parseSeed(*arguments.seed);
     if (!seed) return Unexpected("--seed: " + seed.error());
     first = *seed;
   }
   for (int i = 0; i < arguments.seeds; ++i)
     plan.seeds.push_back(first + static_cast<std::uint64_t>(i));  // wraps past 2^64 - 1
   if (arguments.duration) {
-    auto duration = parseDuration(*arguments.duration);
+    auto duration = scenarios::parseDuration(*arguments.duration);
     if (!duration) return Unexpected("--duration: " + duration.error());
     plan.duration = *duration;
   }

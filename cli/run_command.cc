@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/arguments.h"
+#include "scenarios/user_input.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
@@ -50,7 +50,7 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   sim::RunOverrides overrides;
   overrides.strategy = arguments.strategy;
   if (arguments.seed) {
-    auto seed = parseSeed(*arguments.seed);
+    auto seed = scenarios::parseSeed(*arguments.seed);
     if (!seed) {
       err << "faultline run: --seed: " << seed.error() << '\n';
       return kExitBadInput;
@@ -58,7 +58,7 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
     overrides.seed = *seed;
   }
   if (arguments.duration) {
-    auto duration = parseDuration(*arguments.duration);
+    auto duration = scenarios::parseDuration(*arguments.duration);
     if (!duration) {
       err << "faultline run: --duration: " << duration.error() << '\n';
       return kExitBadInput;

@@ -11,7 +11,6 @@
 #include <gtest/gtest.h>
 
 #include "balancer/strategy_registry.h"
-#include "cli/arguments.h"
 #include "cli/exit_codes.h"
 #include "reports/results_io.h"
 #include "tests/cli/cli_test_support.h"
@@ -570,38 +569,6 @@ TEST(CliRunTest, ScenarioThatIsADirectoryIsBadInput) {
   const auto result = runCommand({"run", dir.path().string()});
   EXPECT_EQ(result.exit_code, kExitBadInput);
   EXPECT_THAT(result.err, HasSubstr("is a directory"));
-}
-
-// --- parseDuration directly -----------------------------------------------------------------
-
-TEST(CliDurationTest, ParsesTheUnitsPeopleWrite) {
-  using std::chrono::hours;
-  using std::chrono::milliseconds;
-  using std::chrono::minutes;
-  using std::chrono::seconds;
-  const std::vector<std::pair<const char*, balancer::Duration>> cases = {
-      {"90s", seconds(90)},       {"90", seconds(90)},
-      {"1.5m", seconds(90)},      {"2min", minutes(2)},
-      {"2h", hours(2)},           {"500ms", milliseconds(500)},
-      {"0.5", milliseconds(500)}, {"720h", hours(720)},
-      {"1e3ms", seconds(1)},      {"0.000000001", balancer::Duration(1)}};
-  for (const auto& [text, expected] : cases) {
-    auto parsed = parseDuration(text);
-    ASSERT_TRUE(parsed.hasValue()) << text << ": " << parsed.error();
-    EXPECT_EQ(*parsed, expected) << text;
-  }
-}
-
-TEST(CliDurationTest, RefusesWhatIsNotADuration) {
-  for (const char* text :
-       {"", "s", "abc", " 5s", "5s ", "+5s", "5S", "5 s", "5sec", "1e400", "-0", "-1ms", "721h"}) {
-    EXPECT_FALSE(parseDuration(text).hasValue()) << text;
-  }
-}
-
-TEST(CliDurationTest, RefusesDurationsThatRoundToZero) {
-  EXPECT_FALSE(parseDuration("1e-12").hasValue());
-  EXPECT_FALSE(parseDuration("0.0000000001s").hasValue());
 }
 
 }  // namespace

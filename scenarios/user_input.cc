@@ -1,9 +1,9 @@
-#include "cli/arguments.h"
+#include "scenarios/user_input.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace faultline::cli {
+namespace faultline::scenarios {
 namespace {
 
 constexpr double kMaxSeconds = 30.0 * 24 * 3600;
@@ -53,4 +53,4 @@ Expected<std::uint64_t, std::string> parseSeed(std::string_view text) {
   return seed;
 }
 
-}  // namespace faultline::cli
+}  // namespace faultline::scenarios

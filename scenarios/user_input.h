@@ -7,7 +7,7 @@
 #include "balancer/expected.h"
 #include "balancer/time.h"
 
-namespace faultline::cli {
+namespace faultline::scenarios {
 
 // A duration as people write it on a command line: "90s", "1.5m", "2h", "1d", "500ms", or a bare
 // number of seconds. At least 1 ns once rounded, at most 30 days (the longest scenario).
@@ -17,4 +17,4 @@ Expected<balancer::Duration, std::string> parseDuration(std::string_view text);
 // "010" is ten).
 Expected<std::uint64_t, std::string> parseSeed(std::string_view text);
 
-}  // namespace faultline::cli
+}  // namespace faultline::scenarios

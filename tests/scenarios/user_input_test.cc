@@ -1,0 +1,53 @@
+// Durations and seeds as people write them on a command line or in the desktop app.
+#include "scenarios/user_input.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <utility>
+#include <vector>
+
+namespace faultline::scenarios {
+namespace {
+
+TEST(UserInputDuration, ParsesTheUnitsPeopleWrite) {
+  using std::chrono::hours;
+  using std::chrono::milliseconds;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  const std::vector<std::pair<const char*, balancer::Duration>> cases = {
+      {"90s", seconds(90)},       {"90", seconds(90)},
+      {"1.5m", seconds(90)},      {"2min", minutes(2)},
+      {"2h", hours(2)},           {"500ms", milliseconds(500)},
+      {"0.5", milliseconds(500)}, {"720h", hours(720)},
+      {"1e3ms", seconds(1)},      {"0.000000001", balancer::Duration(1)}};
+  for (const auto& [text, expected] : cases) {
+    auto parsed = parseDuration(text);
+    ASSERT_TRUE(parsed.hasValue()) << text << ": " << parsed.error();
+    EXPECT_EQ(*parsed, expected) << text;
+  }
+}
+
+TEST(UserInputDuration, RefusesWhatIsNotADuration) {
+  for (const char* text :
+       {"", "s", "abc", " 5s", "5s ", "+5s", "5S", "5 s", "5sec", "1e400", "-0", "-1ms", "721h"}) {
+    EXPECT_FALSE(parseDuration(text).hasValue()) << text;
+  }
+}
+
+TEST(UserInputDuration, RefusesDurationsThatRoundToZero) {
+  EXPECT_FALSE(parseDuration("1e-12").hasValue());
+  EXPECT_FALSE(parseDuration("0.0000000001s").hasValue());
+}
+
+TEST(UserInputSeed, DecimalFromZeroToTheLargest64BitNumber) {
+  EXPECT_EQ(*parseSeed("0"), 0u);
+  EXPECT_EQ(*parseSeed("010"), 10u);
+  EXPECT_EQ(*parseSeed("18446744073709551615"), 18446744073709551615u);
+  for (const char* text : {"", "-1", "+1", "0x10", "18446744073709551616", "1.5", " 1"}) {
+    EXPECT_FALSE(parseSeed(text).hasValue()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace faultline::scenarios
