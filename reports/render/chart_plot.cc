@@ -19,18 +19,19 @@ QFont font(int point_size, bool bold = false) {
   return f;
 }
 
-void addTitle(QCustomPlot& plot, const std::string& title) {
-  plot.plotLayout()->insertRow(0);
-  plot.plotLayout()->addElement(
-      0, 0, new QCPTextElement(&plot, QString::fromStdString(title), font(10, true)));
+// The title's element, which prepareChartPlot put in the first row.
+QCPTextElement* titleOf(QCustomPlot& plot) {
+  auto* layout = plot.plotLayout();
+  if (layout->rowCount() < 3) return nullptr;
+  return qobject_cast<QCPTextElement*>(layout->element(0, 0));
 }
 
-// The legend in a row of its own under the plot, filled left to right, so it never hides data.
-void addLegendBelow(QCustomPlot& plot) {
-  plot.legend->setVisible(true);
-  plot.legend->setFont(font(8));
-  plot.legend->setBorderPen(Qt::NoPen);
-  // As many entries to a row as fit the plot's width.
+void setTitle(QCustomPlot& plot, const std::string& title) {
+  if (auto* element = titleOf(plot)) element->setText(QString::fromStdString(title));
+}
+
+// As many legend entries to a row as fit the plot's width.
+void wrapLegend(QCustomPlot& plot) {
   int longest = 1;
   for (int i = 0; i < plot.legend->itemCount(); ++i) {
     if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot.legend->item(i))) {
@@ -41,11 +42,18 @@ void addLegendBelow(QCustomPlot& plot) {
   constexpr int kCharWidth = 7;
   plot.legend->setWrap(std::max(1, plot.width() / (kIconAndGap + kCharWidth * longest)));
   plot.legend->setFillOrder(QCPLegend::foColumnsFirst, true);
-  plot.axisRect()->insetLayout()->take(plot.legend);
-  auto* layout = plot.plotLayout();
-  const int row = layout->rowCount();
-  layout->addElement(row, 0, plot.legend);
-  layout->setRowStretchFactor(row, 0.001);
+}
+
+// Everything a previous chart left: its graphs, bars, bands and lines, and its axes' scales.
+void clearChart(QCustomPlot& plot) {
+  plot.clearPlottables();
+  plot.clearItems();
+  plot.yAxis->setScaleType(QCPAxis::stLinear);
+  plot.yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+  plot.xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+  plot.xAxis->setSubTicks(true);
+  plot.xAxis->grid()->setVisible(true);
+  plot.xAxis->setTickLabelRotation(0);
 }
 
 void styleAxes(QCustomPlot& plot, const std::string& x_label, const std::string& y_label) {
@@ -111,8 +119,10 @@ void addLines(QCustomPlot& plot, const TimeChart& chart) {
 // Faults shaded on a layer under the grid, each named at its top left.
 void addFaultBands(QCustomPlot& plot, const std::vector<FaultBand>& faults) {
   if (faults.empty()) return;
-  plot.addLayer(QStringLiteral("faults"), plot.layer(QStringLiteral("grid")),
-                QCustomPlot::limBelow);
+  if (plot.layer(QStringLiteral("faults")) == nullptr) {
+    plot.addLayer(QStringLiteral("faults"), plot.layer(QStringLiteral("grid")),
+                  QCustomPlot::limBelow);
+  }
   for (const auto& fault : faults) {
     auto* band = new QCPItemRect(&plot);
     band->setLayer(QStringLiteral("faults"));
@@ -180,8 +190,8 @@ void fitValueAxis(QCustomPlot& plot, const TimeChart& chart) {
   plot.yAxis->setRange(range.lower == 0 ? 0 : range.lower - pad, range.upper + pad);
 }
 
-void drawTimeChart(const TimeChart& chart, QCustomPlot& plot) {
-  addTitle(plot, chart.title);
+void showTimeChart(const TimeChart& chart, QCustomPlot& plot) {
+  setTitle(plot, chart.title);
   styleAxes(plot, "time, s", chart.y_label);
   if (chart.stacked) {
     addStackedSeries(plot, chart);
@@ -192,12 +202,12 @@ void drawTimeChart(const TimeChart& chart, QCustomPlot& plot) {
   fitValueAxis(plot, chart);
   addFaultBands(plot, chart.faults);
   addReferences(plot, chart.references);
-  addLegendBelow(plot);
+  wrapLegend(plot);
 }
 
 // One QCPBars per strategy (so each keeps its colour) with its interval as error bars.
-void drawBarChart(const BarChart& chart, QCustomPlot& plot) {
-  addTitle(plot, chart.title);
+void showBarChart(const BarChart& chart, QCustomPlot& plot) {
+  setTitle(plot, chart.title);
   styleAxes(plot, "", chart.y_label);
   auto ticker = QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText);
   double low = std::numeric_limits<double>::infinity();
@@ -250,14 +260,34 @@ QColor seriesColor(ColorIndex index) {
   return kPalette[static_cast<std::size_t>(((index % n) + n) % n)];
 }
 
-void drawChart(const Chart& chart, QCustomPlot& plot) {
+void prepareChartPlot(QCustomPlot& plot) {
   plot.setAntialiasedElements(QCP::aeAll);
   plot.setBackground(Qt::white);
+  auto* layout = plot.plotLayout();
+  layout->insertRow(0);
+  layout->addElement(0, 0, new QCPTextElement(&plot, QString(), font(10, true)));
+  // The legend in a row of its own under the plot, filled left to right: it never hides data.
+  plot.legend->setVisible(true);
+  plot.legend->setFont(font(8));
+  plot.legend->setBorderPen(Qt::NoPen);
+  plot.axisRect()->insetLayout()->take(plot.legend);
+  layout->addElement(2, 0, plot.legend);
+  layout->setRowStretchFactor(2, 0.001);
+}
+
+void showChart(const Chart& chart, QCustomPlot& plot) {
+  clearChart(plot);
   if (const auto* time = std::get_if<TimeChart>(&chart)) {
-    drawTimeChart(*time, plot);
+    showTimeChart(*time, plot);
   } else {
-    drawBarChart(std::get<BarChart>(chart), plot);
+    showBarChart(std::get<BarChart>(chart), plot);
+    wrapLegend(plot);
   }
+}
+
+void drawChart(const Chart& chart, QCustomPlot& plot) {
+  prepareChartPlot(plot);
+  showChart(chart, plot);
 }
 
 }  // namespace faultline::reports::render

@@ -18,4 +18,9 @@ QColor seriesColor(ColorIndex index);
 // reports and the desktop app, so both look the same.
 void drawChart(const Chart& chart, QCustomPlot& plot);
 
+// drawChart in two steps, for a plot that shows one chart after another (the desktop app's live
+// runs): the title and legend rows once, then the chart, replacing whatever the plot showed.
+void prepareChartPlot(QCustomPlot& plot);
+void showChart(const Chart& chart, QCustomPlot& plot);
+
 }  // namespace faultline::reports::render

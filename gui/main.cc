@@ -1,0 +1,46 @@
+// faultline-studio: the desktop app. See gui/main_window.h; `--screenshot` runs it headless.
+#include <QApplication>
+#include <cstdio>
+
+#include "gui/main_window.h"
+#include "gui/screenshot.h"
+#include "gui/studio_options.h"
+
+int main(int argc, char** argv) {
+  using namespace faultline::gui;
+  auto parsed = parseStudioOptions(argc, argv);
+  if (auto* exit = std::get_if<std::pair<int, std::string>>(&parsed)) {
+    std::fprintf(exit->first == 0 ? stdout : stderr, "%s\n", exit->second.c_str());
+    return exit->first;
+  }
+  const auto& options = std::get<StudioOptions>(parsed);
+  // A screenshot needs no display: Qt's offscreen platform, unless the caller chose one.
+  if (options.screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
+  // Qt's chatter about a headless environment is nothing a user can act on.
+  if (options.screenshot)
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& message) {
+      if (type == QtCriticalMsg || type == QtFatalMsg)
+        std::fprintf(stderr, "%s\n", qPrintable(message));
+    });
+  QApplication app(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("Faultline Studio"));
+  QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
+  MainWindow window;
+  if (options.screenshot) {
+    if (auto error = takeScreenshot(window, options)) {
+      std::fprintf(stderr, "faultline-studio: %s\n", qPrintable(*error));
+      return 2;
+    }
+    return 0;
+  }
+  window.resize(options.width, options.height);
+  window.show();
+  if (options.scenario) {
+    if (auto error = runAsAsked(window, options)) {
+      std::fprintf(stderr, "faultline-studio: %s\n", qPrintable(*error));
+    }
+  }
+  return QApplication::exec();
+}

@@ -1,0 +1,89 @@
+#include "gui/run_controller.h"
+
+#include <utility>
+
+#include "engine/sim/simulation.h"
+#include "reports/comparison.h"
+
+namespace faultline::gui {
+namespace {
+
+QString comparisonFailure(const reports::ComparisonError& error) {
+  std::string text = error.path.empty() ? error.message : error.path + ": " + error.message;
+  return QString::fromStdString(text);
+}
+
+}  // namespace
+
+RunController::RunController(QObject* parent) : QObject(parent) {}
+
+RunController::~RunController() {
+  join();
+}
+
+void RunController::join() {
+  stop_ = true;
+  if (worker_.joinable()) worker_.join();
+  stop_ = false;
+}
+
+std::optional<sim::ConfigError> RunController::startRun(const scenario::Scenario& scenario,
+                                                        const sim::RunOverrides& overrides) {
+  join();
+  auto spec = sim::buildWorldSpec(scenario, overrides);
+  if (!spec) return spec.error();
+  busy_ = true;
+  worker_ = std::jthread([this, spec = std::move(*spec)] {
+    const sim::RunStatus status = sim::simulate(spec, bridge_, &stop_);
+    const bool finished = status.finished();
+    QString message;
+    if (status.end == sim::RunEnd::kStopped) message = QStringLiteral("cancelled");
+    if (status.end == sim::RunEnd::kRunaway) message = QString::fromStdString(status.message);
+    QMetaObject::invokeMethod(
+        this,
+        [this, finished, message] {
+          busy_ = false;
+          emit runEnded(finished, message);
+        },
+        Qt::QueuedConnection);
+  });
+  return std::nullopt;
+}
+
+void RunController::startComparison(const scenario::Scenario& scenario,
+                                    reports::ComparisonPlan plan) {
+  join();
+  busy_ = true;
+  comparison_.reset();
+  worker_ = std::jthread([this, scenario, plan = std::move(plan)] {
+    auto input = reports::runComparison(
+        scenario, plan, &stop_,
+        [this](std::size_t, std::size_t, double fraction) { emit comparisonProgressed(fraction); });
+    std::optional<results::ComparisonResult> result;
+    QString message;
+    if (input) {
+      result = reports::compare(std::move(*input));
+    } else {
+      message = comparisonFailure(input.error());
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, result = std::move(result), message]() mutable {
+          busy_ = false;
+          const bool finished = result.has_value();
+          comparison_ = std::move(result);
+          emit comparisonEnded(finished, message);
+        },
+        Qt::QueuedConnection);
+  });
+}
+
+void RunController::cancel() {
+  stop_ = true;
+}
+
+std::optional<results::ComparisonResult> RunController::takeComparison() {
+  return std::exchange(comparison_, std::nullopt);
+}
+
+}  // namespace faultline::gui

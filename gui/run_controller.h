@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include "engine/sim/world_builder.h"
+#include "gui/run_bridge.h"
+#include "reports/comparison_runner.h"
+#include "scenarios/scenario.pb.h"
+
+namespace faultline::gui {
+
+// Runs the engine off the UI thread (one run, streamed through the bridge; or a comparison,
+// whose result arrives whole) and tells the window when it ended, through queued signals. One
+// piece of work at a time; cancel() stops it within an event or two of simulated time. Destroying
+// the controller stops and joins the worker.
+class RunController : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit RunController(QObject* parent = nullptr);
+  ~RunController() override;
+
+  // One strategy and seed. The engine's checks (an unknown strategy, a bad override) run first,
+  // here: their error is returned and nothing starts.
+  std::optional<sim::ConfigError> startRun(const scenario::Scenario& scenario,
+                                           const sim::RunOverrides& overrides);
+  // Strategies x seeds on the worker (ComparisonPlan.jobs threads of its own).
+  void startComparison(const scenario::Scenario& scenario, reports::ComparisonPlan plan);
+  void cancel();
+  bool busy() const { return busy_; }
+
+  RunBridge& bridge() { return bridge_; }
+  // The finished comparison, once comparisonEnded(true, ...) was emitted.
+  std::optional<results::ComparisonResult> takeComparison();
+
+ signals:
+  void runEnded(bool finished, const QString& message);
+  void comparisonProgressed(double fraction);
+  void comparisonEnded(bool finished, const QString& message);
+
+ private:
+  void join();
+
+  RunBridge bridge_;
+  std::atomic<bool> stop_{false};
+  std::jthread worker_;
+  bool busy_ = false;
+  std::optional<results::ComparisonResult> comparison_;
+};
+
+}  // namespace faultline::gui

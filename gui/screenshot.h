@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+#include <optional>
+
+#include "gui/studio_options.h"
+
+namespace faultline::gui {
+
+class MainWindow;
+
+// Opens and runs what the options ask in `window`, waits for the run (the event loop keeps
+// turning), and shows the moment --at (the end when absent). The error, when the scenario or a
+// choice is bad, or the run did not finish.
+std::optional<QString> runAsAsked(MainWindow& window, const StudioOptions& options);
+
+// runAsAsked, then the window at the options' size saved as PNG.
+std::optional<QString> takeScreenshot(MainWindow& window, const StudioOptions& options);
+
+}  // namespace faultline::gui
