@@ -11,8 +11,16 @@
 #include <QVBoxLayout>
 #include <charconv>
 
+#include <google/protobuf/text_format.h>
+
+#include <QTabWidget>
+
+#include "gui/fault_timeline.h"
+#include "gui/scenario_form.h"
+#include "scenarios/json_parser.h"
 #include "scenarios/library.h"
 #include "scenarios/loader.h"
+#include "scenarios/text_parser.h"
 
 namespace faultline::gui {
 namespace {
@@ -46,7 +54,10 @@ std::optional<std::pair<int, int>> lineAndColumn(const std::string& location) {
 ScenarioPanel::ScenarioPanel(QWidget* parent)
     : QWidget(parent),
       builtins_(new QListWidget(this)),
+      tabs_(new QTabWidget(this)),
       editor_(new QPlainTextEdit(this)),
+      form_(new ScenarioForm(this)),
+      faults_(new FaultTimeline(this)),
       problems_(new QListWidget(this)),
       origin_label_(new QLabel(this)) {
   auto* layout = new QVBoxLayout(this);
@@ -66,7 +77,14 @@ ScenarioPanel::ScenarioPanel(QWidget* parent)
   layout->addLayout(file_row);
   editor_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   editor_->setLineWrapMode(QPlainTextEdit::NoWrap);
-  layout->addWidget(editor_, 1);
+  auto* form_page = new QWidget(this);
+  auto* form_layout = new QVBoxLayout(form_page);
+  form_layout->setContentsMargins(0, 0, 0, 0);
+  form_layout->addWidget(form_, 1);
+  form_layout->addWidget(faults_);
+  tabs_->addTab(editor_, tr("Text"));
+  tabs_->addTab(form_page, tr("Form"));
+  layout->addWidget(tabs_, 1);
   problems_->setMaximumHeight(110);
   problems_->setVisible(false);
   layout->addWidget(problems_);
@@ -78,6 +96,13 @@ ScenarioPanel::ScenarioPanel(QWidget* parent)
         QFileDialog::getOpenFileName(this, tr("Open a scenario"), QString(),
                                      tr("Scenarios (*.textproto *.txtpb *.json);;All (*)"));
     if (!path.isEmpty()) open(path);
+  });
+  connect(tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
+    if (tab == 1) refreshForm();
+  });
+  connect(form_, &ScenarioForm::edited, this, &ScenarioPanel::formEdited);
+  connect(form_, &ScenarioForm::editRefused, this, [this](const QString& message) {
+    showDiagnostics({{origin_.toStdString(), "", message.toStdString()}});
   });
   connect(problems_, &QListWidget::currentRowChanged, this, [this](int row) {
     if (row >= 0 && static_cast<std::size_t>(row) < diagnostics_.size())
@@ -112,6 +137,7 @@ QString ScenarioPanel::text() const {
 void ScenarioPanel::setText(const QString& text) {
   editor_->setPlainText(text);
   showDiagnostics({});
+  if (tabs_->currentIndex() == 1) refreshForm();
 }
 
 std::optional<scenarios::LoadedScenario> ScenarioPanel::load() {
@@ -129,8 +155,31 @@ std::optional<scenarios::LoadedScenario> ScenarioPanel::load() {
   return std::move(*loaded);
 }
 
+bool ScenarioPanel::refreshForm() {
+  const std::string text = editor_->toPlainText().toStdString();
+  const auto first = text.find_first_not_of(" \t\r\n");
+  const std::string origin = origin_.isEmpty() ? std::string("<editor>") : origin_.toStdString();
+  auto parsed = first != std::string::npos && text[first] == '{'
+                    ? scenarios::parseJsonScenario(text, origin)
+                    : scenarios::parseTextScenario(text, origin);
+  if (!parsed) return false;
+  form_->showScenario(parsed->scenario);
+  faults_->showScenario(parsed->scenario);
+  form_->markDiagnostics(diagnostics_);
+  return true;
+}
+
+void ScenarioPanel::formEdited(const scenario::Scenario& scenario) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(scenario, &text);
+  editor_->setPlainText(QString::fromStdString(text));
+  faults_->showScenario(scenario);
+  load();  // the validator's word on the edit, marked in the form and the text
+}
+
 void ScenarioPanel::showDiagnostics(const std::vector<scenarios::Diagnostic>& diagnostics) {
   diagnostics_ = diagnostics;
+  form_->markDiagnostics(diagnostics);
   problems_->clear();
   for (const auto& diagnostic : diagnostics)
     problems_->addItem(QString::fromStdString(diagnostic.toString()));

@@ -9,13 +9,18 @@
 class QListWidget;
 class QPlainTextEdit;
 class QLabel;
+class QTabWidget;
 
 namespace faultline::gui {
 
-// The scenario: the built-ins with their descriptions, a file, and the text itself, editable.
-// Validation is the loader's (the CLI's checks, word for word): its diagnostics are listed under
-// the text, the lines they name are marked, and clicking one puts the cursor at its line and
-// column.
+class FaultTimeline;
+class ScenarioForm;
+
+// The scenario: the built-ins with their descriptions, a file, and the scenario itself, editable
+// as text or as a form (every field it sets, and its faults on a timeline). Validation is the
+// loader's (the CLI's checks, word for word): its diagnostics are listed under the editor, the
+// lines and form fields they name are marked, and clicking one puts the cursor at its line and
+// column. An edit in the form rewrites the text from the scenario (without its comments).
 class ScenarioPanel : public QWidget {
   Q_OBJECT
 
@@ -36,6 +41,10 @@ class ScenarioPanel : public QWidget {
   int diagnosticCount() const;
   QString diagnosticText(int index) const;
 
+  ScenarioForm& form() { return *form_; }
+  // Shows the text's scenario in the form, when the text parses; whether it did.
+  bool refreshForm();
+
  signals:
   void opened(const QString& origin);
 
@@ -43,8 +52,13 @@ class ScenarioPanel : public QWidget {
   void markLines(const std::vector<scenarios::Diagnostic>& diagnostics);
   void goTo(const scenarios::Diagnostic& diagnostic);
 
+  void formEdited(const scenario::Scenario& scenario);
+
   QListWidget* builtins_;
+  QTabWidget* tabs_;
   QPlainTextEdit* editor_;
+  ScenarioForm* form_;
+  FaultTimeline* faults_;
   QListWidget* problems_;
   QLabel* origin_label_;
   QString origin_;

@@ -231,11 +231,15 @@ class RegionPainter {
     QRectF inner = box.adjusted(kPadding, kPadding / 2, -kPadding, -kPadding / 2);
     inner.setTop(drawHeader(region, inner));
     inner.setTop(drawBalancerRow(region, inner));
-    const double local_height = lineHeight(smallFont(font_)) + kMaxPenWidth + 4.0;
-    QRectF hosts = inner.adjusted(0, 2, 0, -local_height);
-    drawGroups(region, hosts);
+    // The local traffic keeps its place at the bottom even when there is none, so the map does
+    // not jump from one window to the next.
+    const double local_height = std::clamp(lineHeight(smallFont(font_)) + kMaxPenWidth + 4.0, 0.0,
+                                           std::max(0.0, inner.height()));
+    drawGroups(region, inner.adjusted(0, 2, 0, -local_height));
     if (local != nullptr) {
-      drawLocalTraffic(*local, max_rate, inner.adjusted(0, inner.height() - local_height, 0, 0));
+      drawLocalTraffic(
+          *local, max_rate,
+          QRectF(inner.left(), inner.bottom() - local_height, inner.width(), local_height));
     }
     painter_.setClipping(false);
     painter_.setBrush(Qt::NoBrush);
@@ -264,13 +268,8 @@ class RegionPainter {
   double drawHeader(const RegionScene& region, const QRectF& inner) {
     const QFont bold = boldFont(font_);
     const QFont small = smallFont(font_);
-    const double name_height = lineHeight(bold);
-    const QString word = healthWord(region.health);
-    const double word_width = QFontMetricsF(small).horizontalAdvance(word) + 4.0;
-    QRectF line(inner.left(), inner.top(), inner.width(), name_height);
-    painter_.setFont(small);
-    painter_.setPen(healthColor(region.health).darker(115));
-    painter_.drawText(line, Qt::AlignRight | Qt::AlignVCenter, word);
+    QRectF line(inner.left(), inner.top(), inner.width(), lineHeight(bold));
+    const double word_width = drawHealthWord(region, line, QFontMetricsF(bold));
     painter_.setFont(bold);
     painter_.setPen(QColor(kInk));
     drawElided(line.adjusted(0, 0, -word_width, 0), region.name);
@@ -279,6 +278,23 @@ class RegionPainter {
     painter_.setPen(QColor(kMutedInk));
     drawElided(line, region.subtitle);
     return line.bottom() + 2.0;
+  }
+
+  // The border already says it: in a narrow box the word gives way to the name. Returns the
+  // width it took.
+  double drawHealthWord(const RegionScene& region, const QRectF& line,
+                        const QFontMetricsF& name_metrics) {
+    const QFont small = smallFont(font_);
+    const QString word = healthWord(region.health);
+    const double width = QFontMetricsF(small).horizontalAdvance(word) + 6.0;
+    const double name_width = name_metrics.horizontalAdvance(region.name);
+    if (word.isEmpty() || line.width() - width < std::min(name_width, 0.6 * line.width())) {
+      return 0.0;
+    }
+    painter_.setFont(small);
+    painter_.setPen(healthColor(region.health).darker(115));
+    painter_.drawText(line, Qt::AlignRight | Qt::AlignVCenter, word);
+    return width;
   }
 
   void drawElided(const QRectF& line, const QString& text) {
@@ -352,9 +368,9 @@ class RegionPainter {
     }
   }
 
-  // The largest square (2 to 12 px) whose grid holds `count` hosts in `grid`.
+  // The largest square (2 to 16 px) whose grid holds `count` hosts in `grid`.
   static double squareSize(int count, const QRectF& grid) {
-    for (double size = 12.0; size > 2.0; size -= 1.0) {
+    for (double size = 16.0; size > 2.0; size -= 1.0) {
       const double step = size + std::max(1.0, std::floor(size / 4.0));
       const int columns = std::max(1, static_cast<int>((grid.width() + step - size) / step));
       const int rows = (count + columns - 1) / columns;
@@ -390,12 +406,14 @@ class RegionPainter {
     const QFont small = smallFont(font_);
     const double label_height = lineHeight(small);
     const QColor color = trafficColor(local.error_share);
-    painter_.setFont(small);
-    painter_.setPen(color.darker(120));
-    QString label = QStringLiteral("served here ");
-    label += trafficLabel(local);
-    drawElided(QRectF(area.left(), area.top(), area.width(), label_height), label);
-    const double y = area.top() + label_height + kMaxPenWidth / 2.0 + 1.0;
+    if (area.height() >= label_height + kMaxPenWidth + 2.0) {
+      painter_.setFont(small);
+      painter_.setPen(color.darker(120));
+      QString label = QStringLiteral("local ");
+      label += trafficLabel(local);
+      drawElided(QRectF(area.left(), area.top(), area.width(), label_height), label);
+    }
+    const double y = area.bottom() - kMaxPenWidth / 2.0 - 1.0;
     painter_.setPen(QPen(color, penWidth(local.rate, max_rate), Qt::SolidLine, Qt::RoundCap));
     painter_.drawLine(QPointF(area.left() + 4.0, y), QPointF(area.right() - 4.0, y));
   }
@@ -422,8 +440,8 @@ Arrow sameRowArrow(const QRectF& from, const QRectF& to, int span, double lane, 
   const double edge_from = rightward ? from.top() : from.bottom();
   const double edge_to = rightward ? to.top() : to.bottom();
   const double rise = std::min(0.95, 0.55 + 0.15 * (span - 1)) * lane;
-  const double out =
-      rightward ? -1.0 : 1.0;  // up through the lane above, down through the one below
+  // Up through the lane above the row, or down through the one below it.
+  const double out = rightward ? -1.0 : 1.0;
   Arrow arrow;
   arrow.direction = -out;
   arrow.tip = QPointF(to.center().x() - sign * shift, edge_to);
@@ -507,6 +525,14 @@ class LegendPainter {
     });
   }
 
+  void badge(QRgb color, const QString& text) {
+    mark(text, [&](const QRectF& r) {
+      painter_.setPen(Qt::NoPen);
+      painter_.setBrush(QColor(color));
+      painter_.drawRoundedRect(r.adjusted(-3, 1, 0, -1), 2, 2);
+    });
+  }
+
   void gap() { x_ += 10.0; }
 
  private:
@@ -547,7 +573,7 @@ void drawLegend(QPainter& painter, const QFont& font, const QRectF& line) {
   legend.gap();
   legend.line(kTraffic, QStringLiteral("rps (width)"));
   legend.line(kRed, QStringLiteral("errors at the target"));
-  legend.square(kRed, QStringLiteral("active fault"));
+  legend.badge(kRed, QStringLiteral("active fault"));
 }
 
 }  // namespace
@@ -660,7 +686,7 @@ std::vector<GroupMark> groupMarks(const results::RegionInfo& info) {
   std::vector<GroupMark> groups;
   for (const auto& group : info.groups()) {
     QString label = QString::fromStdString(group.name());
-    label += QStringLiteral("  ") + kDot + QChar(' ');
+    label += QStringLiteral(" ") + kDot + QChar(' ');
     label += QString::number(group.count());
     label += group.count() == 1 ? QStringLiteral(" host") : QStringLiteral(" hosts");
     if (group.workers() > 0) {

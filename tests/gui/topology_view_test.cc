@@ -266,24 +266,3 @@ TEST_F(TopologyViewTest, SizeHintsFitTheMap) {
 
 }  // namespace
 }  // namespace faultline::gui
-#include <chrono>
-#include "engine/sim/simulation.h"
-#include "scenarios/loader.h"
-namespace faultline::gui {
-TEST(TopologyViewDemo, DISABLED_Save) {
-  reports::render::QtSession qt;
-  auto loaded = scenarios::loadScenario(std::getenv("DEMO_SCENARIO"));
-  ASSERT_TRUE(loaded.hasValue());
-  sim::RunOverrides overrides;
-  overrides.duration = std::chrono::seconds(std::atoi(std::getenv("DEMO_DURATION")));
-  auto result = sim::simulateScenario(loaded->scenario, overrides);
-  ASSERT_TRUE(result.hasValue());
-  TopologyView view;
-  view.setTopology(result->topology());
-  const int index = std::atoi(std::getenv("DEMO_WINDOW"));
-  view.setWindow(&result->windows(index));
-  std::printf("%s\n", result->windows(index).DebugString().c_str());
-  view.resize(std::atoi(std::getenv("DEMO_W")), std::atoi(std::getenv("DEMO_H")));
-  view.grab().save(std::getenv("DEMO_OUT"));
-}
-}

@@ -1,0 +1,83 @@
+// The scenario as a form: fields by reflection, edits checked against their types, the
+// validator's diagnostics at their fields, and the text rewritten from a form edit.
+#include "gui/scenario_form.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <QSignalSpy>
+
+#include "gui/scenario_panel.h"
+#include "scenarios/loader.h"
+#include "tests/gui/gui_test_support.h"
+
+namespace faultline::gui {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ScenarioFormTest : public testing::GuiTest {
+ protected:
+  scenario::Scenario regionOutage() {
+    auto loaded = scenarios::loadScenario("region-outage");
+    EXPECT_TRUE(loaded.hasValue());
+    return loaded->scenario;
+  }
+};
+
+TEST_F(ScenarioFormTest, EveryFieldTheScenarioSetsIsThereByItsPath) {
+  ScenarioForm form;
+  form.showScenario(regionOutage());
+  ASSERT_NE(form.itemAt("regions[0]"), nullptr);
+  EXPECT_EQ(form.itemAt("regions[0]")->text(1), "us-east");  // named by its name
+  ASSERT_NE(form.itemAt("regions[0].backends[0].workers"), nullptr);
+  EXPECT_EQ(form.itemAt("regions[0].backends[0].workers")->text(1), "8");
+  EXPECT_EQ(form.itemAt("regions[2].zones[1]")->text(1), "b");
+  EXPECT_NE(form.itemAt("faults[0].start_s"), nullptr);
+  EXPECT_EQ(form.itemAt("regions[9]"), nullptr);
+}
+
+TEST_F(ScenarioFormTest, AnEditIsCheckedAgainstTheFieldsType) {
+  ScenarioForm form;
+  form.showScenario(regionOutage());
+  QSignalSpy edited(&form, &ScenarioForm::edited);
+  EXPECT_FALSE(form.edit("regions[0].backends[0].workers", QStringLiteral("12")).has_value());
+  ASSERT_EQ(edited.count(), 1);
+  EXPECT_EQ(form.itemAt("regions[0].backends[0].workers")->text(1), "12");
+  const auto refused = form.edit("regions[0].backends[0].workers", QStringLiteral("twelve"));
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_THAT(refused->toStdString(), HasSubstr("workers: not a uint32: \"twelve\""));
+  EXPECT_EQ(form.itemAt("regions[0].backends[0].workers")->text(1), "12");  // kept
+  EXPECT_TRUE(form.edit("duration_s", QStringLiteral("nan")).has_value());
+  EXPECT_TRUE(form.edit("regions[0]", QStringLiteral("x")).has_value());  // a group of fields
+  EXPECT_TRUE(form.edit("no.such.field", QStringLiteral("1")).has_value());
+  EXPECT_EQ(edited.count(), 1);
+}
+
+TEST_F(ScenarioFormTest, EnumsTakeTheirNames) {
+  auto scenario = regionOutage();
+  scenario.mutable_balancer()->mutable_zone_routing()->set_mode(scenario::ZoneRouting::ZONE_AWARE);
+  ScenarioForm form;
+  form.showScenario(scenario);
+  ASSERT_NE(form.itemAt("balancer.zone_routing.mode"), nullptr);
+  EXPECT_EQ(form.itemAt("balancer.zone_routing.mode")->text(1), "ZONE_AWARE");
+  EXPECT_TRUE(form.edit("balancer.zone_routing.mode", QStringLiteral("SIDEWAYS")).has_value());
+}
+
+TEST_F(ScenarioFormTest, AFormEditRewritesTheTextAndTheValidatorMarksTheField) {
+  ScenarioPanel panel;
+  ASSERT_FALSE(panel.open(QStringLiteral("region-outage")).has_value());
+  ASSERT_TRUE(panel.refreshForm());
+  ASSERT_FALSE(panel.form().edit("regions[1].backends[0].workers", QStringLiteral("0")));
+  EXPECT_THAT(panel.text().toStdString(), HasSubstr("workers: 0"));
+  ASSERT_EQ(panel.diagnosticCount(), 1);
+  EXPECT_THAT(panel.diagnosticText(0).toStdString(),
+              HasSubstr("regions[1].backends[0].workers: must be >= 1 (got 0)"));
+  const auto* marked = panel.form().itemAt("regions[1].backends[0].workers");
+  ASSERT_NE(marked, nullptr);
+  EXPECT_THAT(marked->toolTip(1).toStdString(), HasSubstr("must be >= 1"));
+  EXPECT_FALSE(panel.load().has_value());
+}
+
+}  // namespace
+}  // namespace faultline::gui
