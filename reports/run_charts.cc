@@ -138,11 +138,28 @@ TimeChart costRate(const results::RunResult& result) {
   return chart;
 }
 
+// What the run has cost so far: hosts and egress, and downtime priced by the minute.
+TimeChart cumulativeCost(const results::RunResult& result) {
+  TimeChart chart = timeChart(result, "Cumulative cost", "USD");
+  double infrastructure = 0;
+  double downtime = 0;
+  chart.series.push_back(
+      overWindows(result, "infrastructure + egress", 0, [&](const results::Window& window) {
+        infrastructure += window.cost().total_usd() - window.cost().downtime_usd();
+        return infrastructure;
+      }));
+  chart.series.push_back(overWindows(result, "downtime", 3, [&](const results::Window& window) {
+    downtime += window.cost().downtime_usd();
+    return downtime;
+  }));
+  return chart;
+}
+
 }  // namespace
 
 std::vector<Chart> runCharts(const results::RunResult& result) {
-  return {requestsByRegion(result), successRate(result), latency(result), hosts(result),
-          costRate(result)};
+  return {requestsByRegion(result), successRate(result),   latency(result), hosts(result),
+          costRate(result),         cumulativeCost(result)};
 }
 
 ChartSeries successRateSeries(const results::RunResult& result, ColorIndex color) {

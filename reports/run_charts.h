@@ -10,9 +10,9 @@ namespace faultline::reports {
 // The charts of one run, every one over its windows with the faults shaded (docs/metrics.md,
 // "Report charts"): requests per second by serving region (stacked, with what the balancers
 // refused on top), success rate against the SLO, latency p50 and p99, hosts up and hosts the
-// balancers consider healthy per region, and the cost rate. A window without requests leaves a
-// gap (NaN) in the rates that need them. The charts end with the traffic (run.duration_s): the
-// drain after it, a fraction of a window, would read as a sudden drop.
+// balancers consider healthy per region, the cost rate and the cost so far. A window without
+// requests leaves a gap (NaN) in the rates that need them. The charts end with the traffic
+// (run.duration_s): the drain after it, a fraction of a window, would read as a sudden drop.
 std::vector<Chart> runCharts(const results::RunResult& result);
 
 // The parts, for the comparison's overlays and the desktop app. `color` colours every series.

@@ -48,7 +48,7 @@ TEST_F(MainWindowTest, ARegionOutageIsSeenOnTheMapAndInThePlots) {
   int windows = 0;
   for (const auto& window : result.windows())
     windows += window.start_s() < 300;
-  ASSERT_EQ(window_.plots().plotCount(), 5);
+  ASSERT_EQ(window_.plots().plotCount(), 6);
   EXPECT_EQ(window_.plots().pointCount(1), windows);      // success rate: one series
   EXPECT_EQ(window_.plots().pointCount(2), 2 * windows);  // p50 and p99
 
@@ -114,8 +114,8 @@ TEST_F(MainWindowTest, AComparisonOverlaysItsStrategiesAndAClickShowsOne) {
   ASSERT_TRUE(window_.comparison().has_value());
   auto& table = window_.comparisonTable();
   ASSERT_EQ(table.rowCount(), 2);
-  // Three overlays (success rate, failures, p99), then the shown run's five charts.
-  EXPECT_EQ(window_.plots().plotCount(), 8);
+  // Three overlays (success rate, failures, p99), then the shown run's six charts.
+  EXPECT_EQ(window_.plots().plotCount(), 9);
   const std::string first = window_.comparison()->ranking(0).strategy();
   EXPECT_EQ(window_.model().result().run().strategy(), first);
   const int other_row = 1;
@@ -151,7 +151,7 @@ TEST_F(MainWindowTest, ResultsSaveOpenAndExport) {
   MainWindow other;
   ASSERT_FALSE(other.openResults(json).has_value());
   EXPECT_EQ(other.model().result().windows_size(), window_.model().result().windows_size());
-  EXPECT_EQ(other.plots().plotCount(), 5);
+  EXPECT_EQ(other.plots().plotCount(), 6);
   EXPECT_TRUE(other.openResults(QStringLiteral("/no/such.json")).has_value());
 }
 

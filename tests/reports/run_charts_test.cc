@@ -139,6 +139,19 @@ TEST(RunCharts, CostRateIsDollarsPerHourWithAndWithoutDowntime) {
   EXPECT_TRUE(chart.log_y);
 }
 
+TEST(RunCharts, CumulativeCostAddsUpTheWindows) {
+  auto result = twoRegions(2);
+  for (int w = 0; w < 2; ++w) {
+    auto& cost = *result.mutable_windows(w)->mutable_cost();
+    cost.set_total_usd(3.0 + w);
+    cost.set_downtime_usd(w == 1 ? 2.0 : 0.0);
+  }
+  const TimeChart chart = chartAt(result, 5);
+  EXPECT_EQ(chart.title, "Cumulative cost");
+  EXPECT_THAT(chart.series[0].y, ElementsAre(3, 5));  // 3, then 3 + (4 - 2)
+  EXPECT_THAT(chart.series[1].y, ElementsAre(0, 2));
+}
+
 TEST(RunCharts, EveryChartHasDataWhenThereAreWindowsAndNoneWithout) {
   for (const auto& chart : runCharts(twoRegions(3)))
     EXPECT_TRUE(hasData(chart)) << chartTitle(chart);

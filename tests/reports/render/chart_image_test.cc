@@ -57,7 +57,7 @@ class ChartImageTest : public RenderTest {};
 
 TEST_F(ChartImageTest, EveryChartOfARunShowsItsData) {
   const auto charts = runCharts(testing::regionOutageRun());
-  ASSERT_EQ(charts.size(), 5u);
+  ASSERT_EQ(charts.size(), 6u);
   for (const auto& chart : charts)
     expectDataDrawn(chart);
 }

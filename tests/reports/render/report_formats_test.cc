@@ -88,7 +88,7 @@ TEST_F(ReportFormatsTest, TheHtmlOfARunEmbedsEveryChartAndFetchesNothing) {
     ++images;
   }
   EXPECT_EQ(images, chartCount(document));
-  EXPECT_EQ(images, 5);
+  EXPECT_EQ(images, 6);
   for (const auto& figure : headlineFigures(result))
     EXPECT_THAT(html, HasSubstr(figure));
   EXPECT_THAT(html, HasSubstr("<p class=\"bad\"><strong>Verdict: SLO missed.</strong>"));
