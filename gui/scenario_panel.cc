@@ -70,6 +70,15 @@ ScenarioPanel::ScenarioPanel(QWidget* parent)
   }
   builtins_->setMaximumHeight(150);
   layout->addWidget(builtins_);
+  // The description of the built-in under the pointer or selected: what incident it stands for.
+  auto* description = new QLabel(this);
+  description->setWordWrap(true);
+  description->setStyleSheet(QStringLiteral("color: palette(dark);"));
+  layout->addWidget(description);
+  connect(builtins_, &QListWidget::currentItemChanged, description,
+          [description](QListWidgetItem* item) {
+            description->setText(item != nullptr ? item->toolTip() : QString());
+          });
   auto* file_row = new QHBoxLayout;
   auto* open_file = new QPushButton(tr("Open file..."), this);
   file_row->addWidget(origin_label_, 1);
@@ -114,6 +123,8 @@ std::optional<QString> ScenarioPanel::open(const QString& name_or_path) {
   const std::string name = name_or_path.toStdString();
   if (const auto builtin = scenarios::findBuiltin(name)) {
     setText(qt(builtin->text));
+    const auto found = builtins_->findItems(name_or_path, Qt::MatchExactly);
+    if (!found.isEmpty()) builtins_->setCurrentItem(found.front());
   } else {
     QFile file(name_or_path);
     if (!file.open(QIODevice::ReadOnly)) {
