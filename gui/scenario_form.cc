@@ -4,6 +4,7 @@
 #include <google/protobuf/reflection.h>
 
 #include <QHeaderView>
+#include <QSignalBlocker>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -203,11 +204,10 @@ ScenarioForm::ScenarioForm(QWidget* parent) : QTreeWidget(parent) {
 
 void ScenarioForm::showScenario(const scenario::Scenario& scenario) {
   scenario_ = scenario;
-  filling_ = true;
+  const QSignalBlocker quiet(this);
   clear();
   addMessage(invisibleRootItem(), scenario_, "");
   expandToDepth(1);
-  filling_ = false;
 }
 
 void ScenarioForm::addMessage(QTreeWidgetItem* parent, const Message& message,
@@ -251,9 +251,11 @@ void ScenarioForm::addField(QTreeWidgetItem* parent, const Message& message,
 }
 
 void ScenarioForm::onItemChanged(QTreeWidgetItem* item, int column) {
-  if (filling_ || column != 1) return;
+  if (column != 1 || !(item->flags() & Qt::ItemIsEditable)) return;
   const std::string path = item->data(0, kPathRole).toString().toStdString();
   const QString value = item->text(1);
+  const Located at = locate(scenario_, path);
+  if (at.field == nullptr || fieldText(*at.message, at.field, at.index) == value) return;
   // The edit rebuilds the tree, which must not happen inside the item's own change signal.
   QMetaObject::invokeMethod(
       this,
@@ -287,6 +289,8 @@ QTreeWidgetItem* ScenarioForm::itemAt(const std::string& path) {
 }
 
 void ScenarioForm::markDiagnostics(const std::vector<scenarios::Diagnostic>& diagnostics) {
+  // Colours and tooltips change items too: itemChanged must not take them for edits.
+  const QSignalBlocker quiet(this);
   for (QTreeWidgetItemIterator it(this); *it; ++it) {
     (*it)->setBackground(1, QBrush());
     (*it)->setToolTip(1, QString());

@@ -42,7 +42,6 @@ class ScenarioForm : public QTreeWidget {
   void onItemChanged(QTreeWidgetItem* item, int column);
 
   scenario::Scenario scenario_;
-  bool filling_ = false;
 };
 
 // A field's value as the form shows it, and back: the text format's spelling (enum names, true

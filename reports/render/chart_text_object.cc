@@ -34,6 +34,10 @@ void ChartTextObject::drawObject(QPainter* painter, const QRectF& rect, QTextDoc
                                  const QTextFormat& format) {
   const Entry* entry = entryOf(format);
   if (entry == nullptr) return;
+  // A picture replays QCustomPlot's own clipping, which replaces the painter's: a chart the page
+  // clips (one moved whole to the next page) would be drawn over this page's footer. The layout
+  // never splits a chart, so one not wholly inside the clip belongs to another page.
+  if (painter->hasClipping() && !painter->clipBoundingRect().contains(rect)) return;
   const QRect bounds = entry->picture.boundingRect();
   painter->save();
   painter->translate(rect.topLeft());

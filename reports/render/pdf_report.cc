@@ -8,6 +8,7 @@
 #include <QTextDocument>
 #include <QTextList>
 #include <QTextTable>
+#include <algorithm>
 #include <variant>
 
 #include "reports/render/chart_image.h"
@@ -171,12 +172,17 @@ void paintPage(QPainter& painter, QTextDocument& document, const QString& title,
   painter.setPen(QColor(0x7a, 0x82, 0x94));
   painter.setFont(QFont(kFont, 7));
   const QRectF header(0, 0, paint_rect.width(), kHeaderHeight - 6);
-  painter.drawText(header, Qt::AlignLeft | Qt::AlignTop, title);
+  painter.drawText(header, Qt::AlignLeft | Qt::AlignTop,
+                   painter.fontMetrics().elidedText(title, Qt::ElideRight,
+                                                    static_cast<int>(header.width())));
   const QRectF footer(0, paint_rect.height() - kHeaderHeight + 8, paint_rect.width(),
                       kHeaderHeight - 8);
-  painter.drawText(footer, Qt::AlignLeft | Qt::AlignBottom, colophon);
-  painter.drawText(footer, Qt::AlignRight | Qt::AlignBottom,
-                   QStringLiteral("page %1 of %2").arg(page + 1).arg(pages));
+  const QString number = QStringLiteral("page %1 of %2").arg(page + 1).arg(pages);
+  painter.drawText(footer, Qt::AlignRight | Qt::AlignBottom, number);
+  const double room = footer.width() - painter.fontMetrics().horizontalAdvance(number) - 24;
+  painter.drawText(footer, Qt::AlignLeft | Qt::AlignBottom,
+                   painter.fontMetrics().elidedText(colophon, Qt::ElideMiddle,
+                                                    static_cast<int>(std::max(0.0, room))));
   painter.save();
   painter.translate(0, kHeaderHeight - page * body_height);
   // A chart or table row moved to the next page still starts on this one: clip it away.
@@ -209,10 +215,17 @@ QByteArray pdfOf(const Document& source) {
   ChartTextObject charts;
   document.documentLayout()->registerHandler(ChartTextObject::kType, &charts);
 
-  DocumentBuilder builder(document, charts, paint_rect.width());
-  builder(Heading{1, source.title});
-  for (const auto& block : source.blocks)
-    std::visit(builder, block);
+  {
+    // One edit block: the document lays itself out once, not after every insertion (which made
+    // a table of a thousand faults take minutes).
+    QTextCursor batch(&document);
+    batch.beginEditBlock();
+    DocumentBuilder builder(document, charts, paint_rect.width());
+    builder(Heading{1, source.title});
+    for (const auto& block : source.blocks)
+      std::visit(builder, block);
+    batch.endEditBlock();
+  }
 
   const int pages = document.pageCount();
   QPainter painter(&writer);

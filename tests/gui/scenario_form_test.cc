@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <QCoreApplication>
 #include <QSignalSpy>
 
 #include "gui/scenario_panel.h"
@@ -77,6 +78,23 @@ TEST_F(ScenarioFormTest, AFormEditRewritesTheTextAndTheValidatorMarksTheField) {
   ASSERT_NE(marked, nullptr);
   EXPECT_THAT(marked->toolTip(1).toStdString(), HasSubstr("must be >= 1"));
   EXPECT_FALSE(panel.load().has_value());
+}
+
+TEST_F(ScenarioFormTest, MarkingTheFormIsNotAnEdit) {
+  // Colouring items emits itemChanged; taken for edits, it once rewrote the text (losing its
+  // comments) over and over.
+  ScenarioPanel panel;
+  ASSERT_FALSE(panel.open(QStringLiteral("region-outage")).has_value());
+  const QString text = panel.text();
+  ASSERT_TRUE(panel.refreshForm());
+  QSignalSpy edited(&panel.form(), &ScenarioForm::edited);
+  panel.showDiagnostics({{"region-outage:3:1", "regions[0].backends[0].workers", "a mark"}});
+  for (int i = 0; i < 5; ++i)
+    QCoreApplication::processEvents();
+  EXPECT_EQ(edited.count(), 0);
+  EXPECT_EQ(panel.text(), text);
+  EXPECT_EQ(panel.diagnosticCount(), 1);
+  EXPECT_EQ(panel.form().itemAt("regions[0].backends[0].workers")->toolTip(1), "a mark");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "reports/report_document.h"
+#include "reports/run_charts.h"
 #include "reports/summary_table.h"
 #include "tests/reports/render/render_test_support.h"
 #include "tests/support/temp_dir.h"
@@ -113,6 +114,32 @@ TEST_F(ReportFormatsTest, ThePdfOfARunIsA4WithPageNumbersAndTheResultsNumbers) {
   for (const char* words : {"Requests by serving region", "Success rate", "Cost rate", "time, s"}) {
     EXPECT_THAT(text, HasSubstr(words));
   }
+  // Each chart once: one moved whole to the next page is not also drawn under this one's footer.
+  for (const auto& chart : runCharts(result)) {
+    const std::string& title = chartTitle(chart);
+    int found = 0;
+    for (auto at = text.find(title); at != std::string::npos; at = text.find(title, at + 1))
+      ++found;
+    EXPECT_EQ(found, 1) << title;
+  }
+}
+
+TEST_F(ReportFormatsTest, AThousandFaultsAllReachThePdf) {
+  // The scenario rules allow 1,000 faults; their tables once took minutes to lay out.
+  auto result = testing::regionOutageRun();
+  for (int i = 0; i < 1000; ++i) {
+    auto& fault = *result.mutable_topology()->add_faults();
+    fault.set_name(fmt::format("fault-{:04}", i));
+    fault.set_kind("latency");
+    fault.set_start_s(i % 150);
+    fault.set_end_s(i % 150 + 1);
+  }
+  const auto pdf = dir_ / "faults.pdf";
+  dir_.write("faults.pdf", renderReport(reportDocument(result), ReportFormat::kPdf));
+  EXPECT_GT(pdfPages(pdf), 20);
+  const std::string text = pdfText(pdf);
+  EXPECT_THAT(text, HasSubstr("fault-0000"));
+  EXPECT_THAT(text, HasSubstr("fault-0999"));
 }
 
 TEST_F(ReportFormatsTest, AComparisonInEveryFormatSaysOnlyWhatIsSignificant) {
