@@ -1,5 +1,6 @@
 // faultline-studio: the desktop app. See gui/main_window.h; `--screenshot` runs it headless.
 #include <QApplication>
+#include <QTimer>
 #include <cstdio>
 
 #include "gui/main_window.h"
@@ -37,10 +38,12 @@ int main(int argc, char** argv) {
   }
   window.resize(options.width, options.height);
   window.show();
-  if (options.scenario) {
-    if (auto error = runAsAsked(window, options)) {
+  // Started from the event loop itself: a nested loop before exec() would keep the application
+  // from quitting when its window closes.
+  QTimer::singleShot(0, &window, [&window, &options] {
+    if (auto error = startAsAsked(window, options)) {
       std::fprintf(stderr, "faultline-studio: %s\n", qPrintable(*error));
     }
-  }
+  });
   return QApplication::exec();
 }

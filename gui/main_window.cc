@@ -258,7 +258,7 @@ void MainWindow::showComparison(results::ComparisonResult comparison) {
 }
 
 void MainWindow::selectStrategy(const QString& strategy) {
-  if (!comparison_) return;
+  if (!comparison_ || controller_->busy()) return;
   for (const auto& run : comparison_->example_runs()) {
     if (qt(run.run().strategy()) != strategy) continue;
     showRun(run);
@@ -267,6 +267,8 @@ void MainWindow::selectStrategy(const QString& strategy) {
 }
 
 std::optional<QString> MainWindow::openResults(const QString& path) {
+  // The run going on would stream its windows into the opened results.
+  if (controller_->busy()) return tr("a run is going: cancel it before opening results");
   auto results = reports::readAnyResultsFile(path.toStdString());
   if (!results) return qt(results.error());
   comparison_.reset();

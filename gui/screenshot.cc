@@ -11,7 +11,7 @@
 
 namespace faultline::gui {
 
-std::optional<QString> runAsAsked(MainWindow& window, const StudioOptions& options) {
+std::optional<QString> startAsAsked(MainWindow& window, const StudioOptions& options) {
   if (!options.scenario) return std::nullopt;
   if (auto error = window.scenarioPanel().open(QString::fromStdString(*options.scenario))) {
     return error;
@@ -19,18 +19,22 @@ std::optional<QString> runAsAsked(MainWindow& window, const StudioOptions& optio
   window.runControls().setStrategies(options.strategies);
   window.runControls().setSeeds(options.seeds);
   if (options.duration) window.runControls().setDuration(QString::fromStdString(*options.duration));
+  if (window.startRun()) return std::nullopt;
+  QString message = window.runControls().status();
+  for (int i = 0; i < window.scenarioPanel().diagnosticCount(); ++i)
+    message += QStringLiteral("\n") + window.scenarioPanel().diagnosticText(i);
+  return message;
+}
+
+std::optional<QString> runAsAsked(MainWindow& window, const StudioOptions& options) {
+  if (!options.scenario) return std::nullopt;
   bool finished = false;
   QEventLoop loop;
   QObject::connect(&window, &MainWindow::workEnded, &loop, [&](bool ok) {
     finished = ok;
     loop.quit();
   });
-  if (!window.startRun()) {
-    QString message = window.runControls().status();
-    for (int i = 0; i < window.scenarioPanel().diagnosticCount(); ++i)
-      message += QStringLiteral("\n") + window.scenarioPanel().diagnosticText(i);
-    return message;
-  }
+  if (auto error = startAsAsked(window, options)) return error;
   loop.exec();
   if (!finished) return QStringLiteral("the run did not finish: ") + window.runControls().status();
   const double end = window.model().duration();

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <map>
+#include <utility>
+
 namespace faultline::reports {
 namespace {
 
@@ -29,61 +33,76 @@ std::string told(const results::Event& event) {
   }
 }
 
-// Host events by one balancer, of one kind, from `first`, within `burst_s` of it: how many.
-int burstLength(const results::RunResult& result, int first, double burst_s) {
-  const auto& head = result.events(first);
-  int n = 1;
-  for (int i = first + 1; i < result.events_size(); ++i) {
-    const auto& event = result.events(i);
-    if (event.time_s() > head.time_s() + burst_s) break;
-    if (!isHostEvent(event)) continue;
-    if (event.kind() != head.kind() || event.balancer() != head.balancer()) continue;
-    ++n;
+// Host events by one balancer, of one kind, that began within burst_s of the first.
+struct Burst {
+  const results::Event* first = nullptr;
+  double last_s = 0;
+  int count = 0;
+};
+
+std::string toldBurst(const Burst& burst) {
+  const auto& event = *burst.first;
+  const char* verb = event.kind() == results::Event::HOST_MARKED_DOWN ? "down" : "up";
+  if (burst.count == 1) {
+    return fmt::format("{} balancer marks {} {}", event.balancer(), event.host(), verb);
   }
-  return n;
+  return fmt::format("{} balancer marks {} hosts {} (until {:.3f} s)", event.balancer(),
+                     burst.count, verb, burst.last_s);
 }
 
 }  // namespace
 
 std::vector<TimelineEntry> eventTimeline(const results::RunResult& result, double burst_s,
                                          std::size_t limit) {
-  std::vector<TimelineEntry> entries;
-  std::vector<bool> told_already(static_cast<std::size_t>(result.events_size()), false);
-  int untold = 0;
+  struct Line {
+    double time_s = 0;
+    std::string what;  // empty for a burst, told once complete
+    std::size_t burst = 0;
+  };
+  std::vector<Line> lines;
+  std::vector<Burst> bursts;
+  // The burst still open for each (kind, balancer): one pass, however many events.
+  std::map<std::pair<int, std::string>, std::size_t> open;
+  std::int64_t untold = 0;
   double first_untold_s = 0;
-  for (int i = 0; i < result.events_size(); ++i) {
-    if (told_already[static_cast<std::size_t>(i)]) continue;
-    const auto& event = result.events(i);
-    std::string what;
+  const auto tellLater = [&](const results::Event& event) {
+    if (untold++ == 0) first_untold_s = event.time_s();
+  };
+  for (const auto& event : result.events()) {
     if (isHostEvent(event)) {
-      const int n = burstLength(result, i, burst_s);
-      double last = event.time_s();
-      for (int j = i, found = 0; found < n; ++j) {
-        const auto& other = result.events(j);
-        if (!isHostEvent(other) || other.kind() != event.kind() ||
-            other.balancer() != event.balancer()) {
-          continue;
-        }
-        told_already[static_cast<std::size_t>(j)] = true;
-        last = other.time_s();
-        ++found;
+      const auto key = std::pair{static_cast<int>(event.kind()), event.balancer()};
+      const auto found = open.find(key);
+      if (found != open.end() &&
+          event.time_s() <= bursts[found->second].first->time_s() + burst_s) {
+        bursts[found->second].last_s = event.time_s();
+        ++bursts[found->second].count;
+        continue;
       }
-      const char* verb = event.kind() == results::Event::HOST_MARKED_DOWN ? "down" : "up";
-      what = n == 1 ? fmt::format("{} balancer marks {} {}", event.balancer(), event.host(), verb)
-                    : fmt::format("{} balancer marks {} hosts {} (until {:.3f} s)",
-                                  event.balancer(), n, verb, last);
-    } else {
-      what = told(event);
-    }
-    if (what.empty()) continue;
-    if (entries.size() >= limit) {
-      if (untold++ == 0) first_untold_s = event.time_s();
+      if (lines.size() >= limit) {
+        tellLater(event);
+        continue;
+      }
+      open[key] = bursts.size();
+      lines.push_back({event.time_s(), {}, bursts.size()});
+      bursts.push_back({&event, event.time_s(), 1});
       continue;
     }
-    entries.push_back({event.time_s(), std::move(what)});
+    std::string what = told(event);
+    if (what.empty()) continue;
+    if (lines.size() >= limit) {
+      tellLater(event);
+      continue;
+    }
+    lines.push_back({event.time_s(), std::move(what), 0});
+  }
+  std::vector<TimelineEntry> entries;
+  entries.reserve(lines.size() + 1);
+  for (auto& line : lines) {
+    entries.push_back(
+        {line.time_s, line.what.empty() ? toldBurst(bursts[line.burst]) : std::move(line.what)});
   }
   if (untold > 0) {
-    entries.push_back({first_untold_s, fmt::format("… and {} more from here on", untold)});
+    entries.push_back({first_untold_s, fmt::format("… and {} more events from here on", untold)});
   }
   return entries;
 }

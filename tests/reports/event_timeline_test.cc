@@ -51,8 +51,19 @@ TEST(EventTimeline, ALongStoryIsCutWithACount) {
   const auto timeline = eventTimeline(result, 5, 4);
   ASSERT_THAT(timeline, SizeIs(5));
   EXPECT_EQ(timeline[4].time_s, 4);
-  EXPECT_EQ(timeline[4].what, "… and 6 more from here on");
+  EXPECT_EQ(timeline[4].what, "… and 6 more events from here on");
   EXPECT_TRUE(eventTimeline(results::RunResult()).empty());
+}
+
+TEST(EventTimeline, UntoldHostEventsAreCountedOneByOne) {
+  results::RunResult result;
+  add(result, 1, results::Event::FAILOVER, "east");
+  for (int i = 0; i < 5; ++i)
+    add(result, 2 + i * 0.1, results::Event::HOST_MARKED_DOWN, "west", "h");
+  const auto timeline = eventTimeline(result, 5, 1);
+  ASSERT_THAT(timeline, SizeIs(2));
+  EXPECT_EQ(timeline[1].what, "… and 5 more events from here on");
+  EXPECT_EQ(timeline[1].time_s, 2);
 }
 
 }  // namespace
