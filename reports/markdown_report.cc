@@ -14,14 +14,16 @@ struct MarkdownWriter {
   void operator()(const Heading& heading) const {
     out.append(static_cast<std::size_t>(std::clamp(heading.level, 1, 6)), '#');
     out += ' ';
-    out += markdownCell(heading.text);
+    out += markdownLine(heading.text);
     out += "\n\n";
   }
 
   void operator()(const Paragraph& paragraph) const {
+    bool first = true;
     for (const auto& span : paragraph.spans) {
       if (span.strong) out += "**";
-      out += markdownCell(span.text);
+      out += first && !span.strong ? markdownLine(span.text) : markdownCell(span.text);
+      first = false;
       if (span.strong) out += "**";
     }
     out += "\n\n";
@@ -29,14 +31,14 @@ struct MarkdownWriter {
 
   void operator()(const Quote& quote) const {
     out += "> ";
-    out += markdownCell(quote.text);
+    out += markdownLine(quote.text);
     out += "\n\n";
   }
 
   void operator()(const BulletList& list) const {
     for (const auto& item : list.items) {
       out += "- ";
-      out += markdownCell(item);
+      out += markdownLine(item);
       out += '\n';
     }
     out += '\n';
@@ -74,15 +76,27 @@ struct MarkdownWriter {
 
 std::string markdownCell(std::string text) {
   std::string out;
+  out.reserve(text.size());
+  char previous = '\0';
   for (char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
+    const bool link_follows = previous == ']' && (c == '(' || c == '[');
+    if (c == '\n' || c == '\r') {
       out += ' ';
+    } else if (c == '|' || c == '\\' || c == '<' || c == '>' || c == '`' || link_follows) {
+      out += '\\';
+      out += c;
     } else {
       out += c;
     }
+    previous = c;
   }
+  return out;
+}
+
+std::string markdownLine(std::string text) {
+  // At the start of a line, [label]: url would define a link for the whole document.
+  std::string out = text.starts_with('[') ? "\\" : "";
+  out += markdownCell(std::move(text));
   return out;
 }
 

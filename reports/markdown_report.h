@@ -18,7 +18,12 @@ std::string markdownReport(const results::RunResult& result);
 std::string markdownReport(const results::ComparisonResult& comparison);
 std::string markdownReport(const AnyResults& results);
 
-// Text for one Markdown table cell or line: a pipe would end the cell and a newline the row.
+// Text for one Markdown table cell or line: a pipe would end the cell and a newline the row;
+// scenario text must not become markup a viewer acts on, so HTML (`<`, `>`), links and images
+// (`](`, `][`), code spans and backslashes are escaped. Emphasis is left alone: it fetches
+// nothing.
 std::string markdownCell(std::string text);
+// The same for text that starts a line, where `[label]: url` would define a link.
+std::string markdownLine(std::string text);
 
 }  // namespace faultline::reports

@@ -62,14 +62,14 @@ TimeChart requestsByRegion(const results::RunResult& result) {
   }
   // Requests no backend saw: refused by the balancer (no healthy host, circuit open, rate limit)
   // or lost on the way. Shown only when there were some.
-  auto refused =
-      overWindows(result, "refused or lost before a backend", regions.size(),
-                  [](const results::Window& window) {
-                    std::int64_t served = 0;
-                    for (const auto& region : window.regions())
-                      served += region.requests_to();
-                    return std::max<double>(0, window.requests() - served) / length(window);
-                  });
+  auto refused = overWindows(
+      result, "refused or lost before a backend", regions.size(),
+      [](const results::Window& window) {
+        double served = 0;  // in double: untrusted counts must not overflow
+        for (const auto& region : window.regions())
+          served += static_cast<double>(region.requests_to());
+        return std::max(0.0, static_cast<double>(window.requests()) - served) / length(window);
+      });
   if (std::any_of(refused.y.begin(), refused.y.end(), [](double y) { return y > 0; })) {
     chart.series.push_back(std::move(refused));
   }

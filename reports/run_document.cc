@@ -73,7 +73,7 @@ void requests(const results::RunResult& result, Document& document) {
   for (const auto& r : s.regions()) {
     if (r.requests_from() == 0) continue;
     table.rows.push_back({r.region(), withThousands(r.requests_from()), withThousands(r.ok_from()),
-                          withThousands(r.requests_from() - r.ok_from()),
+                          withThousands(failedOf(r.requests_from(), r.ok_from())),
                           percent(r.availability_from()), milliseconds(r.latency_ms().p50()),
                           milliseconds(r.latency_ms().p99())});
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 namespace faultline::reports {
@@ -33,8 +34,8 @@ std::string latencyColumns(const results::LatencyStats& l) {
 std::string row(std::size_t width, std::string_view label, std::int64_t requests, std::int64_t ok,
                 double availability, const results::LatencyStats& latency) {
   return fmt::format("  {:<{}}{:>13}{:>13}{:>11}{:>13}{}\n", label, width, withThousands(requests),
-                     withThousands(ok), withThousands(requests - ok), percent(availability),
-                     latencyColumns(latency));
+                     withThousands(ok), withThousands(failedOf(requests, ok)),
+                     percent(availability), latencyColumns(latency));
 }
 
 void renderHeader(const results::RunResult& result, std::string& out) {
@@ -232,6 +233,13 @@ std::string withThousands(std::int64_t value) {
     out.append(digits, i, 3);
   }
   return negative ? "-" + out : out;
+}
+
+std::int64_t failedOf(std::int64_t requests, std::int64_t ok) {
+  std::int64_t failed = 0;
+  if (!__builtin_sub_overflow(requests, ok, &failed)) return failed;
+  return ok < 0 ? std::numeric_limits<std::int64_t>::max()
+                : std::numeric_limits<std::int64_t>::min();
 }
 
 std::string renderSummary(const results::RunResult& result) {

@@ -12,6 +12,10 @@ namespace faultline::reports {
 // terminal shows exactly what the file holds.
 std::string renderSummary(const results::RunResult& result);
 
+// requests - ok, held at the int64 limits instead of overflowing: a results file is untrusted
+// and may hold any counts.
+std::int64_t failedOf(std::int64_t requests, std::int64_t ok);
+
 // 1234567 -> "1,234,567".
 std::string withThousands(std::int64_t value);
 

@@ -56,6 +56,17 @@ TEST(MarkdownReport, TheScenarioSummaryLetsTheReportStandAlone) {
                             "(us-east/api-1, ...) |\n"));
 }
 
+TEST(MarkdownReport, ScenarioTextCannotBecomeMarkupAViewerActsOn) {
+  EXPECT_EQ(markdownCell("<img src=http://evil/x.png>"), "\\<img src=http://evil/x.png\\>");
+  EXPECT_EQ(markdownCell("see [this](http://evil) or ![pic][ref]"),
+            "see [this]\\(http://evil) or ![pic]\\[ref]");
+  EXPECT_EQ(markdownLine("[ref]: http://evil"), "\\[ref]: http://evil");
+  EXPECT_EQ(markdownCell("[1, 2]"), "[1, 2]");
+  EXPECT_EQ(markdownCell("`code` a\\b"), "\\`code\\` a\\\\b");
+  // Our own intervals and percentages read as they did.
+  EXPECT_EQ(markdownCell("99.0000% [92.6469%, 105.3531%]"), "99.0000% [92.6469%, 105.3531%]");
+}
+
 TEST(MarkdownReport, TableCellsCannotBeBrokenByScenarioText) {
   results::RunResult result;
   result.mutable_run()->set_scenario("a|b");

@@ -264,5 +264,14 @@ TEST(ReportsSummaryTest, CostReadsInDollarsWithThousands) {
                                    "downtime $12,152.00\n"));
 }
 
+TEST(ReportsSummaryTest, FailuresOfCraftedCountsDoNotOverflow) {
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  EXPECT_EQ(failedOf(10, 3), 7);
+  EXPECT_EQ(failedOf(kMin, 1), kMin);
+  EXPECT_EQ(failedOf(kMax, -1), kMax);
+  EXPECT_EQ(failedOf(0, kMin), kMax);
+}
+
 }  // namespace
 }  // namespace faultline::reports
