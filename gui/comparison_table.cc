@@ -5,27 +5,6 @@
 #include "reports/metric_text.h"
 
 namespace faultline::gui {
-namespace {
-
-const results::StrategyComparison* strategyNamed(const results::ComparisonResult& comparison,
-                                                 const std::string& name) {
-  for (const auto& strategy : comparison.strategies()) {
-    if (strategy.strategy() == name) return &strategy;
-  }
-  return nullptr;
-}
-
-QString interval(const results::MetricComparison& metric) {
-  const auto& value = metric.value();
-  const auto text = [&](double x) {
-    return QString::fromStdString(
-        reports::metricValue(metric.metric(), x, reports::MetricText::kMarkdown));
-  };
-  return QStringLiteral("%1 [%2, %3]")
-      .arg(text(value.mean()), text(value.low()), text(value.high()));
-}
-
-}  // namespace
 
 ComparisonTable::ComparisonTable(QWidget* parent) : QTableWidget(parent) {
   setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -47,7 +26,7 @@ void ComparisonTable::showComparison(const results::ComparisonResult& comparison
   setRowCount(comparison.ranking_size());
   for (int row = 0; row < comparison.ranking_size(); ++row) {
     const auto& ranked = comparison.ranking(row);
-    const auto* strategy = strategyNamed(comparison, ranked.strategy());
+    const auto* strategy = reports::strategyNamed(comparison, ranked.strategy());
     const QString rank = ranked.tied_with_previous() ? tr("%1 (tied)").arg(ranked.rank())
                                                      : QString::number(ranked.rank());
     setItem(row, 0, new QTableWidgetItem(rank));
@@ -55,7 +34,8 @@ void ComparisonTable::showComparison(const results::ComparisonResult& comparison
     if (strategy == nullptr) continue;
     for (int m = 0; m < strategy->metrics_size() && m + 2 < columnCount(); ++m) {
       const auto& metric = strategy->metrics(m);
-      auto* cell = new QTableWidgetItem(interval(metric));
+      auto* cell = new QTableWidgetItem(QString::fromStdString(reports::metricInterval(
+          metric.metric(), metric.value(), reports::MetricText::kMarkdown)));
       cell->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
       if (metric.significant()) {
         QFont bold = cell->font();

@@ -38,6 +38,12 @@ std::optional<int> number(std::string_view text) {
   return value;
 }
 
+// As the loader decides for a file of another extension: JSON when it starts with '{'.
+bool looksLikeJson(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && text[first] == '{';
+}
+
 }  // namespace
 
 std::optional<std::pair<int, int>> lineAndColumn(const std::string& location) {
@@ -168,11 +174,9 @@ std::optional<scenarios::LoadedScenario> ScenarioPanel::load() {
 
 bool ScenarioPanel::refreshForm() {
   const std::string text = editor_->toPlainText().toStdString();
-  const auto first = text.find_first_not_of(" \t\r\n");
   const std::string origin = origin_.isEmpty() ? std::string("<editor>") : origin_.toStdString();
-  auto parsed = first != std::string::npos && text[first] == '{'
-                    ? scenarios::parseJsonScenario(text, origin)
-                    : scenarios::parseTextScenario(text, origin);
+  auto parsed = looksLikeJson(text) ? scenarios::parseJsonScenario(text, origin)
+                                    : scenarios::parseTextScenario(text, origin);
   if (!parsed) return false;
   form_->showScenario(parsed->scenario);
   faults_->showScenario(parsed->scenario);

@@ -1,5 +1,7 @@
 #include "gui/topology_view.h"
 
+#include "reports/run_charts.h"
+
 #include <QFontMetricsF>
 #include <QLocale>
 #include <QPainter>
@@ -89,16 +91,6 @@ QString trafficLabel(const TrafficScene& traffic) {
 
 // The smallest healthy-host count any balancer reports for `region`: the one that ejected the
 // most decides which hosts still get traffic from someone. -1 when no balancer reports it.
-int pessimisticHealthy(const results::Window& window, int region) {
-  int healthy = -1;
-  for (const auto& balancer : window.balancers()) {
-    if (region >= balancer.healthy_hosts_size()) continue;
-    const int seen = balancer.healthy_hosts(region);
-    healthy = healthy < 0 ? seen : std::min(healthy, seen);
-  }
-  return healthy;
-}
-
 // The serving region's failures among what it served: a failover target that errors is red.
 double errorShare(const results::Window& window, int region) {
   if (region >= window.regions_size()) return 0.0;
@@ -607,7 +599,7 @@ Health TopologyView::regionHealth(int region) const {
   const auto& state = window_.regions(region);
   if (state.hosts() > 0 && state.hosts_up() <= 0) return Health::kDown;
   if (state.hosts_up() < state.hosts()) return Health::kDegraded;
-  const int healthy = pessimisticHealthy(window_, region);
+  const int healthy = reports::lowestHealthy(window_, region);
   if (healthy >= 0 && healthy < state.hosts_up()) return Health::kDegraded;
   return Health::kHealthy;
 }
@@ -693,7 +685,9 @@ std::vector<GroupMark> groupMarks(const results::RegionInfo& info) {
       label += QStringLiteral(" ") + kDot + QChar(' ') + QString::number(group.workers());
       label += QStringLiteral(" workers");
     }
-    groups.push_back({label, std::max(0, group.count())});
+    // A crafted file may claim any count: no grid draws more squares than pixels anyway.
+    constexpr int kMostSquares = 100'000;
+    groups.push_back({label, std::clamp(group.count(), 0, kMostSquares)});
   }
   return groups;
 }
@@ -703,7 +697,7 @@ void fillHostCounts(const results::Window& window, int index, RegionScene& regio
   const auto& state = window.regions(index);
   region.known = true;
   region.up = std::clamp(state.hosts_up(), 0, std::max(0, state.hosts()));
-  const int healthy = pessimisticHealthy(window, index);
+  const int healthy = reports::lowestHealthy(window, index);
   region.routed = healthy < 0 ? region.up : std::clamp(healthy, 0, region.up);
 }
 

@@ -12,23 +12,6 @@
 namespace faultline::reports {
 namespace {
 
-const results::StrategyComparison* strategyNamed(const results::ComparisonResult& comparison,
-                                                 const std::string& name) {
-  for (const auto& strategy : comparison.strategies()) {
-    if (strategy.strategy() == name) return &strategy;
-  }
-  return nullptr;
-}
-
-std::string formatted(const std::string& metric, double x) {
-  return metricValue(metric, x, MetricText::kMarkdown);
-}
-
-std::string interval(const std::string& metric, const results::Interval& i) {
-  return fmt::format("{} [{}, {}]", formatted(metric, i.mean()), formatted(metric, i.low()),
-                     formatted(metric, i.high()));
-}
-
 std::string difference(const std::string& metric, double x) {
   return metricDifference(metric, x, MetricText::kMarkdown);
 }
@@ -56,7 +39,7 @@ void ranking(const results::ComparisonResult& comparison, Document& document) {
         fmt::format("{}{}", ranked.rank(), ranked.tied_with_previous() ? " (tied)" : ""),
         ranked.strategy()};
     for (const auto& metric : strategy->metrics())
-      row.push_back(interval(metric.metric(), metric.value()));
+      row.push_back(metricInterval(metric.metric(), metric.value(), MetricText::kMarkdown));
     row.resize(table.columns.size());
     table.rows.push_back(std::move(row));
   }
@@ -113,14 +96,14 @@ Document reportDocument(const results::ComparisonResult& comparison) {
     appendScenarioSummary(comparison.example_runs(0).topology(), document);
   }
   ranking(comparison, document);
-  document.add(ChartGroup{
-      fmt::format("Means with {:g}% confidence intervals", comparison.confidence() * 100),
-      comparisonBarCharts(comparison)});
+  addCharts(document,
+            fmt::format("Means with {:g}% confidence intervals", comparison.confidence() * 100),
+            comparisonBarCharts(comparison));
   findings(comparison, document);
   if (comparison.example_runs_size() > 0) {
-    document.add(
-        ChartGroup{fmt::format("Example runs, seed {}", comparison.example_runs(0).run().seed()),
-                   comparisonOverlays(comparison)});
+    addCharts(document,
+              fmt::format("Example runs, seed {}", comparison.example_runs(0).run().seed()),
+              comparisonOverlays(comparison));
   }
   differences(comparison, document);
   return document;

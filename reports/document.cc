@@ -10,6 +10,12 @@ bool hasTitles(const Table& table) {
                      [](const Column& column) { return !column.title.empty(); });
 }
 
+void addCharts(Document& document, std::string heading, std::vector<Chart> charts) {
+  std::erase_if(charts, [](const Chart& chart) { return !hasData(chart); });
+  if (charts.empty()) return;
+  document.add(ChartGroup{std::move(heading), std::move(charts)});
+}
+
 Document& Document::heading(std::string text, int level) {
   blocks.emplace_back(std::in_place_type<Heading>, Heading{level, std::move(text)});
   return *this;

@@ -55,7 +55,7 @@ struct Table {
 bool hasTitles(const Table& table);
 
 // Charts under a heading of their own. Formats without pictures (Markdown) leave the whole group
-// out, heading included.
+// out, heading included; the builders leave out charts with nothing to draw (hasData).
 struct ChartGroup {
   std::string heading;
   std::vector<Chart> charts;
@@ -74,5 +74,8 @@ struct Document {
   Document& paragraph(std::vector<Span> spans, Tone tone = Tone::kPlain);
   Document& add(Block block);
 };
+
+// Adds the charts that have data under `heading`; nothing when none has.
+void addCharts(Document& document, std::string heading, std::vector<Chart> charts);
 
 }  // namespace faultline::reports

@@ -38,4 +38,23 @@ std::string metricDifference(const std::string& metric, double x, MetricText sty
   return signed_value;
 }
 
+std::string metricInterval(const std::string& metric, const results::Interval& interval,
+                           MetricText style) {
+  std::string out = metricValue(metric, interval.mean(), style);
+  out += " [";
+  out += metricValue(metric, interval.low(), style);
+  out += ", ";
+  out += metricValue(metric, interval.high(), style);
+  out += ']';
+  return out;
+}
+
+const results::StrategyComparison* strategyNamed(const results::ComparisonResult& comparison,
+                                                 const std::string& name) {
+  for (const auto& strategy : comparison.strategies()) {
+    if (strategy.strategy() == name) return &strategy;
+  }
+  return nullptr;
+}
+
 }  // namespace faultline::reports

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "reports/results.pb.h"
+
 namespace faultline::reports {
 
 // Where a comparison's figure is printed: the terminal table writes units after latencies and a
@@ -15,5 +17,13 @@ std::string metricValue(const std::string& metric, double x, MetricText style);
 
 // A difference: availability in percentage points, the rest in the metric's terms, signed.
 std::string metricDifference(const std::string& metric, double x, MetricText style);
+
+// "99.0000% [98.5000%, 99.5000%]": a mean with its interval.
+std::string metricInterval(const std::string& metric, const results::Interval& interval,
+                           MetricText style);
+
+// The strategy of that name in a comparison; nullptr when there is none.
+const results::StrategyComparison* strategyNamed(const results::ComparisonResult& comparison,
+                                                 const std::string& name);
 
 }  // namespace faultline::reports

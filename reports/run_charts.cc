@@ -106,11 +106,8 @@ TimeChart hosts(const results::RunResult& result) {
   for (int r = 0; r < regions.size(); ++r) {
     chart.series.push_back(
         overWindows(result, regions[r].name() + " healthy", r, [r](const results::Window& window) {
-          int healthy = std::numeric_limits<int>::max();
-          for (const auto& view : window.balancers()) {
-            if (r < view.healthy_hosts_size()) healthy = std::min(healthy, view.healthy_hosts(r));
-          }
-          return healthy == std::numeric_limits<int>::max() ? kGap : static_cast<double>(healthy);
+          const int healthy = lowestHealthy(window, r);
+          return healthy < 0 ? kGap : static_cast<double>(healthy);
         }));
     auto up = overWindows(result, regions[r].name() + " up", r, [r](const auto& window) {
       return r < window.regions_size() ? static_cast<double>(window.regions(r).hosts_up()) : kGap;
@@ -126,8 +123,7 @@ TimeChart costRate(const results::RunResult& result) {
   constexpr double kSecondsPerHour = 3600;
   chart.series.push_back(
       overWindows(result, "infrastructure + egress", 0, [](const results::Window& window) {
-        const auto& cost = window.cost();
-        return (cost.total_usd() - cost.downtime_usd()) * kSecondsPerHour / length(window);
+        return withoutDowntime(window.cost()) * kSecondsPerHour / length(window);
       }));
   chart.series.push_back(overWindows(result, "with downtime", 3, [](const results::Window& window) {
     return window.cost().total_usd() * kSecondsPerHour / length(window);
@@ -145,7 +141,7 @@ TimeChart cumulativeCost(const results::RunResult& result) {
   double downtime = 0;
   chart.series.push_back(
       overWindows(result, "infrastructure + egress", 0, [&](const results::Window& window) {
-        infrastructure += window.cost().total_usd() - window.cost().downtime_usd();
+        infrastructure += withoutDowntime(window.cost());
         return infrastructure;
       }));
   chart.series.push_back(overWindows(result, "downtime", 3, [&](const results::Window& window) {
@@ -196,6 +192,20 @@ void useLogScaleWhenWide(TimeChart& chart) {
     }
   }
   chart.log_y = high > 50 * low;
+}
+
+int lowestHealthy(const results::Window& window, int region) {
+  int healthy = -1;
+  for (const auto& view : window.balancers()) {
+    if (region < 0 || region >= view.healthy_hosts_size()) continue;
+    const int seen = view.healthy_hosts(region);
+    healthy = healthy < 0 ? seen : std::min(healthy, seen);
+  }
+  return healthy;
+}
+
+double withoutDowntime(const results::CostStats& cost) {
+  return cost.total_usd() - cost.downtime_usd();
 }
 
 std::vector<FaultBand> faultBands(const results::RunResult& result) {

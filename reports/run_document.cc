@@ -152,7 +152,7 @@ Document reportDocument(const results::RunResult& result) {
                   run.mode(), run.scenario(), run.strategy(), run.seed());
   if (!run.description().empty()) document.add(Quote{run.description()});
   verdict(result, runFigures(result), document);
-  document.add(ChartGroup{"Over time", runCharts(result)});
+  addCharts(document, "Over time", runCharts(result));
   scenario(result, document);
   requests(result, document);
   faults(result, document);

@@ -1,6 +1,8 @@
 // The HTML writer on hand-built documents: escaping, tables, tones, charts and self-containment.
 #include "reports/html_report.h"
 
+#include "reports/report_document.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -60,6 +62,18 @@ TEST(HtmlReport, ThePageFetchesNothing) {
   }
   EXPECT_THAT(html, HasSubstr("<meta name=\"viewport\""));
   EXPECT_THAT(html, HasSubstr("@page { size: A4;"));
+}
+
+TEST(HtmlReport, ARunWithoutWindowsHasNoEmptyChartFrames) {
+  const Document document = reportDocument(results::RunResult());
+  for (const auto& block : document.blocks)
+    EXPECT_FALSE(std::holds_alternative<ChartGroup>(block));
+  int pictures = 0;
+  htmlOf(document, [&](const Chart&) {
+    ++pictures;
+    return std::string();
+  });
+  EXPECT_EQ(pictures, 0);
 }
 
 }  // namespace
