@@ -1,10 +1,12 @@
 #include "cli/report_command.h"
 
+#include <atomic>
 #include <filesystem>
 #include <sstream>
 #include <vector>
 
 #include "cli/exit_codes.h"
+#include "cli/interrupt.h"
 #include "reports/render/qt_session.h"
 #include "reports/render/report_formats.h"
 #include "reports/report_document.h"
@@ -44,23 +46,35 @@ std::optional<std::string> open(ReportTarget& target) {
   return std::nullopt;
 }
 
-// Draws the document once per format, charts in one Qt session, and commits each file.
-std::optional<std::string> writeAll(std::vector<ReportTarget>& targets,
-                                    const reports::AnyResults& results, std::ostream& out) {
+struct WriteOutcome {
+  std::optional<std::string> problem;
+  bool stopped = false;
+};
+
+// Draws the document once per format, charts in one Qt session, then commits every file: a stop
+// request between formats leaves none of them behind.
+WriteOutcome writeAll(std::vector<ReportTarget>& targets, const reports::AnyResults& results,
+                      std::ostream& out, const std::atomic<bool>* stop) {
+  const auto stopped = [stop] { return stop != nullptr && stop->load(); };
   const reports::Document document = reports::reportDocument(results);
   std::optional<reports::render::QtSession> qt;
+  std::vector<std::string> contents;
   for (auto& target : targets) {
+    if (stopped()) return {std::nullopt, true};
     if (reports::render::drawsCharts(target.format) && !qt) qt.emplace();
-    const std::string content = reports::render::renderReport(document, target.format);
-    if (!target.file) {
-      out << content;
+    contents.push_back(reports::render::renderReport(document, target.format));
+  }
+  if (stopped()) return {std::nullopt, true};
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (!targets[i].file) {
+      out << contents[i];
       continue;
     }
-    if (auto written = target.file->write(content); !written) {
-      return optionOf(target.format) + ": " + written.error();
+    if (auto written = targets[i].file->write(contents[i]); !written) {
+      return {optionOf(targets[i].format) + ": " + written.error(), false};
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
@@ -104,7 +118,10 @@ std::optional<std::string> writeReportsInto(const std::string& directory,
     if (auto problem = open(targets.back())) return "--report: " + *problem;
   }
   std::ostringstream unused;
-  if (auto problem = writeAll(targets, results, unused)) return "--report: " + *problem;
+  // run and compare hold the signal handler: their reports are written whole once begun.
+  if (auto outcome = writeAll(targets, results, unused, nullptr); outcome.problem) {
+    return "--report: " + *outcome.problem;
+  }
   return std::nullopt;
 }
 
@@ -135,8 +152,14 @@ int writeReport(const ReportArguments& arguments, std::ostream& out, std::ostrea
     err << "faultline report: " << results.error() << '\n';
     return kExitBadInput;
   }
-  if (auto problem = writeAll(targets, *results, out)) {
-    err << "faultline report: " << *problem << '\n';
+  const StopOnSignal stop;
+  const WriteOutcome outcome = writeAll(targets, *results, out, &stop.requested());
+  if (outcome.stopped) {
+    err << "faultline report: interrupted; nothing written\n";
+    return 128 + stop.signal();
+  }
+  if (outcome.problem) {
+    err << "faultline report: " << *outcome.problem << '\n';
     return kExitFailure;
   }
   return kExitOk;
