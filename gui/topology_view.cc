@@ -19,6 +19,7 @@ constexpr QRgb kGreen = 0xff2ca02c;
 constexpr QRgb kAmber = 0xffff7f0e;
 constexpr QRgb kRed = 0xffd62728;
 constexpr QRgb kGrey = 0xffb0b0b0;
+constexpr QRgb kDeadInstance = 0xff3a3a3a;  // a tier instance that is not running
 constexpr QRgb kTraffic = 0xff5f7f9f;
 constexpr QRgb kInk = 0xff303030;
 constexpr QRgb kMutedInk = 0xff707070;
@@ -130,6 +131,7 @@ QString healthWord(Health health) {
 }
 
 QColor balancerColor(const results::BalancerView& balancer) {
+  if (balancer.down()) return QColor(kDeadInstance);
   if (balancer.active_region().empty()) return QColor(kRed);
   if (balancer.panic_regions_size() > 0) return QColor(kAmber);
   return QColor(kGreen);
@@ -562,6 +564,7 @@ void drawLegend(QPainter& painter, const QFont& font, const QRectF& line) {
   legend.circle(kGreen, QStringLiteral("balancer"));
   legend.circle(kAmber, QStringLiteral("panic"));
   legend.circle(kRed, QStringLiteral("refusing all"));
+  legend.circle(kDeadInstance, QStringLiteral("instance down"));
   legend.gap();
   legend.line(kTraffic, QStringLiteral("rps (width)"));
   legend.line(kRed, QStringLiteral("errors at the target"));
@@ -635,9 +638,11 @@ std::vector<std::string> TopologyView::faultsOn(int region) const {
   const auto& active = window_.active_faults();
   for (const auto& fault : topology_.faults()) {
     if (std::find(active.begin(), active.end(), fault.name()) == active.end()) continue;
+    const auto inRegion = [&](const std::string& name) { return name.rfind(prefix, 0) == 0; };
     const auto& hosts = fault.hosts();
-    if (std::any_of(hosts.begin(), hosts.end(),
-                    [&](const std::string& host) { return host.rfind(prefix, 0) == 0; })) {
+    const auto& instances = fault.instances();
+    if (std::any_of(hosts.begin(), hosts.end(), inRegion) ||
+        std::any_of(instances.begin(), instances.end(), inRegion)) {
       names.push_back(fault.name());
     }
   }

@@ -34,12 +34,19 @@ std::string groups(const results::RegionInfo& region) {
   return out.empty() ? "-" : out;
 }
 
-// The hosts a fault strikes: all of them when few, else how many and the first.
-std::string struck(const results::FaultInfo& fault) {
-  if (fault.hosts().empty()) return "-";
+// What a fault strikes, hosts or balancer instances: all of them when few, else how many and the
+// first.
+template <typename Names>
+std::string listed(const Names& names, const char* what) {
   constexpr int kListed = 3;
-  if (fault.hosts_size() <= kListed) return joined(fault.hosts());
-  return fmt::format("{} hosts ({}, ...)", withThousands(fault.hosts_size()), fault.hosts(0));
+  if (names.size() <= kListed) return joined(names);
+  return fmt::format("{} {} ({}, ...)", withThousands(names.size()), what, names[0]);
+}
+
+std::string struck(const results::FaultInfo& fault) {
+  if (!fault.hosts().empty()) return listed(fault.hosts(), "hosts");
+  if (!fault.instances().empty()) return listed(fault.instances(), "balancer instances");
+  return "-";
 }
 
 }  // namespace

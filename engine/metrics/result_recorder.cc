@@ -119,6 +119,8 @@ void ResultRecorder::onRunStarted(const RunLayout& layout) {
     info.set_end_s(seconds(fault.end));
     for (std::uint32_t host : fault.hosts)
       info.add_hosts(layout.hosts[host].name);
+    for (std::uint32_t instance : fault.instances)
+      info.add_instances(layout.instances[instance]);
   }
 }
 
@@ -151,6 +153,7 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
     auto& b = *w.add_balancers();
     b.set_region(layout_.regions[view.region].name);
     b.set_instance(view.instance);
+    b.set_down(view.down);
     for (std::uint32_t healthy : view.healthy_hosts) {
       b.add_healthy_hosts(static_cast<std::int32_t>(healthy));
     }

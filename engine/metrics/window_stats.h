@@ -31,6 +31,7 @@ struct BalancerWindowView {
   std::optional<std::uint32_t> active_region;
   std::vector<std::uint32_t> load_percent;  // per region: its share of this balancer's traffic
   std::vector<std::uint32_t> panic_regions;
+  bool down = false;  // a tier instance not running (the truth, not this view's)
 };
 
 // One closed time-series window.

@@ -297,8 +297,11 @@ void World::closeWindow() {
     ++window.region_state[host.region].hosts;
     if (host.serving()) ++window.region_state[host.region].hosts_up;
   }
-  for (const auto& balancer : balancers_)
-    window.balancers.push_back(balancer->view(regions));
+  for (std::uint32_t i = 0; i < balancers_.size(); ++i) {
+    window.balancers.push_back(balancers_[i]->view(regions));
+    // With a tier, balancers are its instances, in instance order.
+    window.balancers.back().down = tier_ && !tier_->alive(i);
+  }
   observer_.onWindowClosed(window);
   observer_.onProgress(metrics::Progress{.simulated = kernel_.now(),
                                          .duration = spec_.layout.duration,

@@ -227,6 +227,44 @@ TEST_F(TopologyViewTest, FaultsOnMarksOnlyStruckRegionsAndActiveFaults) {
   EXPECT_TRUE(view_.faultsOn(0).empty());
 }
 
+TEST_F(TopologyViewTest, ABalancerCrashIsOnItsRegionAndItsInstanceIsDrawnDown) {
+  results::Topology shape = topology(2);
+  auto& crash = *shape.add_faults();
+  crash.set_name("lb dies");
+  crash.set_kind("balancer_crash");
+  crash.add_instances("us-west/lb-1");
+  view_.setTopology(shape);
+  results::Window window = healthyWindow(2);
+  window.add_active_faults("lb dies");
+  for (const char* instance : {"us-west/lb-1", "us-west/lb-2"}) {
+    auto& view = *window.add_balancers();
+    view.set_region("us-west");
+    view.set_instance(instance);
+    view.set_active_region("us-west");
+    view.add_healthy_hosts(kHosts);
+    view.add_healthy_hosts(kHosts);
+  }
+  view_.setWindow(&window);
+  EXPECT_TRUE(view_.faultsOn(0).empty());
+  EXPECT_THAT(view_.faultsOn(1), ElementsAre("lb dies"));
+  // The dead instance's circle is the dark "instance down" colour.
+  const auto darkPixels = [&](const QImage& image) {
+    int dark = 0;
+    for (int y = 0; y < image.height() - 30; ++y) {  // above the legend, which has the swatch
+      for (int x = 0; x < image.width(); ++x) {
+        const QColor c = image.pixelColor(x, y);
+        dark += std::abs(c.red() - 0x3a) <= 2 && std::abs(c.green() - 0x3a) <= 2 &&
+                std::abs(c.blue() - 0x3a) <= 2;
+      }
+    }
+    return dark;
+  };
+  const int alive = darkPixels(render(900, 420));
+  window.mutable_balancers(0)->set_down(true);
+  view_.setWindow(&window);
+  EXPECT_GT(darkPixels(render(900, 420)), alive + 20);
+}
+
 TEST_F(TopologyViewTest, PaintsAnyNumberOfRegionsAtAnySize) {
   for (int count : {0, 1, 8}) {
     results::Topology shape = topology(count);

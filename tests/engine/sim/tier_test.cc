@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "engine/sim/tier_routing.h"
 #include "engine/sim/world_builder.h"
@@ -71,6 +72,28 @@ TEST(Tier, ASingleInstanceIsASinglePointOfFailureAndASecondOneHolds) {
   EXPECT_EQ(redundant.summary().failures().connection_refused(), 0);
   EXPECT_LT(redundant.summary().failures().connection_reset(), 10);
   EXPECT_GT(redundant.summary().faults(0).availability(), 0.999);
+}
+
+TEST(Tier, TheResultsSayWhichInstanceAFaultStrikesAndWhenItIsDown) {
+  const std::string crash =
+      R"(faults { balancer_crash { region: "r0" count: 1 } start_s: 20 end_s: 40 })";
+  const auto result = simulateText(twoRegions(R"(sites { region: "r0" instances: 2 })", crash, 60));
+  ASSERT_EQ(result.topology().faults_size(), 1);
+  ASSERT_EQ(result.topology().faults(0).instances_size(), 1);
+  const std::string struck = result.topology().faults(0).instances(0);
+  EXPECT_TRUE(struck == "r0/lb-1" || struck == "r0/lb-2") << struck;
+  // Windows of 1 s: the one ending at 30 s has the struck instance down and the other up; the
+  // one ending at 50 s has both up.
+  const auto downAt = [&](int window) {
+    std::vector<std::string> down;
+    for (const auto& view : result.windows(window).balancers()) {
+      if (view.down()) down.push_back(view.instance());
+    }
+    return down;
+  };
+  EXPECT_EQ(downAt(29), std::vector<std::string>{struck});
+  EXPECT_TRUE(downAt(49).empty());
+  EXPECT_TRUE(downAt(10).empty());
 }
 
 // r0's only instance dies at 30 s for good. The global checks (every 10 s, 3 in a row) see it at
