@@ -90,8 +90,6 @@ QString trafficLabel(const TrafficScene& traffic) {
          errorText(traffic.error_share);
 }
 
-// The smallest healthy-host count any balancer reports for `region`: the one that ejected the
-// most decides which hosts still get traffic from someone. -1 when no balancer reports it.
 // The serving region's failures among what it served: a failover target that errors is red.
 double errorShare(const results::Window& window, int region) {
   if (region >= window.regions_size()) return 0.0;
@@ -100,6 +98,21 @@ double errorShare(const results::Window& window, int region) {
   const double ok = std::clamp(static_cast<double>(served.ok_to()), 0.0,
                                static_cast<double>(served.requests_to()));
   return 1.0 - ok / static_cast<double>(served.requests_to());
+}
+
+// The failures among `from`'s requests served by `to`; the serving region's share over all its
+// clients when the results have no traffic between regions.
+double edgeErrorShare(const results::Window& window, int from, int to) {
+  if (from < window.regions_size()) {
+    const auto& clients = window.regions(from);
+    if (to < clients.served_by_size() && to < clients.ok_served_by_size() &&
+        clients.served_by(to) > 0) {
+      const double served = static_cast<double>(clients.served_by(to));
+      const double ok = std::clamp(static_cast<double>(clients.ok_served_by(to)), 0.0, served);
+      return 1.0 - ok / served;
+    }
+  }
+  return errorShare(window, to);
 }
 
 QColor healthColor(Health health) {
@@ -615,6 +628,13 @@ double TopologyView::trafficRate(int from, int to) const {
   }
   const double length = window_.end_s() - window_.start_s();
   if (!(length > 0.0)) return 0.0;
+  // What the results counted, request by request; older results files only have the balancers'
+  // shares, which miss where a balancer tier sent the clients.
+  const auto& clients = window_.regions(from);
+  if (to < clients.served_by_size()) {
+    const double rate = static_cast<double>(clients.served_by(to)) / length;
+    return std::isfinite(rate) && rate > 0.0 ? rate : 0.0;
+  }
   const std::string& name = topology_.regions(from).name();
   double percent = 0.0;
   int balancers = 0;
@@ -735,7 +755,7 @@ Scene buildScene(const TopologyView& view, const results::Topology& topology,
     for (int to = 0; to < count && window != nullptr; ++to) {
       const double rate = view.trafficRate(r, to);
       if (rate <= 0.0) continue;
-      scene.traffic.push_back({r, to, rate, errorShare(*window, to)});
+      scene.traffic.push_back({r, to, rate, edgeErrorShare(*window, r, to)});
       scene.max_rate = std::max(scene.max_rate, rate);
     }
   }

@@ -19,7 +19,8 @@ enum class Health {
 // and backend groups, each host a square coloured by its state (up and routed to, up but ejected
 // by the most pessimistic balancer, down); the balancers of each region (client side, or the
 // tier's instances); traffic from each region's clients to the regions serving it as arrows whose
-// width follows the request rate, labelled with the rate and the serving region's error share;
+// width follows the request rate, labelled with the rate and the share of those requests that
+// failed;
 // active faults marked on the regions they strike. Netflix's Vizceral and Kiali's traffic graph
 // are the models: a failover is seen, not read.
 class TopologyView : public QWidget {
@@ -36,8 +37,9 @@ class TopologyView : public QWidget {
   // What is drawn, for tests and tooltips.
   Health regionHealth(int region) const;
   // Requests per second from `from`'s clients to backends of `to`, as the arrow shows it: the
-  // clients' completed requests times the share their balancers send to `to` (Envoy's priority
-  // load, averaged over the region's balancers).
+  // requests the results counted between the two (RegionWindow.served_by); for results without
+  // it, the clients' completed requests times the share their balancers send to `to` (Envoy's
+  // priority load, averaged over the region's balancers).
   double trafficRate(int from, int to) const;
   // Names of the active faults striking `region` (by their hosts), as marked on the map.
   std::vector<std::string> faultsOn(int region) const;

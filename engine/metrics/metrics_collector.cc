@@ -16,7 +16,15 @@ MetricsCollector::MetricsCollector(const RunLayout& layout)
       fault_totals_(layout.faults.size()),
       region_latency_(layout.regions.size()),
       fault_latency_(layout.faults.size()) {
-  window_.region_counts.resize(layout.regions.size());
+  resetWindowCounts(layout.regions.size());
+}
+
+void MetricsCollector::resetWindowCounts(std::size_t regions) {
+  window_.region_counts.assign(regions, RegionCounts{});
+  for (auto& counts : window_.region_counts) {
+    counts.served_by.assign(regions, 0);
+    counts.ok_served_by.assign(regions, 0);
+  }
 }
 
 void MetricsCollector::recordArrival(TimePoint at) {
@@ -54,12 +62,17 @@ void MetricsCollector::recordCompletion(const CompletedRequest& request) {
   ++window_.requests;
   auto& from = window_.region_counts[request.client_region];
   ++from.requests_from;
-  if (request.serving_region != kNoRegion)
+  if (request.serving_region != kNoRegion) {
     ++window_.region_counts[request.serving_region].requests_to;
+    ++from.served_by[request.serving_region];
+  }
   if (ok) {
     ++window_.ok;
     ++from.ok_from;
-    if (request.serving_region != kNoRegion) ++window_.region_counts[request.serving_region].ok_to;
+    if (request.serving_region != kNoRegion) {
+      ++window_.region_counts[request.serving_region].ok_to;
+      ++from.ok_served_by[request.serving_region];
+    }
     window_latency_.record(latency_ns);
   } else {
     ++window_.failures[static_cast<std::size_t>(request.outcome)];
@@ -146,7 +159,7 @@ void MetricsCollector::closeWindow(TimePoint end, WindowStats& out) {
 
   const auto regions = window_.region_counts.size();
   window_ = WindowStats{};
-  window_.region_counts.resize(regions);
+  resetWindowCounts(regions);
   window_latency_.reset();
   std::fill(fault_seen_in_window_.begin(), fault_seen_in_window_.end(), false);
   for (std::uint32_t fault : faults_by_epoch_.back())

@@ -55,6 +55,9 @@ class MetricsCollector {
   RunSummary summary(TimePoint end, std::uint64_t events) const;
 
  private:
+  // The window's per-region counts, zeroed, with a counter for every pair of regions.
+  void resetWindowCounts(std::size_t regions);
+
   struct Totals {
     std::uint64_t requests = 0;
     std::uint64_t ok = 0;

@@ -144,6 +144,10 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
     r.set_ok_from(count(counts.ok_from));
     r.set_requests_to(count(counts.requests_to));
     r.set_ok_to(count(counts.ok_to));
+    for (std::uint64_t served : counts.served_by)
+      r.add_served_by(count(served));
+    for (std::uint64_t ok : counts.ok_served_by)
+      r.add_ok_served_by(count(ok));
     if (region < window.region_state.size()) {
       r.set_hosts(static_cast<std::int32_t>(window.region_state[region].hosts));
       r.set_hosts_up(static_cast<std::int32_t>(window.region_state[region].hosts_up));

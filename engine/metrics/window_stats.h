@@ -17,6 +17,10 @@ struct RegionCounts {
   std::uint64_t ok_from = 0;
   std::uint64_t requests_to = 0;  // completed requests a backend of this region answered or refused
   std::uint64_t ok_to = 0;
+  // Per serving region: this region's clients' completed requests a backend there answered or
+  // refused, and how many succeeded (the traffic between regions). Windows only.
+  std::vector<std::uint64_t> served_by;
+  std::vector<std::uint64_t> ok_served_by;
 };
 
 struct RegionWindowState {

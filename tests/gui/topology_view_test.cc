@@ -227,6 +227,19 @@ TEST_F(TopologyViewTest, FaultsOnMarksOnlyStruckRegionsAndActiveFaults) {
   EXPECT_TRUE(view_.faultsOn(0).empty());
 }
 
+TEST_F(TopologyViewTest, TrafficIsWhatTheResultsCountedBetweenRegionsWhenTheyHaveIt) {
+  view_.setTopology(topology(2));
+  results::Window window = healthyWindow(2);  // 10 s long
+  auto& east = *window.mutable_regions(0);
+  east.add_served_by(2000);  // whatever the balancers' shares say
+  east.add_served_by(8000);
+  east.add_ok_served_by(2000);
+  east.add_ok_served_by(6000);
+  view_.setWindow(&window);
+  EXPECT_DOUBLE_EQ(view_.trafficRate(0, 0), 200);
+  EXPECT_DOUBLE_EQ(view_.trafficRate(0, 1), 800);
+}
+
 TEST_F(TopologyViewTest, ABalancerCrashIsOnItsRegionAndItsInstanceIsDrawnDown) {
   results::Topology shape = topology(2);
   auto& crash = *shape.add_faults();
