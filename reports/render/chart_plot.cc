@@ -117,13 +117,33 @@ void addLines(QCustomPlot& plot, const TimeChart& chart) {
 }
 
 // Faults shaded on a layer under the grid, each named at its top left.
-void addFaultBands(QCustomPlot& plot, const std::vector<FaultBand>& faults) {
+// The row of each fault's label: faults that start close together (within a sixth of the time
+// axis, about a label's width) take the rows under the earlier ones' instead of writing over them.
+std::vector<int> labelRows(const std::vector<FaultBand>& faults, double span) {
+  constexpr int kRows = 4;
+  std::vector<int> rows(faults.size(), 0);
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    std::vector<bool> taken(kRows, false);
+    for (std::size_t j = 0; j < i; ++j) {
+      if (std::abs(faults[j].start_s - faults[i].start_s) < span / 6) taken[rows[j]] = true;
+    }
+    const auto free = std::find(taken.begin(), taken.end(), false);
+    rows[i] =
+        free == taken.end() ? static_cast<int>(i % kRows) : static_cast<int>(free - taken.begin());
+  }
+  return rows;
+}
+
+void addFaultBands(QCustomPlot& plot, const std::vector<FaultBand>& faults, double span) {
   if (faults.empty()) return;
+  const std::vector<int> rows = labelRows(faults, span);
+  constexpr double kRowHeight = 0.075;  // of the axis rect
   if (plot.layer(QStringLiteral("faults")) == nullptr) {
     plot.addLayer(QStringLiteral("faults"), plot.layer(QStringLiteral("grid")),
                   QCustomPlot::limBelow);
   }
-  for (const auto& fault : faults) {
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    const FaultBand& fault = faults[i];
     auto* band = new QCPItemRect(&plot);
     band->setLayer(QStringLiteral("faults"));
     band->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
@@ -135,7 +155,7 @@ void addFaultBands(QCustomPlot& plot, const std::vector<FaultBand>& faults) {
     auto* label = new QCPItemText(&plot);
     label->setLayer(QStringLiteral("faults"));
     label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    label->position->setCoords(fault.start_s, 0);
+    label->position->setCoords(fault.start_s, rows[i] * kRowHeight);
     label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     label->setPadding(QMargins(3, 2, 3, 2));
     label->setFont(font(7));
@@ -184,7 +204,10 @@ void fitValueAxis(QCustomPlot& plot, const TimeChart& chart) {
     plot.yAxis->setRange(std::max(range.lower, 1e-3) / 1.5, std::max(range.upper, 1e-3) * 1.5);
     return;
   }
-  if (range.lower >= 0 && range.lower < 0.5 * range.upper) range.lower = 0;
+  // A flat line far from zero (10 hosts all along) reads best from zero too.
+  if (range.lower >= 0 && (range.lower < 0.5 * range.upper || range.lower == range.upper)) {
+    range.lower = 0;
+  }
   const double span = range.upper - range.lower;
   const double pad = span > 0 ? span * 0.06 : std::max(std::abs(range.upper) * 0.05, 1.0);
   plot.yAxis->setRange(range.lower == 0 ? 0 : range.lower - pad, range.upper + pad);
@@ -200,7 +223,7 @@ void showTimeChart(const TimeChart& chart, QCustomPlot& plot) {
   }
   plot.xAxis->setRange(0, chart.x_end_s > 0 ? chart.x_end_s : 1);
   fitValueAxis(plot, chart);
-  addFaultBands(plot, chart.faults);
+  addFaultBands(plot, chart.faults, chart.x_end_s > 0 ? chart.x_end_s : 1);
   addReferences(plot, chart.references);
   wrapLegend(plot);
 }
