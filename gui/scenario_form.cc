@@ -4,6 +4,7 @@
 #include <google/protobuf/reflection.h>
 
 #include <QHeaderView>
+#include <QMenu>
 #include <QSignalBlocker>
 #include <charconv>
 #include <cmath>
@@ -75,6 +76,100 @@ Located locate(Message& root, const std::string& path) {
     start = dot + 1;
   }
   return {};
+}
+
+// The message a path names ("" is the root); nullptr when it names none.
+Message* messageAt(Message& root, const std::string& path) {
+  if (path.empty()) return &root;
+  const Located at = locate(root, path);
+  if (at.field == nullptr || at.field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+    return nullptr;
+  }
+  const auto* r = at.message->GetReflection();
+  return at.field->is_repeated() ? r->MutableRepeatedMessage(at.message, at.field, at.index)
+                                 : r->MutableMessage(at.message, at.field);
+}
+
+// A new element at the end of a list: an empty group, or a scalar's default.
+void appendDefault(Message& message, const FieldDescriptor* field) {
+  const auto* r = message.GetReflection();
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      r->AddMessage(&message, field);
+      return;
+    case FieldDescriptor::CPPTYPE_INT32:
+      r->AddInt32(&message, field, 0);
+      return;
+    case FieldDescriptor::CPPTYPE_INT64:
+      r->AddInt64(&message, field, 0);
+      return;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      r->AddUInt32(&message, field, 0);
+      return;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      r->AddUInt64(&message, field, 0);
+      return;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      r->AddDouble(&message, field, 0);
+      return;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      r->AddFloat(&message, field, 0);
+      return;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      r->AddBool(&message, field, false);
+      return;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      r->AddEnum(&message, field, field->enum_type()->value(0));
+      return;
+    case FieldDescriptor::CPPTYPE_STRING:
+      r->AddString(&message, field, std::string());
+      return;
+  }
+}
+
+// A singular field made present at its default.
+void setDefault(Message& message, const FieldDescriptor* field) {
+  const auto* r = message.GetReflection();
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      r->MutableMessage(&message, field);
+      return;
+    case FieldDescriptor::CPPTYPE_INT32:
+      r->SetInt32(&message, field, field->default_value_int32());
+      return;
+    case FieldDescriptor::CPPTYPE_INT64:
+      r->SetInt64(&message, field, field->default_value_int64());
+      return;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      r->SetUInt32(&message, field, field->default_value_uint32());
+      return;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      r->SetUInt64(&message, field, field->default_value_uint64());
+      return;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      r->SetDouble(&message, field, field->default_value_double());
+      return;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      r->SetFloat(&message, field, field->default_value_float());
+      return;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      r->SetBool(&message, field, field->default_value_bool());
+      return;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      r->SetEnum(&message, field, field->default_value_enum());
+      return;
+    case FieldDescriptor::CPPTYPE_STRING:
+      r->SetString(&message, field, field->default_value_string());
+      return;
+  }
+}
+
+// A field the form can add: a list, a group, or a field whose presence is kept (`optional`).
+// A plain proto3 number at zero is not kept at all: it is edited in the text.
+bool addable(const Message& message, const FieldDescriptor* field) {
+  if (field->is_repeated()) return true;
+  if (!field->has_presence()) return false;
+  return !message.GetReflection()->HasField(message, field);
 }
 
 }  // namespace
@@ -200,6 +295,8 @@ ScenarioForm::ScenarioForm(QWidget* parent) : QTreeWidget(parent) {
   setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                   QAbstractItemView::SelectedClicked);
   connect(this, &QTreeWidget::itemChanged, this, &ScenarioForm::onItemChanged);
+  setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(this, &QTreeWidget::customContextMenuRequested, this, &ScenarioForm::showMenu);
 }
 
 void ScenarioForm::showScenario(const scenario::Scenario& scenario) {
@@ -275,9 +372,105 @@ std::optional<QString> ScenarioForm::edit(const std::string& path, const QString
     showScenario(scenario_);  // back to the value that was there
     return error;
   }
+  commit(std::move(changed));
+  return std::nullopt;
+}
+
+void ScenarioForm::commit(scenario::Scenario changed) {
   showScenario(changed);
   emit edited(scenario_);
+}
+
+std::vector<std::string> ScenarioForm::addableFields(const std::string& path) {
+  std::vector<std::string> names;
+  const Message* message = messageAt(scenario_, path);
+  if (message == nullptr) return names;
+  const auto* descriptor = message->GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    if (addable(*message, descriptor->field(i))) names.push_back(descriptor->field(i)->name());
+  }
+  return names;
+}
+
+std::optional<QString> ScenarioForm::addField(const std::string& path, const std::string& name) {
+  scenario::Scenario changed = scenario_;
+  Message* message = messageAt(changed, path);
+  if (message == nullptr)
+    return QStringLiteral("no group of fields at %1").arg(QString::fromStdString(path));
+  const FieldDescriptor* field = message->GetDescriptor()->FindFieldByName(name);
+  if (field == nullptr || !addable(*message, field)) {
+    return QStringLiteral("%1 cannot be added here").arg(QString::fromStdString(name));
+  }
+  if (field->is_repeated()) {
+    appendDefault(*message, field);
+  } else {
+    setDefault(*message, field);
+  }
+  commit(std::move(changed));
   return std::nullopt;
+}
+
+std::optional<QString> ScenarioForm::remove(const std::string& path) {
+  scenario::Scenario changed = scenario_;
+  const Located at = locate(changed, path);
+  if (at.field == nullptr) return QStringLiteral("nothing at %1").arg(QString::fromStdString(path));
+  const auto* r = at.message->GetReflection();
+  if (at.field->is_repeated()) {
+    // To the end, keeping the others' order, then off.
+    const int size = r->FieldSize(*at.message, at.field);
+    for (int i = at.index; i + 1 < size; ++i)
+      r->SwapElements(at.message, at.field, i, i + 1);
+    r->RemoveLast(at.message, at.field);
+  } else {
+    r->ClearField(at.message, at.field);
+  }
+  commit(std::move(changed));
+  return std::nullopt;
+}
+
+std::optional<QString> ScenarioForm::duplicate(const std::string& path) {
+  scenario::Scenario changed = scenario_;
+  const Located at = locate(changed, path);
+  if (at.field == nullptr || !at.field->is_repeated()) {
+    return QStringLiteral("%1 is not a list element").arg(QString::fromStdString(path));
+  }
+  const auto* r = at.message->GetReflection();
+  appendDefault(*at.message, at.field);
+  const int last = r->FieldSize(*at.message, at.field) - 1;
+  if (at.field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    r->MutableRepeatedMessage(at.message, at.field, last)
+        ->CopyFrom(r->GetRepeatedMessage(*at.message, at.field, at.index));
+  } else if (auto error = setFieldText(*at.message, at.field, last,
+                                       fieldText(*at.message, at.field, at.index))) {
+    return error;
+  }
+  // Next to the original rather than at the end of the list.
+  for (int i = last; i > at.index + 1; --i)
+    r->SwapElements(at.message, at.field, i, i - 1);
+  commit(std::move(changed));
+  return std::nullopt;
+}
+
+void ScenarioForm::showMenu(const QPoint& position) {
+  QTreeWidgetItem* item = QTreeWidget::itemAt(position);
+  const std::string path = item != nullptr ? item->data(0, kPathRole).toString().toStdString() : "";
+  QMenu menu(this);
+  const auto report = [this](std::optional<QString> error) {
+    if (error) emit editRefused(*error);
+  };
+  if (!path.empty() && path.back() == ']') {
+    menu.addAction(tr("Duplicate"), this, [=, this] { report(duplicate(path)); });
+  }
+  if (!path.empty()) menu.addAction(tr("Remove"), this, [=, this] { report(remove(path)); });
+  const auto fields = addableFields(path);
+  if (!fields.empty()) {
+    QMenu* add = menu.addMenu(path.empty() ? tr("Add to the scenario") : tr("Add"));
+    for (const auto& field : fields) {
+      add->addAction(QString::fromStdString(field), this,
+                     [=, this] { report(addField(path, field)); });
+    }
+  }
+  if (!menu.isEmpty()) menu.exec(viewport()->mapToGlobal(position));
 }
 
 QTreeWidgetItem* ScenarioForm::itemAt(const std::string& path) {

@@ -12,10 +12,11 @@ namespace faultline::gui {
 
 // A scenario as a form: every field it sets, nested as the schema nests them (regions with
 // their zones and backend groups, the balancer and its tier, traffic, faults), each value
-// editable in place. Built by protobuf reflection, so every field of the schema, present and
-// future, appears without code of its own. An edit is checked against the field's type at once
-// (a number for a number, a known name for an enum) and sent as the whole scenario; the
-// validator's diagnostics mark the field they name.
+// editable in place; fields added, list elements duplicated and removed from a context menu. Built
+// by protobuf reflection, so every field of the schema, present and future, appears without code of
+// its own. An edit is checked against the field's type at once (a number for a number, a known name
+// for an enum) and sent as the whole scenario; the validator's diagnostics mark the field they
+// name.
 class ScenarioForm : public QTreeWidget {
   Q_OBJECT
 
@@ -29,6 +30,14 @@ class ScenarioForm : public QTreeWidget {
   QTreeWidgetItem* itemAt(const std::string& path);
   // Edits a field as a user typing `value` would; the error, when the value does not fit it.
   std::optional<QString> edit(const std::string& path, const QString& value);
+  // The fields the message at `path` ("" for the scenario) can take that it does not have yet:
+  // groups of fields, lists (another element) and fields with presence (`optional`).
+  std::vector<std::string> addableFields(const std::string& path);
+  // Adds one, at its default (an empty group, a new list element); then it can be edited.
+  std::optional<QString> addField(const std::string& path, const std::string& field);
+  // Removes a field, or one element of a list; duplicates a list element after itself.
+  std::optional<QString> remove(const std::string& path);
+  std::optional<QString> duplicate(const std::string& path);
 
  signals:
   void edited(const scenario::Scenario& scenario);
@@ -40,6 +49,9 @@ class ScenarioForm : public QTreeWidget {
   void addField(QTreeWidgetItem* parent, const google::protobuf::Message& message,
                 const google::protobuf::FieldDescriptor* field, int index, const std::string& path);
   void onItemChanged(QTreeWidgetItem* item, int column);
+  void showMenu(const QPoint& position);
+  // Shows and announces `changed` as the scenario.
+  void commit(scenario::Scenario changed);
 
   scenario::Scenario scenario_;
 };

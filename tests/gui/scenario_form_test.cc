@@ -55,6 +55,45 @@ TEST_F(ScenarioFormTest, AnEditIsCheckedAgainstTheFieldsType) {
   EXPECT_EQ(edited.count(), 1);
 }
 
+TEST_F(ScenarioFormTest, ListElementsAreDuplicatedAndRemovedInPlace) {
+  ScenarioForm form;
+  form.showScenario(regionOutage());
+  scenario::Scenario changed;
+  QObject::connect(&form, &ScenarioForm::edited,
+                   [&](const scenario::Scenario& scenario) { changed = scenario; });
+  ASSERT_FALSE(form.duplicate("regions[1]").has_value());
+  ASSERT_EQ(changed.regions_size(), 4);
+  EXPECT_EQ(changed.regions(1).name(), "us-west");
+  EXPECT_EQ(changed.regions(2).name(), "us-west");  // right after its original
+  EXPECT_EQ(changed.regions(3).name(), "eu-west");
+  ASSERT_FALSE(form.remove("regions[1]").has_value());
+  ASSERT_FALSE(form.duplicate("regions[0].zones[1]").has_value());
+  ASSERT_EQ(changed.regions_size(), 3);
+  EXPECT_EQ(changed.regions(2).name(), "eu-west");
+  EXPECT_THAT(changed.regions(0).zones(), ::testing::ElementsAre("a", "b", "b", "c"));
+  ASSERT_FALSE(form.remove("faults[0]").has_value());
+  EXPECT_EQ(changed.faults_size(), 0);
+  EXPECT_TRUE(form.duplicate("duration_s").has_value());  // not a list element
+  EXPECT_TRUE(form.remove("regions[7]").has_value());
+}
+
+TEST_F(ScenarioFormTest, FieldsAreAddedAtTheirDefaults) {
+  ScenarioForm form;
+  form.showScenario(regionOutage());
+  const auto fields = form.addableFields("");
+  EXPECT_THAT(fields, ::testing::Contains("faults"));                      // a list: always another
+  EXPECT_THAT(fields, ::testing::Not(::testing::Contains("duration_s")));  // no presence
+  scenario::Scenario changed;
+  QObject::connect(&form, &ScenarioForm::edited,
+                   [&](const scenario::Scenario& scenario) { changed = scenario; });
+  ASSERT_FALSE(form.addField("", "faults").has_value());
+  EXPECT_EQ(changed.faults_size(), 2);
+  EXPECT_NE(form.itemAt("faults[1]"), nullptr);
+  EXPECT_TRUE(form.addField("", "duration_s").has_value());
+  EXPECT_TRUE(form.addField("", "no_such_field").has_value());
+  EXPECT_TRUE(form.addField("regions[0].zones[0]", "x").has_value());  // not a group
+}
+
 TEST_F(ScenarioFormTest, EnumsTakeTheirNames) {
   auto scenario = regionOutage();
   scenario.mutable_balancer()->mutable_zone_routing()->set_mode(scenario::ZoneRouting::ZONE_AWARE);
