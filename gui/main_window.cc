@@ -86,7 +86,11 @@ MainWindow::MainWindow()
   });
   connect(controller_, &RunController::runEnded, this, &MainWindow::runEnded);
   connect(controller_, &RunController::comparisonEnded, this, &MainWindow::comparisonEnded);
-  connect(controller_, &RunController::comparisonProgressed, controls_, &RunControls::setProgress);
+  connect(controller_, &RunController::comparisonProgressed, this,
+          [this](int done, int runs, double fraction) {
+            controls_->setProgress(fraction);
+            controls_->setStatus(tr("Comparing: %1 of %2 runs done...").arg(done).arg(runs));
+          });
   connect(controls_, &RunControls::runClicked, this, &MainWindow::startRun);
   connect(controls_, &RunControls::cancelClicked, this, &MainWindow::cancelRun);
   connect(timeline_, &TimelineBar::timeChanged, this, &MainWindow::showMoment);

@@ -57,8 +57,9 @@ void RunController::startComparison(const scenario::Scenario& scenario,
   comparison_.reset();
   worker_ = std::jthread([this, scenario, plan = std::move(plan)] {
     auto input = reports::runComparison(
-        scenario, plan, &stop_,
-        [this](std::size_t, std::size_t, double fraction) { emit comparisonProgressed(fraction); });
+        scenario, plan, &stop_, [this](std::size_t done, std::size_t runs, double fraction) {
+          emit comparisonProgressed(static_cast<int>(done), static_cast<int>(runs), fraction);
+        });
     std::optional<results::ComparisonResult> result;
     QString message;
     if (input) {

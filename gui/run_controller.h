@@ -39,7 +39,8 @@ class RunController : public QObject {
 
  signals:
   void runEnded(bool finished, const QString& message);
-  void comparisonProgressed(double fraction);
+  // Runs finished of all, and the share of all simulated time done.
+  void comparisonProgressed(int runs_done, int runs, double fraction);
   void comparisonEnded(bool finished, const QString& message);
 
  private:
