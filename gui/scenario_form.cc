@@ -166,10 +166,17 @@ void setDefault(Message& message, const FieldDescriptor* field) {
 
 // A field the form can add: a list, a group, or a field whose presence is kept (`optional`).
 // A plain proto3 number at zero is not kept at all: it is edited in the text.
+// A member of a oneof (a fault's kind) is not offered while another member is set: adding it
+// would silently replace that one.
 bool addable(const Message& message, const FieldDescriptor* field) {
   if (field->is_repeated()) return true;
   if (!field->has_presence()) return false;
-  return !message.GetReflection()->HasField(message, field);
+  const auto* reflection = message.GetReflection();
+  if (const auto* oneof = field->real_containing_oneof();
+      oneof != nullptr && reflection->HasOneof(message, oneof)) {
+    return false;
+  }
+  return !reflection->HasField(message, field);
 }
 
 }  // namespace

@@ -92,6 +92,10 @@ TEST_F(ScenarioFormTest, FieldsAreAddedAtTheirDefaults) {
   EXPECT_TRUE(form.addField("", "duration_s").has_value());
   EXPECT_TRUE(form.addField("", "no_such_field").has_value());
   EXPECT_TRUE(form.addField("regions[0].zones[0]", "x").has_value());  // not a group
+  // A fault has one kind: the other kinds are not offered while it has one.
+  EXPECT_THAT(form.addableFields("faults[0]"), ::testing::Not(::testing::Contains("latency")));
+  EXPECT_TRUE(form.addField("faults[0]", "latency").has_value());
+  EXPECT_THAT(form.addableFields("faults[1]"), ::testing::Contains("latency"));  // the new one
 }
 
 TEST_F(ScenarioFormTest, EnumsTakeTheirNames) {
