@@ -52,6 +52,9 @@ void PlotsPanel::showCharts(const std::vector<reports::Chart>& charts) {
     if (i >= charts.size()) continue;
     linking_ = true;  // a new chart sets its own range: not a user's drag to follow
     reports::render::showChart(charts[i], plot);
+    // Antialiased area fills cost a third of a live replot (stacked requests over thousands of
+    // windows); their edges are vertical steps that look the same without.
+    plot.setNotAntialiasedElements(QCP::aeFills);
     linking_ = false;
     time_charts_[i] = std::holds_alternative<reports::TimeChart>(charts[i]);
     if (time_charts_[i]) placeCursor(plot);

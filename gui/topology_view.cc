@@ -53,6 +53,7 @@ struct RegionScene {
   int up = 0;          // able to serve
   std::vector<BalancerMark> balancers;
   QString faults;
+  double unserved_rate = 0.0;  // the region's clients' requests no backend saw, per second
 };
 
 struct TrafficScene {
@@ -242,7 +243,20 @@ class RegionPainter {
     // not jump from one window to the next.
     const double local_height = std::clamp(lineHeight(smallFont(font_)) + kMaxPenWidth + 4.0, 0.0,
                                            std::max(0.0, inner.height()));
-    drawGroups(region, inner.adjusted(0, 2, 0, -local_height));
+    // Requests no backend saw (refused by a dead or hostless balancer, lost on the way): the
+    // arrows cannot show them, so they are said in red above the local traffic.
+    const double unserved_height = region.unserved_rate > 0.0 ? lineHeight(smallFont(font_)) : 0.0;
+    drawGroups(region, inner.adjusted(0, 2, 0, -local_height - unserved_height));
+    if (unserved_height > 0.0) {
+      painter_.setFont(smallFont(font_));
+      painter_.setPen(QColor(kRed));
+      QString label = QStringLiteral("refused or lost ");
+      label += rateText(region.unserved_rate);
+      label += QStringLiteral(" rps");
+      drawElided(QRectF(inner.left(), inner.bottom() - local_height - unserved_height,
+                        inner.width(), unserved_height),
+                 label);
+    }
     if (local != nullptr) {
       drawLocalTraffic(
           *local, max_rate,
@@ -631,8 +645,10 @@ double TopologyView::trafficRate(int from, int to) const {
   // What the results counted, request by request; older results files only have the balancers'
   // shares, which miss where a balancer tier sent the clients.
   const auto& clients = window_.regions(from);
-  if (to < clients.served_by_size()) {
-    const double rate = static_cast<double>(clients.served_by(to)) / length;
+  if (clients.served_by_size() > 0) {  // a missing entry (a crafted file) served nothing
+    const double served =
+        to < clients.served_by_size() ? static_cast<double>(clients.served_by(to)) : 0.0;
+    const double rate = served / length;
     return std::isfinite(rate) && rate > 0.0 ? rate : 0.0;
   }
   const std::string& name = topology_.regions(from).name();
@@ -667,6 +683,18 @@ std::vector<std::string> TopologyView::faultsOn(int region) const {
     }
   }
   return names;
+}
+
+double TopologyView::unservedRate(int region) const {
+  if (!has_window_ || region < 0 || region >= window_.regions_size()) return 0.0;
+  const auto& clients = window_.regions(region);
+  const double length = window_.end_s() - window_.start_s();
+  if (clients.served_by_size() == 0 || !(length > 0.0)) return 0.0;  // older results: unknown
+  double served = 0.0;
+  for (std::int64_t n : clients.served_by())
+    served += static_cast<double>(std::max<std::int64_t>(0, n));
+  const double rate = (static_cast<double>(clients.requests_from()) - served) / length;
+  return std::isfinite(rate) && rate > 0.0 ? rate : 0.0;
 }
 
 QSize TopologyView::sizeHint() const {
@@ -747,6 +775,7 @@ Scene buildScene(const TopologyView& view, const results::Topology& topology,
     region.health = view.regionHealth(r);
     region.groups = groupMarks(info);
     region.faults = joined(view.faultsOn(r), QStringLiteral(", "));
+    region.unserved_rate = view.unservedRate(r);
     if (window != nullptr) {
       fillHostCounts(*window, r, region);
       region.balancers = balancerMarks(*window, info.name());

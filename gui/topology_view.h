@@ -41,7 +41,12 @@ class TopologyView : public QWidget {
   // it, the clients' completed requests times the share their balancers send to `to` (Envoy's
   // priority load, averaged over the region's balancers).
   double trafficRate(int from, int to) const;
-  // Names of the active faults striking `region` (by their hosts), as marked on the map.
+  // Requests per second of `from`'s clients that no backend saw (refused by their balancer, or
+  // lost on the way), said in red on the region: no arrow can show them. 0 for results without
+  // the traffic between regions.
+  double unservedRate(int region) const;
+  // Names of the active faults striking `region` (by their hosts or tier instances), as marked
+  // on the map.
   std::vector<std::string> faultsOn(int region) const;
 
   QSize sizeHint() const override;

@@ -197,8 +197,9 @@ void useLogScaleWhenWide(TimeChart& chart) {
 int lowestHealthy(const results::Window& window, int region) {
   int healthy = -1;
   for (const auto& view : window.balancers()) {
-    if (region < 0 || region >= view.healthy_hosts_size()) continue;
-    const int seen = view.healthy_hosts(region);
+    // A dead tier instance routes nothing, whatever its checks last saw.
+    if (view.down() || region < 0 || region >= view.healthy_hosts_size()) continue;
+    const int seen = std::max(0, view.healthy_hosts(region));
     healthy = healthy < 0 ? seen : std::min(healthy, seen);
   }
   return healthy;

@@ -23,8 +23,8 @@ ChartSeries failureRateSeries(const results::RunResult& result, ColorIndex color
 // Timeouts beside single milliseconds flatten a linear axis: a chart whose positive values span
 // more than a factor of 50 is drawn on a log axis.
 void useLogScaleWhenWide(TimeChart& chart);
-// The hosts of `region` the most pessimistic balancer considers healthy in a window; -1 when no
-// balancer's view covers the region. The charts and the desktop app's map both read it.
+// The hosts of `region` the most pessimistic running balancer considers healthy in a window; -1
+// when no running balancer's view covers the region. The charts and the desktop app's map both read it.
 int lowestHealthy(const results::Window& window, int region);
 // A window's cost without its downtime: hosts, balancers and egress.
 double withoutDowntime(const results::CostStats& cost);

@@ -238,6 +238,20 @@ TEST_F(TopologyViewTest, TrafficIsWhatTheResultsCountedBetweenRegionsWhenTheyHav
   view_.setWindow(&window);
   EXPECT_DOUBLE_EQ(view_.trafficRate(0, 0), 200);
   EXPECT_DOUBLE_EQ(view_.trafficRate(0, 1), 800);
+  EXPECT_DOUBLE_EQ(view_.unservedRate(0), 0);  // 10,000 sent, all served
+  east.set_requests_from(12000);
+  view_.setWindow(&window);
+  EXPECT_DOUBLE_EQ(view_.unservedRate(0), 200);  // 2,000 no backend saw, over 10 s
+  EXPECT_DOUBLE_EQ(view_.unservedRate(1), 0);    // no counts between regions: unknown
+  // A crafted, short list: what it leaves out served nothing (never the balancers' shares).
+  results::Window short_list = healthyWindow(2);
+  short_list.mutable_regions(0)->add_served_by(100);
+  auto& shares = *short_list.add_balancers();
+  shares.set_region("us-east");
+  shares.add_load_percent(50);
+  shares.add_load_percent(50);
+  view_.setWindow(&short_list);
+  EXPECT_DOUBLE_EQ(view_.trafficRate(0, 1), 0);
 }
 
 TEST_F(TopologyViewTest, ABalancerCrashIsOnItsRegionAndItsInstanceIsDrawnDown) {
