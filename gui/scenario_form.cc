@@ -127,6 +127,43 @@ void appendDefault(Message& message, const FieldDescriptor* field) {
   }
 }
 
+// A copy of element `index` appended to the list, of any type.
+void appendCopy(Message& message, const FieldDescriptor* field, int index) {
+  const auto* r = message.GetReflection();
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      r->AddMessage(&message, field)->CopyFrom(r->GetRepeatedMessage(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_INT32:
+      r->AddInt32(&message, field, r->GetRepeatedInt32(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_INT64:
+      r->AddInt64(&message, field, r->GetRepeatedInt64(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      r->AddUInt32(&message, field, r->GetRepeatedUInt32(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      r->AddUInt64(&message, field, r->GetRepeatedUInt64(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      r->AddDouble(&message, field, r->GetRepeatedDouble(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      r->AddFloat(&message, field, r->GetRepeatedFloat(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      r->AddBool(&message, field, r->GetRepeatedBool(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      r->AddEnum(&message, field, r->GetRepeatedEnum(message, field, index));
+      return;
+    case FieldDescriptor::CPPTYPE_STRING:
+      r->AddString(&message, field, r->GetRepeatedString(message, field, index));
+      return;
+  }
+}
+
 // A singular field made present at its default.
 void setDefault(Message& message, const FieldDescriptor* field) {
   const auto* r = message.GetReflection();
@@ -170,8 +207,9 @@ void setDefault(Message& message, const FieldDescriptor* field) {
 // would silently replace that one.
 bool addable(const Message& message, const FieldDescriptor* field) {
   if (field->is_repeated()) return true;
-  if (!field->has_presence()) return false;
   const auto* reflection = message.GetReflection();
+  // A plain proto3 value is "set" when it differs from zero: an unset one gets a row to edit.
+  if (!field->has_presence()) return !reflection->HasField(message, field);
   if (const auto* oneof = field->real_containing_oneof();
       oneof != nullptr && reflection->HasOneof(message, oneof)) {
     return false;
@@ -383,9 +421,25 @@ std::optional<QString> ScenarioForm::edit(const std::string& path, const QString
   return std::nullopt;
 }
 
-void ScenarioForm::commit(scenario::Scenario changed) {
+void ScenarioForm::commit(scenario::Scenario changed, const std::string& focus) {
   showScenario(changed);
+  reveal(focus);
   emit edited(scenario_);
+}
+
+void ScenarioForm::reveal(const std::string& path) {
+  QTreeWidgetItem* item = path.empty() ? nullptr : itemAt(path);
+  if (item == nullptr) return;
+  for (QTreeWidgetItem* parent = item->parent(); parent != nullptr; parent = parent->parent())
+    parent->setExpanded(true);
+  item->setExpanded(true);
+  setCurrentItem(item);
+  scrollToItem(item);
+}
+
+bool ScenarioForm::removable(const std::string& path) {
+  const Located at = locate(scenario_, path);
+  return at.field != nullptr && (at.field->is_repeated() || at.field->has_presence());
 }
 
 std::vector<std::string> ScenarioForm::addableFields(const std::string& path) {
@@ -408,19 +462,30 @@ std::optional<QString> ScenarioForm::addField(const std::string& path, const std
   if (field == nullptr || !addable(*message, field)) {
     return QStringLiteral("%1 cannot be added here").arg(QString::fromStdString(name));
   }
+  std::string added = path.empty() ? name : path + "." + name;
   if (field->is_repeated()) {
     appendDefault(*message, field);
+    added += '[';
+    added += std::to_string(message->GetReflection()->FieldSize(*message, field) - 1);
+    added += ']';
+  } else if (!field->has_presence()) {
+    // A plain proto3 value at zero is not kept: a row to fill in, that an edit makes real.
+    showPendingRow(path, field);
+    return std::nullopt;
   } else {
     setDefault(*message, field);
   }
-  commit(std::move(changed));
+  commit(std::move(changed), added);
   return std::nullopt;
 }
 
 std::optional<QString> ScenarioForm::remove(const std::string& path) {
+  if (!removable(path)) {
+    return QStringLiteral("%1 has no unset state: edit its value")
+        .arg(QString::fromStdString(path));
+  }
   scenario::Scenario changed = scenario_;
   const Located at = locate(changed, path);
-  if (at.field == nullptr) return QStringLiteral("nothing at %1").arg(QString::fromStdString(path));
   const auto* r = at.message->GetReflection();
   if (at.field->is_repeated()) {
     // To the end, keeping the others' order, then off.
@@ -442,19 +507,13 @@ std::optional<QString> ScenarioForm::duplicate(const std::string& path) {
     return QStringLiteral("%1 is not a list element").arg(QString::fromStdString(path));
   }
   const auto* r = at.message->GetReflection();
-  appendDefault(*at.message, at.field);
+  appendCopy(*at.message, at.field, at.index);
   const int last = r->FieldSize(*at.message, at.field) - 1;
-  if (at.field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-    r->MutableRepeatedMessage(at.message, at.field, last)
-        ->CopyFrom(r->GetRepeatedMessage(*at.message, at.field, at.index));
-  } else if (auto error = setFieldText(*at.message, at.field, last,
-                                       fieldText(*at.message, at.field, at.index))) {
-    return error;
-  }
   // Next to the original rather than at the end of the list.
   for (int i = last; i > at.index + 1; --i)
     r->SwapElements(at.message, at.field, i, i - 1);
-  commit(std::move(changed));
+  const auto bracket = path.rfind('[');
+  commit(std::move(changed), path.substr(0, bracket) + "[" + std::to_string(at.index + 1) + "]");
   return std::nullopt;
 }
 
@@ -468,7 +527,9 @@ void ScenarioForm::showMenu(const QPoint& position) {
   if (!path.empty() && path.back() == ']') {
     menu.addAction(tr("Duplicate"), this, [=, this] { report(duplicate(path)); });
   }
-  if (!path.empty()) menu.addAction(tr("Remove"), this, [=, this] { report(remove(path)); });
+  if (!path.empty() && removable(path)) {
+    menu.addAction(tr("Remove"), this, [=, this] { report(remove(path)); });
+  }
   const auto fields = addableFields(path);
   if (!fields.empty()) {
     QMenu* add = menu.addMenu(path.empty() ? tr("Add to the scenario") : tr("Add"));
@@ -478,6 +539,19 @@ void ScenarioForm::showMenu(const QPoint& position) {
     }
   }
   if (!menu.isEmpty()) menu.exec(viewport()->mapToGlobal(position));
+}
+
+void ScenarioForm::showPendingRow(const std::string& parent_path, const FieldDescriptor* field) {
+  QTreeWidgetItem* parent = parent_path.empty() ? invisibleRootItem() : itemAt(parent_path);
+  if (parent == nullptr) return;
+  const QSignalBlocker quiet(this);
+  auto* item = new QTreeWidgetItem(parent);
+  item->setText(0, QString::fromStdString(field->name()));
+  item->setData(0, kPathRole, QString::fromStdString(fieldPath(parent_path, field, -1)));
+  item->setText(1, fieldText(*messageAt(scenario_, parent_path), field, -1));
+  item->setFlags(item->flags() | Qt::ItemIsEditable);
+  reveal(fieldPath(parent_path, field, -1));
+  if (isVisible()) editItem(item, 1);
 }
 
 QTreeWidgetItem* ScenarioForm::itemAt(const std::string& path) {

@@ -31,7 +31,8 @@ class ScenarioForm : public QTreeWidget {
   // Edits a field as a user typing `value` would; the error, when the value does not fit it.
   std::optional<QString> edit(const std::string& path, const QString& value);
   // The fields the message at `path` ("" for the scenario) can take that it does not have yet:
-  // groups of fields, lists (another element) and fields with presence (`optional`).
+  // groups of fields, lists (another element), fields with presence (`optional`) and plain values
+  // still at zero (which get a row to fill in: protobuf keeps no zero of theirs).
   std::vector<std::string> addableFields(const std::string& path);
   // Adds one, at its default (an empty group, a new list element); then it can be edited.
   std::optional<QString> addField(const std::string& path, const std::string& field);
@@ -50,8 +51,14 @@ class ScenarioForm : public QTreeWidget {
                 const google::protobuf::FieldDescriptor* field, int index, const std::string& path);
   void onItemChanged(QTreeWidgetItem* item, int column);
   void showMenu(const QPoint& position);
-  // Shows and announces `changed` as the scenario.
-  void commit(scenario::Scenario changed);
+  // Shows and announces `changed` as the scenario, with the field at `focus` in sight.
+  void commit(scenario::Scenario changed, const std::string& focus = "");
+  void reveal(const std::string& path);
+  // A row for an unset plain value under `parent_path`, to be filled in.
+  void showPendingRow(const std::string& parent_path,
+                      const google::protobuf::FieldDescriptor* field);
+  // A list element, or a field with presence: it can go, and come back from the Add menu.
+  bool removable(const std::string& path);
 
   scenario::Scenario scenario_;
 };

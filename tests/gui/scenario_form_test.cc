@@ -98,6 +98,44 @@ TEST_F(ScenarioFormTest, FieldsAreAddedAtTheirDefaults) {
   EXPECT_THAT(form.addableFields("faults[1]"), ::testing::Contains("latency"));  // the new one
 }
 
+TEST_F(ScenarioFormTest, ANewElementIsCompletedInTheFormAndStaysInSight) {
+  ScenarioForm form;
+  form.showScenario(regionOutage());
+  scenario::Scenario changed;
+  int edits = 0;
+  QObject::connect(&form, &ScenarioForm::edited, [&](const scenario::Scenario& scenario) {
+    changed = scenario;
+    ++edits;
+  });
+  ASSERT_FALSE(form.addField("", "faults").has_value());
+  ASSERT_NE(form.currentItem(), nullptr);
+  EXPECT_EQ(form.currentItem()->text(0), "faults[1]");  // selected, its parents open
+  // Plain values at zero are offered: a row to fill in, real once edited.
+  EXPECT_THAT(form.addableFields("faults[1]"), ::testing::IsSupersetOf({"name", "start_s"}));
+  ASSERT_FALSE(form.addField("faults[1]", "start_s").has_value());
+  EXPECT_EQ(edits, 1);
+  ASSERT_NE(form.itemAt("faults[1].start_s"), nullptr);
+  EXPECT_EQ(form.itemAt("faults[1].start_s")->text(1), "0");
+  ASSERT_FALSE(form.edit("faults[1].start_s", QStringLiteral("30")).has_value());
+  EXPECT_EQ(changed.faults(1).start_s(), 30);
+  // What has no unset state is not removed (it could not come back from the menu).
+  EXPECT_TRUE(form.remove("duration_s").has_value());
+  EXPECT_TRUE(form.remove("regions[0].name").has_value());
+}
+
+TEST_F(ScenarioFormTest, DuplicatingAValueCopiesItExactly) {
+  auto scenario = regionOutage();
+  scenario.mutable_regions(0)->set_zones(0, " a");
+  ScenarioForm form;
+  form.showScenario(scenario);
+  scenario::Scenario changed;
+  QObject::connect(&form, &ScenarioForm::edited,
+                   [&](const scenario::Scenario& edited) { changed = edited; });
+  ASSERT_FALSE(form.duplicate("regions[0].zones[0]").has_value());
+  EXPECT_EQ(changed.regions(0).zones(1), " a");
+  EXPECT_EQ(form.currentItem(), form.itemAt("regions[0].zones[1]"));  // the copy, in sight
+}
+
 TEST_F(ScenarioFormTest, EnumsTakeTheirNames) {
   auto scenario = regionOutage();
   scenario.mutable_balancer()->mutable_zone_routing()->set_mode(scenario::ZoneRouting::ZONE_AWARE);
