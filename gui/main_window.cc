@@ -166,6 +166,8 @@ bool MainWindow::startRun() {
       plan.seeds.push_back(wanted.first_seed + static_cast<std::uint64_t>(i));
     plan.duration = wanted.duration;
     plan.jobs = std::max(1u, std::thread::hardware_concurrency());
+    comparing_ = true;
+    views_->setCurrentWidget(topology_);
     controls_->setStatus(tr("Comparing %1 strategies over %2 seed(s)...")
                              .arg(plan.strategies.size())
                              .arg(wanted.seeds));
@@ -188,7 +190,7 @@ void MainWindow::refresh() {
   const bool started = update.started.has_value();
   if (!model_.apply(std::move(update))) return;
   if (started) topology_->setTopology(model_.result().topology());
-  controls_->setProgress(model_.progress());
+  if (!comparing_) controls_->setProgress(model_.progress());  // a comparison counts its runs
   redrawCharts();
   timeline_->setSpan(model_.duration(), availableEnd(model_));
   showMoment(timeline_->time());
@@ -227,6 +229,8 @@ void MainWindow::runEnded(bool finished, const QString& message) {
 }
 
 void MainWindow::comparisonEnded(bool finished, const QString& message) {
+  comparing_ = false;
+  controller_->bridge().take();  // the first run's last windows: the comparison has it whole
   controls_->setBusy(false);
   auto comparison = controller_->takeComparison();
   if (!finished || !comparison) {

@@ -77,6 +77,7 @@ class MainWindow : public QMainWindow {
   QTimer* refresh_timer_;
   RunModel model_;
   std::optional<results::ComparisonResult> comparison_;
+  bool comparing_ = false;
 };
 
 }  // namespace faultline::gui

@@ -55,6 +55,7 @@ void RunController::startComparison(const scenario::Scenario& scenario,
   join();
   busy_ = true;
   comparison_.reset();
+  plan.watch_first = &bridge_;  // the first strategy's run streams in while the others compute
   worker_ = std::jthread([this, scenario, plan = std::move(plan)] {
     auto input = reports::runComparison(
         scenario, plan, &stop_, [this](std::size_t done, std::size_t runs, double fraction) {

@@ -28,7 +28,8 @@ class RunController : public QObject {
   // here: their error is returned and nothing starts.
   std::optional<sim::ConfigError> startRun(const scenario::Scenario& scenario,
                                            const sim::RunOverrides& overrides);
-  // Strategies x seeds on the worker (ComparisonPlan.jobs threads of its own).
+  // Strategies x seeds on the worker (ComparisonPlan.jobs threads of its own); the first
+  // strategy's first run streams through the bridge as a single run does.
   void startComparison(const scenario::Scenario& scenario, reports::ComparisonPlan plan);
   void cancel();
   bool busy() const { return busy_; }

@@ -118,6 +118,7 @@ class Runs {
     metrics::ObserverList observers;
     observers.add(recorder);
     observers.add(tracker);
+    if (run == 0 && plan_.watch_first != nullptr) observers.add(*plan_.watch_first);
     const sim::RunStatus status = sim::simulate(*spec, observers, &halt_);
     if (status.end == sim::RunEnd::kRunaway) {
       std::string message = plan_.strategies[strategy];

@@ -9,6 +9,7 @@
 
 #include "balancer/expected.h"
 #include "balancer/time.h"
+#include "engine/metrics/observer.h"
 #include "reports/comparison.h"
 #include "scenarios/scenario.pb.h"
 
@@ -20,6 +21,9 @@ struct ComparisonPlan {
   std::optional<balancer::Duration> duration;
   unsigned jobs = 1;  // runs at once, each on a thread of its own
   double confidence = 0.95;
+  // Also hears the first run (first strategy, first seed) as it goes, on the thread running it:
+  // the desktop app shows it live while the rest compute. Never told of the other runs.
+  metrics::Observer* watch_first = nullptr;
 };
 
 // Why a comparison could not be made: a strategy or override the engine refuses (`path` names

@@ -37,6 +37,36 @@ results::ComparisonResult comparisonWith(unsigned jobs) {
   return compare(std::move(*input));
 }
 
+// Counts what the first run tells it.
+struct FirstRunWatcher final : metrics::Observer {
+  void onRunStarted(const metrics::RunLayout& layout) override {
+    ++started;
+    strategy = layout.strategy;
+    seed = layout.seed;
+  }
+  void onWindowClosed(const metrics::WindowStats&) override { ++windows; }
+  void onRunFinished(const metrics::RunSummary&) override { ++finished; }
+  int started = 0;
+  int windows = 0;
+  int finished = 0;
+  std::string strategy;
+  std::uint64_t seed = 0;
+};
+
+TEST(ComparisonRunner, TheFirstRunCanBeWatchedAsItGoes) {
+  FirstRunWatcher watcher;
+  ComparisonPlan watched = plan(2, 2, 6s);
+  watched.watch_first = &watcher;
+  auto input = runComparison(bench(), watched, nullptr, {});
+  ASSERT_TRUE(input.hasValue());
+  EXPECT_EQ(watcher.started, 1);  // one run of the four
+  EXPECT_EQ(watcher.finished, 1);
+  EXPECT_EQ(watcher.strategy, "round-robin");
+  EXPECT_EQ(watcher.seed, 100u);
+  const auto comparison = compare(std::move(*input));
+  EXPECT_EQ(watcher.windows, comparison.example_runs(0).windows_size());
+}
+
 TEST(ComparisonRunner, TheFiguresDoNotDependOnTheNumberOfThreads) {
   const std::string one = toJson(comparisonWith(1));
   EXPECT_EQ(toJson(comparisonWith(3)), one);
