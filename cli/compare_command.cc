@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "balancer/strategy_registry.h"
-#include "scenarios/user_input.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
@@ -18,6 +17,7 @@
 #include "reports/comparison_table.h"
 #include "reports/results_io.h"
 #include "scenarios/loader.h"
+#include "scenarios/user_input.h"
 
 namespace faultline::cli {
 namespace {

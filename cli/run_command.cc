@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "scenarios/user_input.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
@@ -16,6 +15,7 @@
 #include "reports/results_io.h"
 #include "reports/summary_table.h"
 #include "scenarios/loader.h"
+#include "scenarios/user_input.h"
 
 namespace faultline::cli {
 

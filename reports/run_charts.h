@@ -24,7 +24,8 @@ ChartSeries failureRateSeries(const results::RunResult& result, ColorIndex color
 // more than a factor of 50 is drawn on a log axis.
 void useLogScaleWhenWide(TimeChart& chart);
 // The hosts of `region` the most pessimistic running balancer considers healthy in a window; -1
-// when no running balancer's view covers the region. The charts and the desktop app's map both read it.
+// when no running balancer's view covers the region. The charts and the desktop app's map both read
+// it.
 int lowestHealthy(const results::Window& window, int region);
 // A window's cost without its downtime: hosts, balancers and egress.
 double withoutDowntime(const results::CostStats& cost);

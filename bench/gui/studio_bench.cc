@@ -78,10 +78,11 @@ void measureStalls(const Options& options) {
   const double longest = gaps.empty() ? 0 : *std::max_element(gaps.begin(), gaps.end());
   std::printf("run: bench-3region for %s, %d windows, %.1f s of wall time\n",
               options.duration.c_str(), window.model().result().windows_size(), wall_s);
-  std::printf("event loop: %zu ticks of a %d ms timer; gap median %.2f ms, p99 %.2f ms, "
-              "p99.9 %.2f ms, longest %.2f ms (stall = longest - period: %.2f ms)\n",
-              gaps.size(), kPeriodMs, percentile(gaps, 0.5), percentile(gaps, 0.99),
-              percentile(gaps, 0.999), longest, longest - kPeriodMs);
+  std::printf(
+      "event loop: %zu ticks of a %d ms timer; gap median %.2f ms, p99 %.2f ms, "
+      "p99.9 %.2f ms, longest %.2f ms (stall = longest - period: %.2f ms)\n",
+      gaps.size(), kPeriodMs, percentile(gaps, 0.5), percentile(gaps, 0.99),
+      percentile(gaps, 0.999), longest, longest - kPeriodMs);
 }
 
 void measureReplot(const Options& options) {
@@ -108,10 +109,11 @@ void measureReplot(const Options& options) {
     plot.replot(QCustomPlot::rpImmediateRefresh);
     times.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
   }
-  std::printf("replot of %d points (1200 x 500, adaptive sampling on): median %.2f ms, max %.2f "
-              "ms over %d replots\n",
-              kPoints, percentile(times, 0.5), *std::max_element(times.begin(), times.end()),
-              options.replots);
+  std::printf(
+      "replot of %d points (1200 x 500, adaptive sampling on): median %.2f ms, max %.2f "
+      "ms over %d replots\n",
+      kPoints, percentile(times, 0.5), *std::max_element(times.begin(), times.end()),
+      options.replots);
 }
 
 }  // namespace

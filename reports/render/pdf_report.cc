@@ -172,9 +172,9 @@ void paintPage(QPainter& painter, QTextDocument& document, const QString& title,
   painter.setPen(QColor(0x7a, 0x82, 0x94));
   painter.setFont(QFont(kFont, 7));
   const QRectF header(0, 0, paint_rect.width(), kHeaderHeight - 6);
-  painter.drawText(header, Qt::AlignLeft | Qt::AlignTop,
-                   painter.fontMetrics().elidedText(title, Qt::ElideRight,
-                                                    static_cast<int>(header.width())));
+  painter.drawText(
+      header, Qt::AlignLeft | Qt::AlignTop,
+      painter.fontMetrics().elidedText(title, Qt::ElideRight, static_cast<int>(header.width())));
   const QRectF footer(0, paint_rect.height() - kHeaderHeight + 8, paint_rect.width(),
                       kHeaderHeight - 8);
   const QString number = QStringLiteral("page %1 of %2").arg(page + 1).arg(pages);
