@@ -6,6 +6,7 @@
 #include "gui/main_window.h"
 #include "gui/screenshot.h"
 #include "gui/studio_options.h"
+#include "reports/render/qt_session.h"
 
 int main(int argc, char** argv) {
   using namespace faultline::gui;
@@ -19,12 +20,7 @@ int main(int argc, char** argv) {
   if (options.screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
   }
-  // Qt's chatter about a headless environment is nothing a user can act on.
-  if (options.screenshot)
-    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& message) {
-      if (type == QtCriticalMsg || type == QtFatalMsg)
-        std::fprintf(stderr, "%s\n", qPrintable(message));
-    });
+  if (options.screenshot) qInstallMessageHandler(faultline::reports::render::quietQtMessages);
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("Faultline Studio"));
   QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));

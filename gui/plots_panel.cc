@@ -52,8 +52,9 @@ void PlotsPanel::showCharts(const std::vector<reports::Chart>& charts) {
     if (i >= charts.size()) continue;
     linking_ = true;  // a new chart sets its own range: not a user's drag to follow
     reports::render::showChart(charts[i], plot);
-    // Antialiased area fills cost a third of a live replot (stacked requests over thousands of
-    // windows); their edges are vertical steps that look the same without.
+    // Antialiased area fills made a live replot of thousands of windows about a third slower (16
+    // against 12 ms, timed once near 2,850 windows); their edges are steps that look the same
+    // without.
     plot.setNotAntialiasedElements(QCP::aeFills);
     linking_ = false;
     time_charts_[i] = std::holds_alternative<reports::TimeChart>(charts[i]);

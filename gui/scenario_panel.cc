@@ -143,7 +143,6 @@ std::optional<QString> ScenarioPanel::open(const QString& name_or_path) {
   }
   origin_ = name_or_path;
   origin_label_->setText(origin_);
-  emit opened(origin_);
   return std::nullopt;
 }
 

@@ -31,7 +31,6 @@ class ScenarioPanel : public QWidget {
   std::optional<QString> open(const QString& name_or_path);
   QString text() const;
   void setText(const QString& text);
-  QString origin() const { return origin_; }
 
   // The editor's scenario, parsed and validated; nothing, with the diagnostics shown, when it
   // breaks a rule.
@@ -44,9 +43,6 @@ class ScenarioPanel : public QWidget {
   ScenarioForm& form() { return *form_; }
   // Shows the text's scenario in the form, when the text parses; whether it did.
   bool refreshForm();
-
- signals:
-  void opened(const QString& origin);
 
  private:
   void markLines(const std::vector<scenarios::Diagnostic>& diagnostics);

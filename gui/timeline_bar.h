@@ -34,7 +34,6 @@ class TimelineBar : public QWidget {
   bool playing() const;
   // Simulated seconds per second of play.
   void setSpeed(double speed);
-  double speed() const { return speed_; }
   // Advances play by `elapsed_s` of wall time, as the play timer does (tests call it directly).
   void advance(double elapsed_s);
   void jumpToNextFault();

@@ -23,6 +23,7 @@
 #include "gui/main_window.h"
 #include "gui/run_controls.h"
 #include "gui/scenario_panel.h"
+#include "reports/render/qt_session.h"
 
 namespace {
 
@@ -121,7 +122,7 @@ void measureReplot(const Options& options) {
 int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-  qInstallMessageHandler([](QtMsgType, const QMessageLogContext&, const QString&) {});
+  qInstallMessageHandler(faultline::reports::render::quietQtMessages);
   QApplication app(argc, argv);
   measureReplot(options);
   measureStalls(options);

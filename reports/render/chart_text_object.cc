@@ -38,11 +38,10 @@ void ChartTextObject::drawObject(QPainter* painter, const QRectF& rect, QTextDoc
   // clips (one moved whole to the next page) would be drawn over this page's footer. The layout
   // never splits a chart, so one not wholly inside the clip belongs to another page.
   if (painter->hasClipping() && !painter->clipBoundingRect().contains(rect)) return;
-  const QRect bounds = entry->picture.boundingRect();
   painter->save();
   painter->translate(rect.topLeft());
   // The picture was recorded at `size`; a device of another resolution gets it scaled to fit.
-  if (bounds.width() > 0 && bounds.height() > 0) {
+  if (!entry->size.isEmpty()) {
     painter->scale(rect.width() / entry->size.width(), rect.height() / entry->size.height());
   }
   painter->drawPicture(0, 0, entry->picture);

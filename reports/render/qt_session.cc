@@ -12,10 +12,9 @@ int argc = 1;
 char program[] = "faultline";
 char* argv[] = {program, nullptr};
 
-// Qt's chatter about a headless environment (no XDG_RUNTIME_DIR, no window manager) is nothing
-// a report's reader can act on: only critical messages get through, unless FAULTLINE_QT_DEBUG is
-// set.
-void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+}  // namespace
+
+void quietQtMessages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
   if (type != QtCriticalMsg && type != QtFatalMsg &&
       !qEnvironmentVariableIsSet("FAULTLINE_QT_DEBUG")) {
     return;
@@ -23,14 +22,12 @@ void quietMessages(QtMsgType type, const QMessageLogContext& context, const QStr
   std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
 }
 
-}  // namespace
-
 QtSession::QtSession() {
   if (QApplication::instance() != nullptr) return;
   // A report opens no window: the offscreen platform always works, where a platform named in
   // the environment (xcb without a display) would abort the process.
   qputenv("QT_QPA_PLATFORM", "offscreen");
-  previous_handler_ = qInstallMessageHandler(quietMessages);
+  previous_handler_ = qInstallMessageHandler(quietQtMessages);
   app_ = std::make_unique<QApplication>(argc, argv);
   QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
 }

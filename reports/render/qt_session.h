@@ -7,6 +7,11 @@ class QApplication;
 
 namespace faultline::reports::render {
 
+// Qt's chatter about a headless environment (no XDG_RUNTIME_DIR, no window manager) is nothing
+// a reader can act on: a message handler that lets only critical messages through, unless
+// FAULTLINE_QT_DEBUG is set. QtSession installs it; so does the desktop app when headless.
+void quietQtMessages(QtMsgType type, const QMessageLogContext& context, const QString& message);
+
 // QCustomPlot is a QWidget, so drawing a chart needs a QApplication. A report is drawn without a
 // display: the application runs on Qt's offscreen platform, whatever QT_QPA_PLATFORM says.
 // Creates one only when none exists (the desktop app has its own), and destroys only its own.

@@ -7,8 +7,8 @@
 #include <chrono>
 
 #include "engine/sim/simulation.h"
-#include "scenarios/loader.h"
 #include "tests/gui/gui_test_support.h"
+#include "tests/support/builtin_runs.h"
 
 namespace faultline::gui {
 namespace {
@@ -16,11 +16,9 @@ namespace {
 class RunModelTest : public testing::GuiTest {};
 
 TEST_F(RunModelTest, ARunArrivesWholeThroughTheBridge) {
-  auto loaded = scenarios::loadScenario("region-outage");
-  ASSERT_TRUE(loaded.hasValue());
   sim::RunOverrides overrides;
   overrides.duration = std::chrono::seconds(130);
-  auto spec = sim::buildWorldSpec(loaded->scenario, overrides);
+  auto spec = sim::buildWorldSpec(faultline::testing::builtInScenario("region-outage"), overrides);
   ASSERT_TRUE(spec.hasValue());
   RunBridge bridge;
   int arrivals = 0;
@@ -34,11 +32,11 @@ TEST_F(RunModelTest, ARunArrivesWholeThroughTheBridge) {
   EXPECT_TRUE(model.finished());
   EXPECT_DOUBLE_EQ(model.progress(), 1);
   EXPECT_EQ(model.duration(), 130);
-  const auto expected = sim::simulateScenario(loaded->scenario, overrides);
-  ASSERT_TRUE(expected.hasValue());
-  EXPECT_EQ(model.result().windows_size(), expected->windows_size());
-  EXPECT_EQ(model.result().events_size(), expected->events_size());
-  EXPECT_EQ(model.result().summary().requests_failed(), expected->summary().requests_failed());
+  const auto expected =
+      faultline::testing::simulateBuiltIn("region-outage", std::chrono::seconds(130));
+  EXPECT_EQ(model.result().windows_size(), expected.windows_size());
+  EXPECT_EQ(model.result().events_size(), expected.events_size());
+  EXPECT_EQ(model.result().summary().requests_failed(), expected.summary().requests_failed());
   EXPECT_EQ(model.result().topology().regions_size(), 3);
   // Nothing new: nothing changes.
   EXPECT_FALSE(model.apply(bridge.take()));

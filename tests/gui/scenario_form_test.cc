@@ -9,8 +9,8 @@
 #include <QSignalSpy>
 
 #include "gui/scenario_panel.h"
-#include "scenarios/loader.h"
 #include "tests/gui/gui_test_support.h"
+#include "tests/support/builtin_runs.h"
 
 namespace faultline::gui {
 namespace {
@@ -19,11 +19,7 @@ using ::testing::HasSubstr;
 
 class ScenarioFormTest : public testing::GuiTest {
  protected:
-  scenario::Scenario regionOutage() {
-    auto loaded = scenarios::loadScenario("region-outage");
-    EXPECT_TRUE(loaded.hasValue());
-    return loaded->scenario;
-  }
+  scenario::Scenario regionOutage() { return faultline::testing::builtInScenario("region-outage"); }
 };
 
 TEST_F(ScenarioFormTest, EveryFieldTheScenarioSetsIsThereByItsPath) {

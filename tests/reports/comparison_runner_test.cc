@@ -8,7 +8,7 @@
 
 #include "reports/results_io.h"
 #include "reports/statistics.h"
-#include "scenarios/loader.h"
+#include "tests/support/builtin_runs.h"
 
 namespace faultline::reports {
 namespace {
@@ -16,9 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 scenario::Scenario bench() {
-  auto loaded = scenarios::loadScenario("bench-3region");
-  EXPECT_TRUE(loaded.hasValue());
-  return loaded->scenario;
+  return faultline::testing::builtInScenario("bench-3region");
 }
 
 ComparisonPlan plan(unsigned jobs, int seeds, balancer::Duration duration) {

@@ -11,7 +11,7 @@
 #include "engine/sim/simulation.h"
 #include "reports/comparison.h"
 #include "reports/summary_table.h"
-#include "scenarios/loader.h"
+#include "tests/support/builtin_runs.h"
 
 namespace faultline::reports {
 namespace {
@@ -20,13 +20,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 results::RunResult regionOutage() {
-  auto loaded = scenarios::loadScenario("region-outage");
-  EXPECT_TRUE(loaded.hasValue());
-  sim::RunOverrides overrides;
-  overrides.duration = std::chrono::seconds(150);
-  auto result = sim::simulateScenario(loaded->scenario, overrides);
-  EXPECT_TRUE(result.hasValue());
-  return *result;
+  return faultline::testing::simulateBuiltIn("region-outage", std::chrono::seconds(150));
 }
 
 TEST(MarkdownReport, ARunLeadsWithItsVerdictAndCarriesTheResultsNumbers) {

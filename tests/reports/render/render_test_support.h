@@ -9,11 +9,10 @@
 #include <memory>
 #include <string>
 
-#include "engine/sim/simulation.h"
 #include "reports/comparison.h"
 #include "reports/comparison_runner.h"
 #include "reports/render/qt_session.h"
-#include "scenarios/loader.h"
+#include "tests/support/builtin_runs.h"
 
 namespace faultline::reports::render::testing {
 
@@ -23,19 +22,9 @@ class RenderTest : public ::testing::Test {
   QtSession qt_;
 };
 
-inline scenario::Scenario builtIn(const std::string& name) {
-  auto loaded = scenarios::loadScenario(name);
-  EXPECT_TRUE(loaded.hasValue()) << name;
-  return loaded->scenario;
-}
-
 // region-outage cut short: the outage (120 s to the end) and its recovery are in it.
 inline results::RunResult regionOutageRun() {
-  sim::RunOverrides overrides;
-  overrides.duration = std::chrono::seconds(150);
-  auto result = sim::simulateScenario(builtIn("region-outage"), overrides);
-  EXPECT_TRUE(result.hasValue());
-  return *result;
+  return faultline::testing::simulateBuiltIn("region-outage", std::chrono::seconds(150));
 }
 
 inline results::ComparisonResult regionOutageComparison() {
@@ -44,7 +33,8 @@ inline results::ComparisonResult regionOutageComparison() {
   plan.seeds = {1, 2};
   plan.duration = std::chrono::seconds(140);
   plan.jobs = 2;
-  auto input = runComparison(builtIn("region-outage"), plan, nullptr, {});
+  auto input =
+      runComparison(faultline::testing::builtInScenario("region-outage"), plan, nullptr, {});
   EXPECT_TRUE(input.hasValue());
   return compare(std::move(*input));
 }
