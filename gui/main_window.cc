@@ -208,7 +208,10 @@ void MainWindow::redrawCharts() {
 }
 
 void MainWindow::showMoment(double time_s) {
-  topology_->setWindow(model_.windowAt(time_s));
+  const results::Window* window = model_.windowAt(time_s);
+  // Hosts as they were when the window closed, as its counts are.
+  topology_->setWindow(
+      window, window ? hostStatesAt(model_.result(), window->end_s()) : std::vector<HostState>{});
   plots_->setCursor(time_s);
 }
 

@@ -49,6 +49,11 @@ void RunBridge::onFault(const metrics::FaultEvent& event) {
   collectEvents();
 }
 
+void RunBridge::onHostStateChanged(const metrics::HostStateEvent& event) {
+  recorder_.onHostStateChanged(event);
+  collectEvents();
+}
+
 void RunBridge::onProgress(const metrics::Progress& progress) {
   if (progress.duration.count() <= 0) return;
   const double done =

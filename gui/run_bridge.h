@@ -39,6 +39,7 @@ class RunBridge final : public QObject, public metrics::Observer, private metric
   void onFailover(const metrics::FailoverEvent& event) override;
   void onInstanceHealthChanged(const metrics::InstanceHealthEvent& event) override;
   void onFault(const metrics::FaultEvent& event) override;
+  void onHostStateChanged(const metrics::HostStateEvent& event) override;
   void onProgress(const metrics::Progress& progress) override;
   void onRunFinished(const metrics::RunSummary& summary) override;
 

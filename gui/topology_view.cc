@@ -23,6 +23,29 @@ constexpr QRgb kDeadInstance = 0xff3a3a3a;  // a tier instance that is not runni
 constexpr QRgb kTraffic = 0xff5f7f9f;
 constexpr QRgb kInk = 0xff303030;
 constexpr QRgb kMutedInk = 0xff707070;
+constexpr QRgb kViolet = 0xff9467bd;  // up, but a fault slows it or fails its requests
+
+QColor stateColor(HostState state) {
+  switch (state) {
+    case HostState::kServing:
+      return QColor(kGreen);
+    case HostState::kDegraded:
+      return QColor(kViolet);
+    case HostState::kEjected:
+      return QColor(kAmber);
+    case HostState::kDown:
+      return QColor(kRed);
+  }
+  return QColor(kGrey);
+}
+
+// The hosts of a region, as its groups count them.
+std::int64_t hostsIn(const results::RegionInfo& region) {
+  std::int64_t hosts = 0;
+  for (const auto& group : region.groups())
+    hosts += std::max(0, group.count());
+  return hosts;
+}
 
 constexpr int kMaxColumns = 4;
 constexpr double kMaxBoxWidth = 380.0;
@@ -48,13 +71,16 @@ struct RegionScene {
   QString subtitle;
   Health health = Health::kIdle;
   std::vector<GroupMark> groups;
-  bool known = false;  // a window gives the host counts below
-  int routed = 0;      // up and routed to by every balancer
-  int up = 0;          // able to serve
+  bool known = false;            // a window gives the host counts below
+  int routed = 0;                // up and routed to by every balancer
+  int up = 0;                    // able to serve
+  std::vector<HostState> hosts;  // each host's state, when known host by host
   std::vector<BalancerMark> balancers;
   QString faults;
   double unserved_rate = 0.0;  // the region's clients' requests no backend saw, per second
 };
+
+void fillHostCounts(const results::Window& window, int index, RegionScene& region);
 
 struct TrafficScene {
   int from = 0;
@@ -369,8 +395,9 @@ class RegionPainter {
     painter_.drawText(badge, Qt::AlignCenter, text);
   }
 
-  // Only the region's counts are known, not which host is which: the first hosts (in group
-  // order) are drawn routed to, the next up but ejected, the rest down.
+  // Each host in its own state when the results tell hosts apart; from the region's counts
+  // alone otherwise (older results): the first hosts, in group order, routed to, the next up but
+  // ejected, the rest down.
   void drawGroups(const RegionScene& region, const QRectF& area) {
     if (region.groups.empty() || area.height() <= 0.0) return;
     const QFont small = smallFont(font_);
@@ -402,6 +429,8 @@ class RegionPainter {
 
   QColor hostColor(const RegionScene& region, int host) const {
     if (!region.known) return QColor(kGrey);
+    if (host >= 0 && static_cast<std::size_t>(host) < region.hosts.size())
+      return stateColor(region.hosts[static_cast<std::size_t>(host)]);
     if (host < region.routed) return QColor(kGreen);
     if (host < region.up) return QColor(kAmber);
     return QColor(kRed);
@@ -585,6 +614,7 @@ void drawLegend(QPainter& painter, const QFont& font, const QRectF& line) {
   LegendPainter legend(painter, font, line);
   legend.square(kGreen, QStringLiteral("host routed to"));
   legend.square(kAmber, QStringLiteral("up, ejected"));
+  legend.square(kViolet, QStringLiteral("degraded"));
   legend.square(kRed, QStringLiteral("down"));
   legend.square(kGrey, QStringLiteral("unknown"));
   legend.gap();
@@ -611,7 +641,8 @@ void TopologyView::setTopology(const results::Topology& topology) {
   update();
 }
 
-void TopologyView::setWindow(const results::Window* window) {
+void TopologyView::setWindow(const results::Window* window, std::vector<HostState> hosts) {
+  hosts_ = std::move(hosts);
   has_window_ = window != nullptr;
   if (has_window_) {
     window_ = *window;
@@ -631,7 +662,42 @@ Health TopologyView::regionHealth(int region) const {
   if (state.hosts_up() < state.hosts()) return Health::kDegraded;
   const int healthy = reports::lowestHealthy(window_, region);
   if (healthy >= 0 && healthy < state.hosts_up()) return Health::kDegraded;
+  const auto hosts = regionHosts(region);
+  if (std::find(hosts.begin(), hosts.end(), HostState::kDegraded) != hosts.end())
+    return Health::kDegraded;
   return Health::kHealthy;
+}
+
+std::vector<HostState> TopologyView::regionHosts(int region) const {
+  if (!has_window_ || region < 0 || region >= topology_.regions_size() ||
+      region >= window_.regions_size()) {
+    return {};
+  }
+  std::size_t first = 0;
+  for (int r = 0; r < region; ++r)
+    first += static_cast<std::size_t>(hostsIn(topology_.regions(r)));
+  const auto count = static_cast<std::size_t>(hostsIn(topology_.regions(region)));
+  if (first + count > hosts_.size()) return {};
+  std::vector<HostState> states(hosts_.begin() + static_cast<std::ptrdiff_t>(first),
+                                hosts_.begin() + static_cast<std::ptrdiff_t>(first + count));
+  // The truth the window counted must be the truth the events tell, host for host.
+  const auto& counted = window_.regions(region);
+  const auto down = std::count(states.begin(), states.end(), HostState::kDown);
+  if (static_cast<std::int64_t>(count) != counted.hosts() ||
+      down != std::int64_t{counted.hosts()} - counted.hosts_up()) {
+    return {};
+  }
+  return states;
+}
+
+HostState TopologyView::hostState(int region, int host) const {
+  const auto hosts = regionHosts(region);
+  if (host >= 0 && static_cast<std::size_t>(host) < hosts.size())
+    return hosts[static_cast<std::size_t>(host)];
+  RegionScene scene;
+  if (has_window_) fillHostCounts(window_, region, scene);
+  if (host < scene.routed) return HostState::kServing;
+  return host < scene.up ? HostState::kEjected : HostState::kDown;
 }
 
 double TopologyView::trafficRate(int from, int to) const {
@@ -778,6 +844,7 @@ Scene buildScene(const TopologyView& view, const results::Topology& topology,
     region.unserved_rate = view.unservedRate(r);
     if (window != nullptr) {
       fillHostCounts(*window, r, region);
+      region.hosts = view.regionHosts(r);
       region.balancers = balancerMarks(*window, info.name());
     }
     scene.regions.push_back(std::move(region));

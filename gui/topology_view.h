@@ -3,6 +3,7 @@
 #include <QWidget>
 #include <vector>
 
+#include "gui/host_states.h"
 #include "reports/results.pb.h"
 
 namespace faultline::gui {
@@ -31,8 +32,10 @@ class TopologyView : public QWidget {
 
   // The run's shape, once per run (or nothing: an empty map).
   void setTopology(const results::Topology& topology);
-  // The moment to show: the window covering it; nullptr before the first window closed.
-  void setWindow(const results::Window* window);
+  // The moment to show: the window covering it (nullptr before the first window closed) and
+  // every host's state at its end (hostStatesAt); without them, or where they disagree with the
+  // window's counts, a region's squares are drawn from its counts alone.
+  void setWindow(const results::Window* window, std::vector<HostState> hosts = {});
 
   // What is drawn, for tests and tooltips.
   Health regionHealth(int region) const;
@@ -45,6 +48,10 @@ class TopologyView : public QWidget {
   // lost on the way), said in red on the region: no arrow can show them. 0 for results without
   // the traffic between regions.
   double unservedRate(int region) const;
+  // The state drawn for host `host` (0-based, in group order) of `region`.
+  HostState hostState(int region, int host) const;
+  // The states of `region`'s hosts, when the host states given agree with its counts; else empty.
+  std::vector<HostState> regionHosts(int region) const;
   // Names of the active faults striking `region` (by their hosts or tier instances), as marked
   // on the map.
   std::vector<std::string> faultsOn(int region) const;
@@ -59,6 +66,7 @@ class TopologyView : public QWidget {
   results::Topology topology_;
   results::Window window_;
   bool has_window_ = false;
+  std::vector<HostState> hosts_;
 };
 
 }  // namespace faultline::gui

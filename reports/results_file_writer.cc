@@ -69,6 +69,10 @@ void ResultsFileWriter::onFault(const metrics::FaultEvent& event) {
   recorder_.onFault(event);
 }
 
+void ResultsFileWriter::onHostStateChanged(const metrics::HostStateEvent& event) {
+  recorder_.onHostStateChanged(event);
+}
+
 void ResultsFileWriter::onRunFinished(const metrics::RunSummary& summary) {
   recorder_.onRunFinished(summary);
   const std::string json = toJson(recorder_.result());

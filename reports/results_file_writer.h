@@ -32,6 +32,7 @@ class ResultsFileWriter final : public metrics::Observer, private metrics::Windo
   void onFailover(const metrics::FailoverEvent& event) override;
   void onInstanceHealthChanged(const metrics::InstanceHealthEvent& event) override;
   void onFault(const metrics::FaultEvent& event) override;
+  void onHostStateChanged(const metrics::HostStateEvent& event) override;
   void onRunFinished(const metrics::RunSummary& summary) override;
 
   // Completes the file and moves it into place. Only after onRunFinished.

@@ -21,6 +21,7 @@ class Observer {
   virtual void onFailover(const FailoverEvent& /*event*/) {}
   virtual void onInstanceHealthChanged(const InstanceHealthEvent& /*event*/) {}
   virtual void onFault(const FaultEvent& /*event*/) {}
+  virtual void onHostStateChanged(const HostStateEvent& /*event*/) {}
   virtual void onProgress(const Progress& /*progress*/) {}
   virtual void onRunFinished(const RunSummary& /*summary*/) {}
 };
@@ -53,6 +54,10 @@ class ObserverList final : public Observer {
   void onFault(const FaultEvent& event) override {
     for (auto* o : observers_)
       o->onFault(event);
+  }
+  void onHostStateChanged(const HostStateEvent& event) override {
+    for (auto* o : observers_)
+      o->onHostStateChanged(event);
   }
   void onProgress(const Progress& progress) override {
     for (auto* o : observers_)

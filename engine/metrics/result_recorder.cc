@@ -207,6 +207,12 @@ void ResultRecorder::onFault(const FaultEvent& event) {
   e.set_fault(layout_.faults[event.fault].name);
 }
 
+void ResultRecorder::onHostStateChanged(const HostStateEvent& event) {
+  auto& e =
+      addEvent(event.time, event.serving ? results::Event::HOST_UP : results::Event::HOST_DOWN);
+  e.set_host(layout_.hosts[event.host].name);
+}
+
 void ResultRecorder::onRunFinished(const RunSummary& summary) {
   auto& s = *result_.mutable_summary();
   s.set_requests_total(count(summary.requests));

@@ -36,6 +36,7 @@ class ResultRecorder final : public Observer {
   void onFailover(const FailoverEvent& event) override;
   void onInstanceHealthChanged(const InstanceHealthEvent& event) override;
   void onFault(const FaultEvent& event) override;
+  void onHostStateChanged(const HostStateEvent& event) override;
   void onRunFinished(const RunSummary& summary) override;
 
   const results::RunResult& result() const { return result_; }

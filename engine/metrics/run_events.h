@@ -30,6 +30,14 @@ struct InstanceHealthEvent {
   bool healthy = false;
 };
 
+// A host stopped serving (crashed, dark, paused) or served again: the truth, which the balancers
+// only learn from their checks. Faults that slow a host or make it fail requests do not count.
+struct HostStateEvent {
+  TimePoint time{};
+  std::uint32_t host = 0;
+  bool serving = false;
+};
+
 struct FaultEvent {
   TimePoint time{};
   std::uint32_t fault = 0;

@@ -55,8 +55,13 @@ void World::onFaultStep(std::uint32_t fault, std::uint32_t step) {
   std::vector<HostChange> changes(hosts_.size(), HostChange::kNone);
   bool any = false;
   for (std::uint32_t h : spec.hosts) {
+    const bool was_serving = hosts_[h].serving();
     changes[h] = refreshHostFaults(h);
     any = any || changes[h] != HostChange::kNone;
+    if (hosts_[h].serving() != was_serving) {
+      observer_.onHostStateChanged(metrics::HostStateEvent{
+          .time = kernel_.now(), .host = h, .serving = hosts_[h].serving()});
+    }
   }
   if (any) applyHostChanges(changes);
 }

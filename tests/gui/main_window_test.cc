@@ -57,10 +57,17 @@ TEST_F(MainWindowTest, ARegionOutageIsSeenOnTheMapAndInThePlots) {
   EXPECT_EQ(window_.topologyView().regionHealth(0), Health::kHealthy);
   timeline.setTime(150);  // us-east dark from 120 s to 240 s, its traffic in us-west
   EXPECT_EQ(window_.topologyView().regionHealth(0), Health::kDown);
+  // Host by host (the run's host events agree with its counts): every us-east host down, and
+  // ejected by the balancers that checked them; us-west serving.
+  const auto east = window_.topologyView().regionHosts(0);
+  ASSERT_FALSE(east.empty());
+  EXPECT_THAT(east, ::testing::Each(HostState::kDown));
+  EXPECT_THAT(window_.topologyView().regionHosts(1), ::testing::Each(HostState::kServing));
   EXPECT_THAT(window_.topologyView().faultsOn(0), ::testing::ElementsAre("us-east dark"));
   EXPECT_GT(window_.topologyView().trafficRate(0, 1), 1000);
   timeline.setTime(290);
   EXPECT_EQ(window_.topologyView().regionHealth(0), Health::kHealthy);
+  EXPECT_THAT(window_.topologyView().regionHosts(0), ::testing::Each(HostState::kServing));
   EXPECT_EQ(window_.topologyView().trafficRate(0, 1), 0);
 }
 

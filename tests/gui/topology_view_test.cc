@@ -324,6 +324,43 @@ TEST_F(TopologyViewTest, DownRegionIsDrawnRed) {
   EXPECT_GT(redPixels(render(900, 420)), 1000);
 }
 
+// us-east as two groups: web (hosts 0-4) and api (5-9); api-2 (host 6) down, web-1 ejected.
+TEST_F(TopologyViewTest, EachHostIsDrawnInItsOwnStateWhenTheStatesAgreeWithTheCounts) {
+  results::Topology two_groups = topology(2);
+  auto* east = two_groups.mutable_regions(0);
+  east->mutable_groups(0)->set_name("web");
+  east->mutable_groups(0)->set_count(5);
+  auto* api = east->add_groups();
+  api->set_name("api");
+  api->set_count(5);
+  view_.setTopology(two_groups);
+  results::Window window = healthyWindow(2);
+  window.mutable_regions(0)->set_hosts_up(kHosts - 1);
+  std::vector<HostState> states(2 * kHosts, HostState::kServing);
+  states[6] = HostState::kDown;
+  states[0] = HostState::kEjected;
+  states[kHosts + 3] = HostState::kDegraded;
+  view_.setWindow(&window, states);
+  EXPECT_EQ(view_.hostState(0, 6), HostState::kDown);
+  EXPECT_EQ(view_.hostState(0, 0), HostState::kEjected);
+  EXPECT_EQ(view_.hostState(0, 9), HostState::kServing);
+  EXPECT_EQ(view_.hostState(1, 3), HostState::kDegraded);
+  EXPECT_EQ(view_.regionHealth(1), Health::kDegraded);  // a slow host, though all serve
+  // States that disagree with the window's count (two down, one counted): the counts decide,
+  // the last hosts drawn down.
+  states[2] = HostState::kDown;
+  view_.setWindow(&window, states);
+  EXPECT_TRUE(view_.regionHosts(0).empty());
+  EXPECT_EQ(view_.hostState(0, 6), HostState::kServing);
+  EXPECT_EQ(view_.hostState(0, 9), HostState::kDown);
+  EXPECT_EQ(view_.regionHosts(1).size(), static_cast<std::size_t>(kHosts));
+  // Too few states (another run's): counts alone.
+  view_.setWindow(&window, std::vector<HostState>(3, HostState::kDown));
+  EXPECT_TRUE(view_.regionHosts(1).empty());
+  EXPECT_EQ(view_.hostState(1, 0), HostState::kServing);
+  EXPECT_FALSE(render(900, 420).isNull());
+}
+
 TEST_F(TopologyViewTest, SizeHintsFitTheMap) {
   EXPECT_EQ(view_.sizeHint(), QSize(900, 420));
   EXPECT_EQ(view_.minimumSizeHint(), QSize(400, 240));

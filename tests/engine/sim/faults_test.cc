@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/engine/sim/world_test_support.h"
 
@@ -315,6 +318,53 @@ TEST(Faults, ACrashRampStrikesOneHostAfterAnother) {
     EXPECT_EQ(result.windows(71 + i).regions(0).hosts_up(), i + 1) << i;
   }
   EXPECT_EQ(result.windows(50).regions(0).hosts_up(), 0);
+}
+
+// The truth host by host: HOST_DOWN / HOST_UP events tell which hosts the counts count.
+TEST(Faults, HostEventsTellWhichHostsTheRampStrikesAndTheyAgreeWithTheCounts) {
+  const auto result = simulateText(oneRegion(10, 20, R"(
+    faults { host_crash { hosts { region: "r0" } } start_s: 10 end_s: 80 ramp_up_s: 9 ramp_down_s: 9 })"));
+  std::map<std::string, double> went_down;
+  std::map<std::string, double> came_up;
+  for (const auto& event : result.events()) {
+    if (event.kind() == results::Event::HOST_DOWN) went_down[event.host()] = event.time_s();
+    if (event.kind() == results::Event::HOST_UP) came_up[event.host()] = event.time_s();
+  }
+  ASSERT_EQ(went_down.size(), 10u);
+  ASSERT_EQ(came_up.size(), 10u);
+  for (const auto& [host, down_s] : went_down) {
+    EXPECT_GE(down_s, 10.0) << host;
+    EXPECT_LT(down_s, 19.5) << host;
+    EXPECT_GT(came_up[host], 70.0) << host;
+    EXPECT_LE(came_up[host], 80.0) << host;
+  }
+  // At every window's end the hosts down by the events before it are those the window counts
+  // (what happens at a window's end belongs to the next window).
+  for (const auto& window : result.windows()) {
+    std::int64_t down = 0;
+    for (const auto& [host, down_s] : went_down)
+      down += down_s < window.end_s() && came_up[host] >= window.end_s();
+    EXPECT_EQ(down, 10 - window.regions(0).hosts_up()) << window.end_s();
+  }
+}
+
+TEST(Faults, APauseStopsAHostButAGrayFailureDoesNot) {
+  const auto paused = simulateText(oneRegion(2, 20, R"(
+    faults { host_pause { hosts { region: "r0" count: 1 } } start_s: 10 end_s: 20 })"));
+  std::vector<std::pair<int, double>> seen;
+  for (const auto& event : paused.events()) {
+    if (event.kind() == results::Event::HOST_DOWN || event.kind() == results::Event::HOST_UP)
+      seen.emplace_back(event.kind(), event.time_s());
+  }
+  const std::vector<std::pair<int, double>> expected = {{results::Event::HOST_DOWN, 10.0},
+                                                        {results::Event::HOST_UP, 20.0}};
+  EXPECT_EQ(seen, expected);
+  const auto gray = simulateText(oneRegion(2, 20, R"(
+    faults { gray_failure { hosts { region: "r0" count: 1 } error_probability: 0.5 } start_s: 10 end_s: 20 })"));
+  for (const auto& event : gray.events()) {
+    EXPECT_NE(event.kind(), results::Event::HOST_DOWN);
+    EXPECT_NE(event.kind(), results::Event::HOST_UP);
+  }
 }
 
 TEST(Faults, APercentBlastRadiusStrikesThatShareOfTheHosts) {
