@@ -1,6 +1,9 @@
 #include "gui/main_window.h"
 
+#include <algorithm>
+
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QScrollArea>
@@ -28,6 +31,7 @@ namespace faultline::gui {
 namespace {
 
 constexpr int kRefreshMs = 40;
+constexpr int kSlowestRefreshMs = 1000;
 
 QString qt(const std::string& text) {
   return QString::fromStdString(text);
@@ -86,6 +90,9 @@ MainWindow::MainWindow()
   });
   connect(controller_, &RunController::runEnded, this, &MainWindow::runEnded);
   connect(controller_, &RunController::comparisonEnded, this, &MainWindow::comparisonEnded);
+  connect(controller_, &RunController::exampleRunArrived, this, [this] {
+    if (comparing_) redrawCharts();
+  });
   connect(controller_, &RunController::comparisonProgressed, this,
           [this](int done, int runs, double fraction) {
             controls_->setProgress(fraction);
@@ -142,6 +149,7 @@ bool MainWindow::startRun() {
   model_.clear();
   comparison_.reset();
   comparison_table_->setRowCount(0);
+  refresh_timer_->setInterval(kRefreshMs);
   if (wanted.strategies.size() <= 1 && wanted.seeds == 1) {
     sim::RunOverrides overrides;
     overrides.seed = wanted.first_seed;
@@ -186,6 +194,16 @@ bool MainWindow::busy() const {
 }
 
 void MainWindow::refresh() {
+  QElapsedTimer cost;
+  cost.start();
+  refreshFromBridge();
+  // A refresh rebuilds the charts from every window: on a run of many hours it grows, and the
+  // window must still answer between refreshes. At most a third of the time goes to them.
+  refresh_timer_->setInterval(
+      static_cast<int>(std::clamp<qint64>(2 * cost.elapsed(), kRefreshMs, kSlowestRefreshMs)));
+}
+
+void MainWindow::refreshFromBridge() {
   RunUpdate update = controller_->bridge().take();
   const bool started = update.started.has_value();
   if (!model_.apply(std::move(update))) return;
@@ -198,7 +216,12 @@ void MainWindow::refresh() {
 
 void MainWindow::redrawCharts() {
   std::vector<reports::Chart> charts;
-  if (comparison_) charts = reports::comparisonOverlays(*comparison_);
+  // The strategies overlaid: all of a comparison shown, or those finished of one going on.
+  if (comparison_) {
+    charts = reports::comparisonOverlays(*comparison_);
+  } else if (comparing_) {
+    charts = reports::comparisonOverlays(controller_->partialComparison());
+  }
   if (!model_.empty()) {
     for (auto& chart : reports::runCharts(model_.result()))
       charts.push_back(std::move(chart));

@@ -45,6 +45,7 @@ class MainWindow : public QMainWindow {
   ScenarioPanel& scenarioPanel() { return *scenario_; }
   RunControls& runControls() { return *controls_; }
   TopologyView& topologyView() { return *topology_; }
+  RunController& runController() { return *controller_; }
   TimelineBar& timeline() { return *timeline_; }
   PlotsPanel& plots() { return *plots_; }
   ComparisonTable& comparisonTable() { return *comparison_table_; }
@@ -58,6 +59,7 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void refresh();
+  void refreshFromBridge();
   void redrawCharts();
   void showMoment(double time_s);
   void showRun(results::RunResult result);

@@ -1,5 +1,7 @@
 #include "gui/run_controller.h"
 
+#include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "engine/sim/simulation.h"
@@ -56,6 +58,20 @@ void RunController::startComparison(const scenario::Scenario& scenario,
   busy_ = true;
   comparison_.reset();
   plan.watch_first = &bridge_;  // the first strategy's run streams in while the others compute
+  const std::uint64_t generation = ++generation_;
+  partial_.Clear();
+  partial_strategies_.clear();
+  for (const auto& strategy : plan.strategies)
+    partial_.add_strategies()->set_strategy(strategy);
+  plan.on_example_run = [this, generation](std::size_t strategy, const results::RunResult& run) {
+    auto copy = std::make_shared<const results::RunResult>(run);
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, strategy, copy] {
+          if (generation == generation_) addExampleRun(strategy, *copy);
+        },
+        Qt::QueuedConnection);
+  };
   worker_ = std::jthread([this, scenario, plan = std::move(plan)] {
     auto input = reports::runComparison(
         scenario, plan, &stop_, [this](std::size_t done, std::size_t runs, double fraction) {
@@ -78,6 +94,18 @@ void RunController::startComparison(const scenario::Scenario& scenario,
         },
         Qt::QueuedConnection);
   });
+}
+
+void RunController::addExampleRun(std::size_t strategy, results::RunResult run) {
+  const auto at =
+      std::upper_bound(partial_strategies_.begin(), partial_strategies_.end(), strategy);
+  const auto index = static_cast<int>(at - partial_strategies_.begin());
+  partial_strategies_.insert(at, strategy);
+  auto& runs = *partial_.mutable_example_runs();
+  *runs.Add() = std::move(run);
+  for (int i = runs.size() - 1; i > index; --i)
+    runs.SwapElements(i, i - 1);
+  emit exampleRunArrived();
 }
 
 void RunController::cancel() {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "engine/sim/world_builder.h"
 #include "gui/run_bridge.h"
@@ -14,9 +15,10 @@
 namespace faultline::gui {
 
 // Runs the engine off the UI thread (one run, streamed through the bridge; or a comparison,
-// whose result arrives whole) and tells the window when it ended, through queued signals. One
-// piece of work at a time; cancel() stops it within an event or two of simulated time. Destroying
-// the controller stops and joins the worker.
+// whose strategies' example runs arrive as each finishes and whose figures arrive at the end) and
+// tells the window when it ended, through queued signals. One piece of work at a time; cancel()
+// stops it within an event or two of simulated time. Destroying the controller stops and joins the
+// worker.
 class RunController : public QObject {
   Q_OBJECT
 
@@ -37,21 +39,31 @@ class RunController : public QObject {
   RunBridge& bridge() { return bridge_; }
   // The finished comparison, once comparisonEnded(true, ...) was emitted.
   std::optional<results::ComparisonResult> takeComparison();
+  // The comparison going on as far as it is: its strategies, and the example runs (first seed)
+  // of those whose run finished, in strategy order. No figures yet.
+  const results::ComparisonResult& partialComparison() const { return partial_; }
 
  signals:
   void runEnded(bool finished, const QString& message);
   // Runs finished of all, and the share of all simulated time done.
   void comparisonProgressed(int runs_done, int runs, double fraction);
   void comparisonEnded(bool finished, const QString& message);
+  // Another strategy's example run is in partialComparison().
+  void exampleRunArrived();
 
  private:
   void join();
+  void addExampleRun(std::size_t strategy, results::RunResult run);
 
   RunBridge bridge_;
   std::atomic<bool> stop_{false};
   std::jthread worker_;
   bool busy_ = false;
   std::optional<results::ComparisonResult> comparison_;
+  results::ComparisonResult partial_;
+  std::vector<std::size_t> partial_strategies_;  // of partial_'s example runs, in order
+  // Counts the pieces of work started: a late arrival from an earlier comparison is dropped.
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace faultline::gui

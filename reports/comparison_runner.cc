@@ -130,6 +130,7 @@ class Runs {
     }
     if (!status.finished()) return fail(run, {ComparisonError::Kind::kStopped, "", "stopped"});
     results::RunResult result = recorder.takeResult();
+    if (seed == 0 && plan_.on_example_run) plan_.on_example_run(strategy, result);
     input_.runs[strategy][seed] = metricsOf(result);
     if (seed == 0) input_.example_runs[strategy] = std::move(result);
     simulated_ns_[run].store(spec->layout.duration.count());

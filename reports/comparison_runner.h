@@ -24,6 +24,10 @@ struct ComparisonPlan {
   // Also hears the first run (first strategy, first seed) as it goes, on the thread running it:
   // the desktop app shows it live while the rest compute. Never told of the other runs.
   metrics::Observer* watch_first = nullptr;
+  // Given each strategy's example run (its first seed) as soon as it finished, on the thread
+  // that ran it (so from several threads at once when jobs > 1): the desktop app overlays the
+  // strategies as they come in. Not called for the other seeds' runs.
+  std::function<void(std::size_t strategy, const results::RunResult& run)> on_example_run;
 };
 
 // Why a comparison could not be made: a strategy or override the engine refuses (`path` names

@@ -11,6 +11,7 @@
 
 #include "gui/comparison_table.h"
 #include "gui/plots_panel.h"
+#include "gui/run_controller.h"
 #include "gui/run_controls.h"
 #include "gui/scenario_panel.h"
 #include "gui/screenshot.h"
@@ -117,7 +118,17 @@ TEST_F(MainWindowTest, AComparisonOverlaysItsStrategiesAndAClickShowsOne) {
   window_.runControls().setStrategies({"round-robin", "maglev"});
   window_.runControls().setSeeds(2);
   window_.runControls().setDuration(QStringLiteral("125s"));
+  // Each strategy's overlay appears when its example run is done, before the comparison ends.
+  std::vector<int> overlaid_points;
+  QObject::connect(&window_.runController(), &RunController::exampleRunArrived, &window_, [&] {
+    overlaid_points.push_back(window_.plots().pointCount(0));  // success rates overlaid
+  });
+  QSignalSpy ended(&window_.runController(), &RunController::comparisonEnded);
   ASSERT_TRUE(runToEnd()) << window_.runControls().status().toStdString();
+  ASSERT_EQ(overlaid_points.size(), 2u);
+  ASSERT_EQ(ended.count(), 1);
+  EXPECT_GT(overlaid_points[0], 0);
+  EXPECT_GT(overlaid_points[1], overlaid_points[0]);  // the second strategy's line added
   ASSERT_TRUE(window_.comparison().has_value());
   auto& table = window_.comparisonTable();
   ASSERT_EQ(table.rowCount(), 2);

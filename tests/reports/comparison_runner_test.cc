@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "reports/results_io.h"
 #include "reports/statistics.h"
@@ -63,6 +68,25 @@ TEST(ComparisonRunner, TheFirstRunCanBeWatchedAsItGoes) {
   EXPECT_EQ(watcher.seed, 100u);
   const auto comparison = compare(std::move(*input));
   EXPECT_EQ(watcher.windows, comparison.example_runs(0).windows_size());
+}
+
+TEST(ComparisonRunner, EachStrategysExampleRunIsHandedOverAsItFinishes) {
+  ComparisonPlan told = plan(2, 3, 6s);
+  std::mutex mutex;  // two threads may finish at once
+  std::vector<std::pair<std::size_t, std::string>> handed;
+  told.on_example_run = [&](std::size_t strategy, const results::RunResult& run) {
+    const std::lock_guard lock(mutex);
+    handed.emplace_back(strategy, toJson(run));
+  };
+  auto input = runComparison(bench(), told, nullptr, {});
+  ASSERT_TRUE(input.hasValue());
+  const auto comparison = compare(std::move(*input));
+  ASSERT_EQ(handed.size(), 2u);  // once per strategy, never for the other seeds
+  std::sort(handed.begin(), handed.end());
+  for (std::size_t s = 0; s < 2; ++s) {
+    EXPECT_EQ(handed[s].first, s);
+    EXPECT_EQ(handed[s].second, toJson(comparison.example_runs(static_cast<int>(s))));
+  }
 }
 
 TEST(ComparisonRunner, TheFiguresDoNotDependOnTheNumberOfThreads) {
