@@ -130,13 +130,13 @@ double errorShare(const results::Window& window, int region) {
 // The failures among `from`'s requests served by `to`; the serving region's share over all its
 // clients when the results have no traffic between regions.
 double edgeErrorShare(const results::Window& window, int from, int to) {
-  if (from < window.regions_size()) {
-    const auto& clients = window.regions(from);
-    if (to < clients.served_by_size() && to < clients.ok_served_by_size() &&
-        clients.served_by(to) > 0) {
-      const double served = static_cast<double>(clients.served_by(to));
-      const double ok = std::clamp(static_cast<double>(clients.ok_served_by(to)), 0.0, served);
-      return 1.0 - ok / served;
+  if (from < window.regions_size() && to < window.regions_size()) {
+    const std::string& name = window.regions(to).region();
+    for (const auto& served : window.regions(from).served_by()) {
+      if (served.region() != name || served.requests() <= 0) continue;
+      const double requests = static_cast<double>(served.requests());
+      const double ok = std::clamp(static_cast<double>(served.ok()), 0.0, requests);
+      return 1.0 - ok / requests;
     }
   }
   return errorShare(window, to);
@@ -710,10 +710,12 @@ double TopologyView::trafficRate(int from, int to) const {
   if (!(length > 0.0)) return 0.0;
   // What the results counted, request by request; older results files only have the balancers'
   // shares, which miss where a balancer tier sent the clients.
-  const auto& clients = window_.regions(from);
-  if (clients.served_by_size() > 0) {  // a missing entry (a crafted file) served nothing
-    const double served =
-        to < clients.served_by_size() ? static_cast<double>(clients.served_by(to)) : 0.0;
+  if (topology_.counts_traffic()) {  // a pair without an entry carried nothing
+    const std::string& name = topology_.regions(to).name();
+    double served = 0.0;
+    for (const auto& pair : window_.regions(from).served_by()) {
+      if (pair.region() == name) served += static_cast<double>(pair.requests());
+    }
     const double rate = served / length;
     return std::isfinite(rate) && rate > 0.0 ? rate : 0.0;
   }
@@ -753,13 +755,9 @@ std::vector<std::string> TopologyView::faultsOn(int region) const {
 
 double TopologyView::unservedRate(int region) const {
   if (!has_window_ || region < 0 || region >= window_.regions_size()) return 0.0;
-  const auto& clients = window_.regions(region);
   const double length = window_.end_s() - window_.start_s();
-  if (clients.served_by_size() == 0 || !(length > 0.0)) return 0.0;  // older results: unknown
-  double served = 0.0;
-  for (std::int64_t n : clients.served_by())
-    served += static_cast<double>(std::max<std::int64_t>(0, n));
-  const double rate = (static_cast<double>(clients.requests_from()) - served) / length;
+  if (!(length > 0.0)) return 0.0;
+  const double rate = static_cast<double>(window_.regions(region).unserved()) / length;
   return std::isfinite(rate) && rate > 0.0 ? rate : 0.0;
 }
 

@@ -40,13 +40,13 @@ class TopologyView : public QWidget {
   // What is drawn, for tests and tooltips.
   Health regionHealth(int region) const;
   // Requests per second from `from`'s clients to backends of `to`, as the arrow shows it: the
-  // requests the results counted between the two (RegionWindow.served_by); for results without
-  // it, the clients' completed requests times the share their balancers send to `to` (Envoy's
-  // priority load, averaged over the region's balancers).
+  // requests the results counted between the two (RegionWindow.served_by, when the topology says
+  // it counts traffic); for older results, the clients' completed requests times the share their
+  // balancers send to `to` (Envoy's priority load, averaged over the region's balancers).
   double trafficRate(int from, int to) const;
-  // Requests per second of `from`'s clients that no backend saw (refused by their balancer, or
-  // lost on the way), said in red on the region: no arrow can show them. 0 for results without
-  // the traffic between regions.
+  // Requests per second of `from`'s clients that no backend saw (RegionWindow.unserved: refused
+  // by their balancer, or lost on the way), said in red on the region: no arrow can show them. 0
+  // for older results.
   double unservedRate(int region) const;
   // The state drawn for host `host` (0-based, in group order) of `region`.
   HostState hostState(int region, int host) const;

@@ -1,5 +1,7 @@
 #include "engine/metrics/result_recorder.h"
 
+#include <algorithm>
+
 #include "engine/metrics/version.h"
 
 namespace faultline::metrics {
@@ -92,6 +94,7 @@ void ResultRecorder::onRunStarted(const RunLayout& layout) {
   run.set_faultline_version(kVersion);
 
   auto& topology = *result_.mutable_topology();
+  topology.set_counts_traffic(true);
   for (const auto& region : layout.regions) {
     auto& info = *topology.add_regions();
     info.set_name(region.name);
@@ -144,10 +147,16 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
     r.set_ok_from(count(counts.ok_from));
     r.set_requests_to(count(counts.requests_to));
     r.set_ok_to(count(counts.ok_to));
-    for (std::uint64_t served : counts.served_by)
-      r.add_served_by(count(served));
-    for (std::uint64_t ok : counts.ok_served_by)
-      r.add_ok_served_by(count(ok));
+    std::uint64_t served_anywhere = 0;
+    for (std::size_t to = 0; to < counts.served_by.size(); ++to) {
+      if (counts.served_by[to] == 0) continue;
+      auto& served = *r.add_served_by();
+      served.set_region(layout_.regions[to].name);
+      served.set_requests(count(counts.served_by[to]));
+      served.set_ok(count(counts.ok_served_by[to]));
+      served_anywhere += counts.served_by[to];
+    }
+    r.set_unserved(count(counts.requests_from - std::min(served_anywhere, counts.requests_from)));
     if (region < window.region_state.size()) {
       r.set_hosts(static_cast<std::int32_t>(window.region_state[region].hosts));
       r.set_hosts_up(static_cast<std::int32_t>(window.region_state[region].hosts_up));

@@ -227,31 +227,41 @@ TEST_F(TopologyViewTest, FaultsOnMarksOnlyStruckRegionsAndActiveFaults) {
   EXPECT_TRUE(view_.faultsOn(0).empty());
 }
 
+void addServed(results::RegionWindow& clients, const std::string& region, std::int64_t requests,
+               std::int64_t ok) {
+  auto& served = *clients.add_served_by();
+  served.set_region(region);
+  served.set_requests(requests);
+  served.set_ok(ok);
+}
+
 TEST_F(TopologyViewTest, TrafficIsWhatTheResultsCountedBetweenRegionsWhenTheyHaveIt) {
-  view_.setTopology(topology(2));
+  results::Topology counted = topology(2);
+  counted.set_counts_traffic(true);
+  view_.setTopology(counted);
   results::Window window = healthyWindow(2);  // 10 s long
   auto& east = *window.mutable_regions(0);
-  east.add_served_by(2000);  // whatever the balancers' shares say
-  east.add_served_by(8000);
-  east.add_ok_served_by(2000);
-  east.add_ok_served_by(6000);
+  addServed(east, "us-east", 2000, 2000);  // whatever the balancers' shares say
+  addServed(east, "us-west", 8000, 6000);
   view_.setWindow(&window);
   EXPECT_DOUBLE_EQ(view_.trafficRate(0, 0), 200);
   EXPECT_DOUBLE_EQ(view_.trafficRate(0, 1), 800);
   EXPECT_DOUBLE_EQ(view_.unservedRate(0), 0);  // 10,000 sent, all served
   east.set_requests_from(12000);
+  east.set_unserved(2000);
   view_.setWindow(&window);
   EXPECT_DOUBLE_EQ(view_.unservedRate(0), 200);  // 2,000 no backend saw, over 10 s
-  EXPECT_DOUBLE_EQ(view_.unservedRate(1), 0);    // no counts between regions: unknown
-  // A crafted, short list: what it leaves out served nothing (never the balancers' shares).
-  results::Window short_list = healthyWindow(2);
-  short_list.mutable_regions(0)->add_served_by(100);
-  auto& shares = *short_list.add_balancers();
-  shares.set_region("us-east");
-  shares.add_load_percent(50);
-  shares.add_load_percent(50);
-  view_.setWindow(&short_list);
-  EXPECT_DOUBLE_EQ(view_.trafficRate(0, 1), 0);
+  // Only the pairs that carried traffic are listed: us-west's clients sent nothing to us-east,
+  // whatever the balancers' shares say.
+  EXPECT_DOUBLE_EQ(view_.trafficRate(1, 0), 0);
+  auto& shares = *window.mutable_balancers(1);
+  shares.set_load_percent(0, 50);
+  view_.setWindow(&window);
+  EXPECT_DOUBLE_EQ(view_.trafficRate(1, 0), 0);
+  // Older results count no traffic: the balancers' shares stand in.
+  view_.setTopology(topology(2));
+  view_.setWindow(&window);
+  EXPECT_DOUBLE_EQ(view_.trafficRate(1, 0), 500);
 }
 
 TEST_F(TopologyViewTest, ABalancerCrashIsOnItsRegionAndItsInstanceIsDrawnDown) {
