@@ -8,20 +8,6 @@
 namespace faultline::gui {
 namespace {
 
-// The hosts by name ("region/group-N", N from 1, as the engine names them), in topology order.
-std::unordered_map<std::string, std::size_t> hostIndex(const results::Topology& topology) {
-  std::unordered_map<std::string, std::size_t> index;
-  std::size_t next = 0;
-  for (const auto& region : topology.regions()) {
-    for (const auto& group : region.groups()) {
-      const std::string prefix = region.name() + "/" + group.name() + "-";
-      for (int i = 1; i <= group.count(); ++i)
-        index.emplace(prefix + std::to_string(i), next++);
-    }
-  }
-  return index;
-}
-
 std::size_t hostCount(const results::Topology& topology) {
   std::size_t count = 0;
   for (const auto& region : topology.regions()) {
@@ -39,21 +25,35 @@ bool degrades(std::string_view kind) {
 
 }  // namespace
 
-std::vector<HostState> hostStatesAt(const results::RunResult& result, double time_s) {
-  const auto& topology = result.topology();
+HostStates::HostStates(const results::Topology& topology) : count_(hostCount(topology)) {
   // A crafted file may claim any count; the map then draws from the counts.
   constexpr std::size_t kMostHosts = 200'000;
-  if (hostCount(topology) > kMostHosts) return {};
-  const auto index = hostIndex(topology);
-  std::vector<bool> down(hostCount(topology), false);
-  std::vector<int> marked_down(down.size(), 0);  // by how many balancers
-  std::vector<bool> degraded(down.size(), false);
+  if (count_ > kMostHosts) {
+    too_many_ = true;
+    return;
+  }
+  std::size_t next = 0;
+  for (const auto& region : topology.regions()) {
+    for (const auto& group : region.groups()) {
+      const std::string prefix = region.name() + "/" + group.name() + "-";
+      for (int i = 1; i <= group.count(); ++i)
+        index_.emplace(prefix + std::to_string(i), next++);
+    }
+  }
+}
+
+std::vector<HostState> HostStates::at(const results::RunResult& result, double time_s) const {
+  if (too_many_) return {};
+  std::vector<bool> down(count_, false);
+  std::vector<int> marked_down(count_, 0);  // by how many balancers
+  std::vector<bool> degraded(count_, false);
   const auto find = [&](const std::string& name) -> std::ptrdiff_t {
-    const auto found = index.find(name);
-    return found == index.end() ? -1 : static_cast<std::ptrdiff_t>(found->second);
+    const auto found = index_.find(name);
+    return found == index_.end() ? -1 : static_cast<std::ptrdiff_t>(found->second);
   };
   for (const auto& event : result.events()) {
-    if (event.time_s() >= time_s) break;  // events are in time order
+    // In time order as the engine writes them; a crafted file's order only costs the colours.
+    if (!(event.time_s() < time_s)) continue;
     const std::ptrdiff_t host = find(event.host());
     if (host < 0) continue;
     const auto h = static_cast<std::size_t>(host);
@@ -74,14 +74,15 @@ std::vector<HostState> hostStatesAt(const results::RunResult& result, double tim
         break;
     }
   }
-  for (const auto& fault : topology.faults()) {
+  for (const auto& fault : result.topology().faults()) {
     if (!degrades(fault.kind()) || time_s <= fault.start_s() || time_s > fault.end_s()) continue;
     for (const auto& name : fault.hosts()) {
-      if (const std::ptrdiff_t host = find(name); host >= 0)
+      if (const std::ptrdiff_t host = find(name); host >= 0) {
         degraded[static_cast<std::size_t>(host)] = true;
+      }
     }
   }
-  std::vector<HostState> states(down.size(), HostState::kServing);
+  std::vector<HostState> states(count_, HostState::kServing);
   for (std::size_t h = 0; h < states.size(); ++h) {
     if (down[h]) {
       states[h] = HostState::kDown;
@@ -92,6 +93,10 @@ std::vector<HostState> hostStatesAt(const results::RunResult& result, double tim
     }
   }
   return states;
+}
+
+std::vector<HostState> hostStatesAt(const results::RunResult& result, double time_s) {
+  return HostStates(result.topology()).at(result, time_s);
 }
 
 }  // namespace faultline::gui

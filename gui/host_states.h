@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "reports/results.pb.h"
@@ -22,6 +24,21 @@ enum class HostState : std::uint8_t {
 // balancer has it marked down), degradation from the host faults active then. Results written
 // before HOST_DOWN existed say every host serves; the map checks the states against the window's
 // counts and falls back on the counts where they disagree.
+class HostStates {
+ public:
+  HostStates() = default;
+  // Learns the run's hosts by name ("region/group-N", N from 1, as the engine names them).
+  explicit HostStates(const results::Topology& topology);
+
+  std::vector<HostState> at(const results::RunResult& result, double time_s) const;
+
+ private:
+  std::unordered_map<std::string, std::size_t> index_;
+  std::size_t count_ = 0;
+  bool too_many_ = false;  // a crafted file's counts: the map draws from the counts then
+};
+
+// The same, learning the hosts on the way (tests, one-off reads).
 std::vector<HostState> hostStatesAt(const results::RunResult& result, double time_s);
 
 }  // namespace faultline::gui

@@ -207,11 +207,16 @@ void MainWindow::refreshFromBridge() {
   RunUpdate update = controller_->bridge().take();
   const bool started = update.started.has_value();
   if (!model_.apply(std::move(update))) return;
-  if (started) topology_->setTopology(model_.result().topology());
+  if (started) showTopology();
   if (!comparing_) controls_->setProgress(model_.progress());  // a comparison counts its runs
   redrawCharts();
   timeline_->setSpan(model_.duration(), availableEnd(model_));
   showMoment(timeline_->time());
+}
+
+void MainWindow::showTopology() {
+  topology_->setTopology(model_.result().topology());
+  host_states_ = HostStates(model_.result().topology());
 }
 
 void MainWindow::redrawCharts() {
@@ -233,8 +238,8 @@ void MainWindow::redrawCharts() {
 void MainWindow::showMoment(double time_s) {
   const results::Window* window = model_.windowAt(time_s);
   // Hosts as they were when the window closed, as its counts are.
-  topology_->setWindow(
-      window, window ? hostStatesAt(model_.result(), window->end_s()) : std::vector<HostState>{});
+  topology_->setWindow(window, window ? host_states_.at(model_.result(), window->end_s())
+                                      : std::vector<HostState>{});
   plots_->setCursor(time_s);
 }
 
@@ -273,7 +278,7 @@ void MainWindow::comparisonEnded(bool finished, const QString& message) {
 
 void MainWindow::showRun(results::RunResult result) {
   model_.set(std::move(result));
-  topology_->setTopology(model_.result().topology());
+  showTopology();
   redrawCharts();
   timeline_->setSpan(model_.duration(), availableEnd(model_));
   showMoment(timeline_->time());

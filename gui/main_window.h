@@ -3,6 +3,7 @@
 #include <QMainWindow>
 #include <optional>
 
+#include "gui/host_states.h"
 #include "gui/run_model.h"
 #include "reports/results.pb.h"
 
@@ -60,6 +61,7 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void refresh();
   void refreshFromBridge();
+  void showTopology();
   void redrawCharts();
   void showMoment(double time_s);
   void showRun(results::RunResult result);
@@ -78,6 +80,7 @@ class MainWindow : public QMainWindow {
   RunController* controller_;
   QTimer* refresh_timer_;
   RunModel model_;
+  HostStates host_states_;  // the shown run's hosts, by name
   std::optional<results::ComparisonResult> comparison_;
   bool comparing_ = false;
 };

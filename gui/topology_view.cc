@@ -132,12 +132,14 @@ double errorShare(const results::Window& window, int region) {
 double edgeErrorShare(const results::Window& window, int from, int to) {
   if (from < window.regions_size() && to < window.regions_size()) {
     const std::string& name = window.regions(to).region();
-    for (const auto& served : window.regions(from).served_by()) {
-      if (served.region() != name || served.requests() <= 0) continue;
-      const double requests = static_cast<double>(served.requests());
-      const double ok = std::clamp(static_cast<double>(served.ok()), 0.0, requests);
-      return 1.0 - ok / requests;
+    double requests = 0.0;  // a crafted file may list a pair twice: both count, as for the rate
+    double ok = 0.0;
+    for (const auto& pair : window.regions(from).traffic()) {
+      if (pair.region() != name || pair.requests() <= 0) continue;
+      requests += static_cast<double>(pair.requests());
+      ok += std::clamp(static_cast<double>(pair.ok()), 0.0, static_cast<double>(pair.requests()));
     }
+    if (requests > 0.0 && std::isfinite(requests)) return 1.0 - ok / requests;
   }
   return errorShare(window, to);
 }
@@ -695,7 +697,7 @@ HostState TopologyView::hostState(int region, int host) const {
   if (host >= 0 && static_cast<std::size_t>(host) < hosts.size())
     return hosts[static_cast<std::size_t>(host)];
   RegionScene scene;
-  if (has_window_) fillHostCounts(window_, region, scene);
+  if (has_window_ && region >= 0) fillHostCounts(window_, region, scene);
   if (host < scene.routed) return HostState::kServing;
   return host < scene.up ? HostState::kEjected : HostState::kDown;
 }
@@ -713,8 +715,9 @@ double TopologyView::trafficRate(int from, int to) const {
   if (topology_.counts_traffic()) {  // a pair without an entry carried nothing
     const std::string& name = topology_.regions(to).name();
     double served = 0.0;
-    for (const auto& pair : window_.regions(from).served_by()) {
-      if (pair.region() == name) served += static_cast<double>(pair.requests());
+    for (const auto& pair : window_.regions(from).traffic()) {
+      if (pair.region() == name)
+        served += static_cast<double>(std::max<std::int64_t>(0, pair.requests()));
     }
     const double rate = served / length;
     return std::isfinite(rate) && rate > 0.0 ? rate : 0.0;
@@ -810,7 +813,7 @@ std::vector<GroupMark> groupMarks(const results::RegionInfo& info) {
 }
 
 void fillHostCounts(const results::Window& window, int index, RegionScene& region) {
-  if (index >= window.regions_size()) return;
+  if (index < 0 || index >= window.regions_size()) return;
   const auto& state = window.regions(index);
   region.known = true;
   region.up = std::clamp(state.hosts_up(), 0, std::max(0, state.hosts()));

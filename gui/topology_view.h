@@ -40,7 +40,7 @@ class TopologyView : public QWidget {
   // What is drawn, for tests and tooltips.
   Health regionHealth(int region) const;
   // Requests per second from `from`'s clients to backends of `to`, as the arrow shows it: the
-  // requests the results counted between the two (RegionWindow.served_by, when the topology says
+  // requests the results counted between the two (RegionWindow.traffic, when the topology says
   // it counts traffic); for older results, the clients' completed requests times the share their
   // balancers send to `to` (Envoy's priority load, averaged over the region's balancers).
   double trafficRate(int from, int to) const;

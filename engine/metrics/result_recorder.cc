@@ -150,7 +150,7 @@ void ResultRecorder::onWindowClosed(const WindowStats& window) {
     std::uint64_t served_anywhere = 0;
     for (std::size_t to = 0; to < counts.served_by.size(); ++to) {
       if (counts.served_by[to] == 0) continue;
-      auto& served = *r.add_served_by();
+      auto& served = *r.add_traffic();
       served.set_region(layout_.regions[to].name);
       served.set_requests(count(counts.served_by[to]));
       served.set_ok(count(counts.ok_served_by[to]));

@@ -25,7 +25,7 @@ struct RegionCounts {
 
 struct RegionWindowState {
   std::uint32_t hosts = 0;
-  std::uint32_t hosts_up = 0;  // the truth: not crashed, not dark
+  std::uint32_t hosts_up = 0;  // the truth: not crashed, not dark, not paused
 };
 
 struct BalancerWindowView {

@@ -92,19 +92,27 @@ void addFault(results::Topology& topology, const std::string& name,
     fault->add_hosts(host);
 }
 
-// Pixels of the map (the legend, with its own red swatches, left out) close to the "down" red.
-int redPixels(const QImage& image) {
+// Pixels of the map (the legend, with its own swatches, left out) close to `colour`.
+int pixelsNear(const QImage& image, QRgb colour) {
   constexpr int kLegendHeight = 30;
+  const QColor target(colour);
   int count = 0;
   for (int y = 0; y < image.height() - kLegendHeight; ++y) {
     for (int x = 0; x < image.width(); ++x) {
       const QColor c = image.pixelColor(x, y);
-      if (std::abs(c.red() - 0xd6) + std::abs(c.green() - 0x27) + std::abs(c.blue() - 0x28) < 60) {
+      if (std::abs(c.red() - target.red()) + std::abs(c.green() - target.green()) +
+              std::abs(c.blue() - target.blue()) <
+          60) {
         ++count;
       }
     }
   }
   return count;
+}
+
+// Close to the "down" red.
+int redPixels(const QImage& image) {
+  return pixelsNear(image, 0xffd62728);
 }
 
 class TopologyViewTest : public ::testing::Test {
@@ -229,7 +237,7 @@ TEST_F(TopologyViewTest, FaultsOnMarksOnlyStruckRegionsAndActiveFaults) {
 
 void addServed(results::RegionWindow& clients, const std::string& region, std::int64_t requests,
                std::int64_t ok) {
-  auto& served = *clients.add_served_by();
+  auto& served = *clients.add_traffic();
   served.set_region(region);
   served.set_requests(requests);
   served.set_ok(ok);
@@ -356,6 +364,9 @@ TEST_F(TopologyViewTest, EachHostIsDrawnInItsOwnStateWhenTheStatesAgreeWithTheCo
   EXPECT_EQ(view_.hostState(0, 9), HostState::kServing);
   EXPECT_EQ(view_.hostState(1, 3), HostState::kDegraded);
   EXPECT_EQ(view_.regionHealth(1), Health::kDegraded);  // a slow host, though all serve
+  const QImage drawn = render(900, 420);
+  EXPECT_GT(pixelsNear(drawn, 0xff9467bd), 20);  // the degraded host's violet square
+  EXPECT_GT(redPixels(drawn), 20);               // the down host's red one
   // States that disagree with the window's count (two down, one counted): the counts decide,
   // the last hosts drawn down.
   states[2] = HostState::kDown;
@@ -368,7 +379,7 @@ TEST_F(TopologyViewTest, EachHostIsDrawnInItsOwnStateWhenTheStatesAgreeWithTheCo
   view_.setWindow(&window, std::vector<HostState>(3, HostState::kDown));
   EXPECT_TRUE(view_.regionHosts(1).empty());
   EXPECT_EQ(view_.hostState(1, 0), HostState::kServing);
-  EXPECT_FALSE(render(900, 420).isNull());
+  EXPECT_EQ(pixelsNear(render(900, 420), 0xff9467bd), 0);  // no state known host by host
 }
 
 TEST_F(TopologyViewTest, SizeHintsFitTheMap) {

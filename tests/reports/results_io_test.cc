@@ -142,6 +142,16 @@ TEST(ReportsJsonTest, ParseIgnoresFieldsOfNewerVersions) {
   EXPECT_EQ(parsed->run().scenario(), "x");
 }
 
+TEST(ReportsJsonTest, ParseReadsTheDenseTrafficListsOfOlderFilesAsUnknown) {
+  // Files written before the traffic between regions became sparse pairs held it as numbers.
+  auto parsed = parseResultsJson(R"({"windows": [{"regions": [{"region": "a",
+      "servedBy": ["80", "20"], "okServedBy": ["80", "19"], "requestsFrom": "100"}]}]})");
+  ASSERT_TRUE(parsed.hasValue()) << parsed.error();
+  EXPECT_EQ(parsed->windows(0).regions(0).requests_from(), 100);
+  EXPECT_EQ(parsed->windows(0).regions(0).traffic_size(), 0);
+  EXPECT_FALSE(parsed->topology().counts_traffic());
+}
+
 TEST(ReportsJsonTest, ParseTreatsUnknownEventKindsAsUnspecified) {
   // Newer versions may add kinds of events; an older reader keeps the event, kind unspecified.
   auto parsed = parseResultsJson(R"({"events": [{"kind": "EXPLODED", "timeS": 2.5}]})");

@@ -196,13 +196,13 @@ TEST(World, ARegionOutageFailsOverOnceTheHealthChecksNoticeAndBackAfterwards) {
   EXPECT_GT(result.summary().cross_region_requests(), 0);
   // The traffic between regions: during the outage r0's clients are served by r1.
   ASSERT_TRUE(result.topology().counts_traffic());
-  ASSERT_EQ(during.regions(0).served_by_size(), 1);  // only the pairs that carried traffic
-  EXPECT_EQ(during.regions(0).served_by(0).region(), "r1");
-  EXPECT_EQ(during.regions(0).served_by(0).requests(), during.regions(0).requests_from());
-  EXPECT_EQ(during.regions(0).served_by(0).ok(), during.regions(0).ok_from());
+  ASSERT_EQ(during.regions(0).traffic_size(), 1);  // only the pairs that carried traffic
+  EXPECT_EQ(during.regions(0).traffic(0).region(), "r1");
+  EXPECT_EQ(during.regions(0).traffic(0).requests(), during.regions(0).requests_from());
+  EXPECT_EQ(during.regions(0).traffic(0).ok(), during.regions(0).ok_from());
   EXPECT_EQ(during.regions(0).unserved(), 0);
-  ASSERT_EQ(result.windows(5).regions(0).served_by_size(), 1);
-  EXPECT_EQ(result.windows(5).regions(0).served_by(0).region(), "r0");
+  ASSERT_EQ(result.windows(5).regions(0).traffic_size(), 1);
+  EXPECT_EQ(result.windows(5).regions(0).traffic(0).region(), "r0");
 }
 
 TEST(World, TheTrafficBetweenRegionsAddsUpToWhatEachRegionSentAndServed) {
@@ -212,7 +212,7 @@ TEST(World, TheTrafficBetweenRegionsAddsUpToWhatEachRegionSentAndServed) {
       std::int64_t served = 0;
       std::int64_t ok = 0;
       for (const auto& from : window.regions()) {
-        for (const auto& pair : from.served_by()) {
+        for (const auto& pair : from.traffic()) {
           EXPECT_GT(pair.requests(), 0);  // pairs without traffic are left out
           if (pair.region() != to.region()) continue;
           served += pair.requests();
@@ -224,7 +224,7 @@ TEST(World, TheTrafficBetweenRegionsAddsUpToWhatEachRegionSentAndServed) {
     }
     for (const auto& from : window.regions()) {
       std::int64_t served = 0;
-      for (const auto& pair : from.served_by())
+      for (const auto& pair : from.traffic())
         served += pair.requests();
       EXPECT_EQ(served + from.unserved(), from.requests_from());
     }
