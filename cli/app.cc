@@ -5,6 +5,7 @@
 #include "cli/catalog_commands.h"
 #include "cli/compare_command.h"
 #include "cli/exit_codes.h"
+#include "cli/proxy_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "engine/metrics/version.h"
@@ -26,6 +27,8 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   addReportCommand(app, report);
   CatalogArguments catalog;
   addCatalogCommands(app, catalog);
+  ProxyArguments proxy;
+  addProxyCommand(app, proxy);
 
   try {
     app.parse(argc, argv);
@@ -35,7 +38,8 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
 
   if (app.get_subcommands().empty()) {
-    err << "faultline: a subcommand is required: run, compare, report, scenarios or strategies "
+    err << "faultline: a subcommand is required: run, compare, report, proxy, scenarios or "
+           "strategies "
            "(see "
            "--help)\n";
     return kExitBadInput;
@@ -43,6 +47,7 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (app.got_subcommand("run")) return runScenario(run, out, err);
   if (app.got_subcommand("compare")) return compareStrategies(compare, out, err);
   if (app.got_subcommand("report")) return writeReport(report, out, err);
+  if (app.got_subcommand("proxy")) return runProxy(proxy, out, err);
   if (app.got_subcommand("strategies")) return listStrategies(out);
   auto* scenarios = app.get_subcommand("scenarios");
   if (scenarios->got_subcommand("list")) return listScenarios(out);

@@ -1,7 +1,12 @@
 // The real `faultline` binary, run as a separate process: determinism across processes
 // (DESIGN.md, "Results conventions") and the exit codes a shell sees.
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,7 +16,9 @@
 #include <gtest/gtest.h>
 
 #include "cli/exit_codes.h"
+#include "engine/live/synthetic_backend.h"
 #include "tests/cli/cli_test_support.h"
+#include "tests/engine/live/live_test_support.h"
 
 namespace faultline::cli {
 namespace {
@@ -93,6 +100,60 @@ TEST(CliProcessTest, HelpAndVersionExitWithZero) {
   EXPECT_THAT(readFile(dir / "help.out"), HasSubstr("strategies"));
   EXPECT_EQ(runBinary(dir, "--version", "version"), kExitOk);
   EXPECT_EQ(readFile(dir / "version.out"), "faultline 0.1.0\n");
+}
+
+// A line of the child's output, within `deadline_ms`; empty when none came.
+std::string readLine(int fd, int deadline_ms) {
+  std::string line;
+  char c = 0;
+  while (true) {
+    pollfd ready{fd, POLLIN, 0};
+    if (poll(&ready, 1, deadline_ms) <= 0) return {};
+    if (read(fd, &c, 1) != 1 || c == '\n') return line;
+    line += c;
+  }
+}
+
+// The real binary as a proxy: it says where it listens, forwards, and drains on SIGTERM with
+// exit code 0.
+TEST(CliProcessTest, TheProxyServesAndDrainsOnSigterm) {
+  namespace live = faultline::live;
+  boost::asio::io_context io;
+  live::SyntheticBackendConfig config;
+  config.name = "only";
+  live::SyntheticBackend backend(io, config);
+  const std::string backend_address = "127.0.0.1:" + std::to_string(backend.port());
+
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  const char* argv[] = {FAULTLINE_BINARY,        "proxy", "--listen", "127.0.0.1:0", "--backend",
+                        backend_address.c_str(), nullptr};
+  pid_t child = 0;
+  ASSERT_EQ(posix_spawn(&child, FAULTLINE_BINARY, &actions, nullptr, const_cast<char* const*>(argv),
+                        environ),
+            0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  const std::string line = readLine(pipe_fds[0], 10'000);
+  ASSERT_THAT(line, HasSubstr("faultline proxy listening on 127.0.0.1:"));
+  const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+
+  const auto answer = live::testing::send(io, port, live::testing::get("/hello"));
+  EXPECT_FALSE(answer.error) << answer.error.message();
+  EXPECT_EQ(answer.status(), 200u);
+  EXPECT_EQ(answer.header("x-faultline-host"), "only");
+
+  ASSERT_EQ(kill(child, SIGTERM), 0);
+  int status = 0;
+  // The backend runs on this thread's io_context: keep it turning while the child drains.
+  live::testing::runUntil(io, [&] { return waitpid(child, &status, WNOHANG) == child; });
+  close(pipe_fds[0]);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), kExitOk);
 }
 
 }  // namespace

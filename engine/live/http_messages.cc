@@ -1,0 +1,72 @@
+#include "engine/live/http_messages.h"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <string>
+#include <vector>
+
+namespace faultline::live {
+namespace {
+
+// Removes Connection and every header it names, then the fixed hop-by-hop set.
+template <class Fields>
+void removeHopByHop(Fields& fields) {
+  std::vector<std::string> named;
+  for (const auto& token : http::token_list(fields[http::field::connection]))
+    named.emplace_back(token);
+  for (const auto& name : named)
+    fields.erase(name);
+  for (const auto field : {http::field::connection, http::field::keep_alive,
+                           http::field::proxy_connection, http::field::te, http::field::trailer,
+                           http::field::transfer_encoding, http::field::upgrade}) {
+    fields.erase(field);
+  }
+}
+
+}  // namespace
+
+HttpResponse proxyAnswer(http::status status, std::string_view why, unsigned version,
+                         bool keep_alive) {
+  HttpResponse response{status, version};
+  response.set(http::field::server, "faultline");
+  response.set(http::field::content_type, "text/plain; charset=utf-8");
+  response.set("x-faultline-reason", boost::beast::string_view(why.data(), why.size()));
+  response.body() = std::string(why) + "\n";
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  return response;
+}
+
+void prepareUpstreamRequest(HttpRequest& request, std::string_view client_address) {
+  removeHopByHop(request);
+  constexpr const char* kForwardedFor = "X-Forwarded-For";  // Beast 1.74 has no field for it
+  std::string chain(request[kForwardedFor]);
+  if (!chain.empty()) chain += ", ";
+  chain += client_address;
+  request.set(kForwardedFor, chain);
+  request.version(11);
+  request.keep_alive(true);
+  request.prepare_payload();
+}
+
+void prepareDownstreamResponse(HttpResponse& response, bool keep_alive, bool head_request) {
+  const auto length = response[http::field::content_length];
+  const std::string head_length = head_request ? std::string(length) : std::string();
+  removeHopByHop(response);
+  if (head_request) {
+    if (!head_length.empty()) response.set(http::field::content_length, head_length);
+  } else {
+    response.prepare_payload();
+  }
+  response.keep_alive(keep_alive);
+}
+
+balancer::Outcome outcomeOfStatus(unsigned status) {
+  if (status < 400) return balancer::Outcome::kSuccess;
+  if (status < 500) return balancer::Outcome::kClientError;
+  if (status == 503) return balancer::Outcome::kOverloaded;
+  if (status == 502 || status == 504) return balancer::Outcome::kGatewayError;
+  return balancer::Outcome::kServerError;
+}
+
+}  // namespace faultline::live

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "balancer/load_balancer.h"
+#include "balancer/prober.h"
+
+namespace faultline::live {
+
+class ProbeExchange;
+
+// The balancer's active health checks as real HTTP probes (HAProxy's option httpchk): each probe
+// is its own connection, a GET of the check path with Connection: close, passed by a 2xx or 3xx
+// answer. The health checker times probes out itself and ignores late answers; a probe's own
+// deadline (the check timeout) only frees its socket.
+class HttpProber final : public balancer::Prober {
+ public:
+  HttpProber(boost::asio::io_context& io, std::vector<boost::asio::ip::tcp::endpoint> hosts,
+             std::string path, balancer::Duration timeout);
+  ~HttpProber() override;
+
+  // The balancer that hears the answers; set once it exists (it needs the prober first).
+  void attach(balancer::LoadBalancer& balancer) { balancer_ = &balancer; }
+  // Closes the probes in flight; none is answered afterwards.
+  void stop();
+
+  void probe(balancer::HostIndex host, std::uint64_t probe_id) override;
+
+ private:
+  boost::asio::io_context& io_;
+  std::vector<boost::asio::ip::tcp::endpoint> hosts_;
+  std::string path_;
+  balancer::Duration timeout_;
+  balancer::LoadBalancer* balancer_ = nullptr;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::vector<std::weak_ptr<ProbeExchange>> in_flight_;
+};
+
+}  // namespace faultline::live

@@ -1,0 +1,88 @@
+#include "engine/live/live_runtime.h"
+
+#include <boost/asio/steady_timer.hpp>
+
+namespace faultline::live {
+namespace {
+
+// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", 2014):
+// one addition and a mix per draw; streams seeded apart never meet in practice.
+std::uint64_t splitMix(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// A one-shot timer over a steady_timer. The handler holds the shared state, not the timer: a
+// wait that completed just before the timer was destroyed (its handler already queued) finds the
+// state disarmed and does nothing.
+class AsioTimer final : public balancer::Timer {
+ public:
+  AsioTimer(boost::asio::io_context& io, std::function<void()> callback)
+      : state_(std::make_shared<State>(io, std::move(callback))) {}
+
+  ~AsioTimer() override {
+    state_->callback = nullptr;
+    disable();
+  }
+
+  void enable(balancer::Duration delay) override {
+    const std::uint64_t generation = ++state_->generation;
+    state_->armed = true;
+    state_->timer.expires_after(std::max(delay, balancer::Duration::zero()));
+    state_->timer.async_wait([state = state_, generation](const boost::system::error_code& error) {
+      if (error || generation != state->generation || !state->armed) return;
+      state->armed = false;
+      if (state->callback) state->callback();
+    });
+  }
+
+  void disable() override {
+    ++state_->generation;
+    state_->armed = false;
+    state_->timer.cancel();
+  }
+
+  bool enabled() const override { return state_->armed; }
+
+ private:
+  struct State {
+    State(boost::asio::io_context& io, std::function<void()> on_fire)
+        : timer(io), callback(std::move(on_fire)) {}
+    boost::asio::steady_timer timer;
+    std::function<void()> callback;
+    std::uint64_t generation = 0;
+    bool armed = false;
+  };
+
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace
+
+LiveRuntime::LiveRuntime(boost::asio::io_context& io, std::uint64_t seed)
+    : io_(io), epoch_(std::chrono::steady_clock::now()) {
+  std::uint64_t seeder = seed;
+  for (auto& stream : streams_)
+    stream = splitMix(seeder);
+}
+
+balancer::TimePoint LiveRuntime::now() const {
+  return balancer::kRunStart +
+         std::chrono::duration_cast<balancer::Duration>(std::chrono::steady_clock::now() - epoch_);
+}
+
+std::unique_ptr<balancer::Timer> LiveRuntime::createTimer(std::function<void()> callback) {
+  return std::make_unique<AsioTimer>(io_, std::move(callback));
+}
+
+std::uint64_t LiveRuntime::random() {
+  return splitMix(streams_[0]);
+}
+
+std::uint64_t LiveRuntime::randomFor(balancer::RandomUse use) {
+  return splitMix(streams_[1 + static_cast<std::size_t>(use)]);
+}
+
+}  // namespace faultline::live

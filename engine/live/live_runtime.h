@@ -1,0 +1,37 @@
+#pragma once
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "balancer/runtime.h"
+
+namespace faultline::live {
+
+// The balancer core's runtime on real time: the clock is std::chrono::steady_clock (counted from
+// the runtime's creation, so the core sees a run that starts at balancer::kRunStart as in the
+// simulator), timers are Asio steady_timers on the io_context, and randomness is one SplitMix64
+// stream per use, seeded, so a test can replay the core's draws (the timing of real sockets it
+// cannot). Everything runs on the io_context's thread: the core is not thread-safe, and needs not
+// be (Envoy runs one balancer per worker thread for the same reason).
+class LiveRuntime final : public balancer::Runtime {
+ public:
+  LiveRuntime(boost::asio::io_context& io, std::uint64_t seed);
+
+  balancer::TimePoint now() const override;
+  std::unique_ptr<balancer::Timer> createTimer(std::function<void()> callback) override;
+  std::uint64_t random() override;
+  std::uint64_t randomFor(balancer::RandomUse use) override;
+
+ private:
+  static constexpr std::size_t kStreams = 5;  // picks, then one per RandomUse
+
+  boost::asio::io_context& io_;
+  std::chrono::steady_clock::time_point epoch_;
+  std::array<std::uint64_t, kStreams> streams_{};
+};
+
+}  // namespace faultline::live

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "balancer/expected.h"
+#include "balancer/load_balancer.h"
+#include "engine/live/client_session.h"
+#include "engine/live/forwarding.h"
+#include "engine/live/http_prober.h"
+#include "engine/live/live_runtime.h"
+#include "engine/live/proxy_config.h"
+#include "engine/live/upstream_pool.h"
+
+namespace faultline::live {
+
+// The balancer core as a reverse proxy: HTTP/1.1 clients on one side, the configured backends
+// (and only those) on the other, every decision made by the same LoadBalancer the simulator
+// drives, on one io_context thread (as HAProxy's single-threaded mode and each Envoy worker
+// run). Health checks are real HTTP probes; host changes are told through `log`.
+class Proxy final : private SessionOwner, private balancer::BalancerEvents {
+ public:
+  using Log = std::function<void(const std::string&)>;
+
+  // Resolves the backends and binds the listener; the error says which failed.
+  static Expected<std::unique_ptr<Proxy>, std::string> create(
+      boost::asio::io_context& io, ProxyConfig config, const boost::asio::ip::tcp::endpoint& listen,
+      Log log = {});
+  ~Proxy() override;
+
+  // Starts the health checks and accepting clients.
+  void start();
+  // Graceful drain (SIGTERM): no new connections; idle ones close, busy ones after their answer
+  // (Connection: close); whatever is still open after the drain timeout is closed. `done` runs
+  // once everything is closed; the proxy is then inert and may be destroyed.
+  void drain(std::function<void()> done);
+
+  std::uint16_t port() const;
+  const ProxyCounters& counters() const { return counters_; }
+  const balancer::LoadBalancer& balancer() const { return *balancer_; }
+  const ProxyConfig& config() const { return config_; }
+  std::size_t openConnections() const { return sessions_.size(); }
+
+ private:
+  Proxy(boost::asio::io_context& io, ProxyConfig config,
+        std::vector<boost::asio::ip::tcp::endpoint> backends, Log log);
+
+  // SessionOwner
+  ForwardingContext& forwarding() override { return context_; }
+  const ProxyLimits& limits() const override { return config_.limits; }
+  std::optional<std::uint64_t> hashKeyOf(const HttpRequest& request) const override;
+  bool draining() const override { return draining_; }
+  void sessionClosed(ClientSession& session) override;
+
+  // BalancerEvents
+  void onHostHealthChanged(balancer::HostIndex host, bool healthy) override;
+  void onActiveLevelChanged(std::optional<std::uint32_t> from,
+                            std::optional<std::uint32_t> to) override;
+
+  std::unique_ptr<balancer::LoadBalancer> makeBalancer();
+  void accept();
+  void finishDrain();
+
+  boost::asio::io_context& io_;
+  ProxyConfig config_;
+  Log log_;
+  LiveRuntime runtime_;
+  HttpProber prober_;
+  std::vector<std::unique_ptr<UpstreamPool>> pools_;  // in the balancer's host order
+  std::unique_ptr<balancer::LoadBalancer> balancer_;
+  ProxyCounters counters_;
+  ForwardingContext context_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::unordered_map<ClientSession*, std::shared_ptr<ClientSession>> sessions_;
+  bool accepting_ = false;
+  bool draining_ = false;
+  boost::asio::steady_timer drain_timer_;
+  std::function<void()> drained_;
+  std::vector<bool> host_usable_;  // as last told, so a second reason to avoid a host is not news
+};
+
+}  // namespace faultline::live

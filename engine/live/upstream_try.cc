@@ -1,0 +1,138 @@
+#include "engine/live/upstream_try.h"
+
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace faultline::live {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// The parser refused what the backend sent (too large, malformed), as opposed to a connection
+// that broke off.
+bool badResponse(boost::system::error_code error) {
+  const auto& category = http::make_error_code(http::error::header_limit).category();
+  return error.category() == category && error != http::error::end_of_stream &&
+         error != http::error::partial_message;
+}
+
+}  // namespace
+
+UpstreamTry::UpstreamTry(asio::io_context& io, UpstreamPool& pool,
+                         std::shared_ptr<const HttpRequest> request, const ProxyLimits& limits,
+                         balancer::Duration per_try_timeout, Done done)
+    : io_(io),
+      pool_(pool),
+      request_(std::move(request)),
+      limits_(limits),
+      done_(std::move(done)),
+      deadline_(io),
+      per_try_timeout_(per_try_timeout) {}
+
+void UpstreamTry::start() {
+  if (per_try_timeout_ > balancer::Duration::zero()) {
+    deadline_.expires_after(per_try_timeout_);
+    deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+      if (error || self->finished_) return;
+      self->timed_out_ = true;
+      self->finish({balancer::Outcome::kTimeout, std::nullopt});
+    });
+  }
+  acquire(/*fresh=*/false);
+}
+
+void UpstreamTry::cancel() {
+  finished_ = true;
+  done_ = nullptr;
+  deadline_.cancel();
+  if (connection_) {
+    boost::system::error_code ignored;
+    connection_->socket.close(ignored);
+  }
+}
+
+void UpstreamTry::acquire(bool fresh) {
+  pool_.acquire(fresh, [self = shared_from_this()](boost::system::error_code error,
+                                                   std::unique_ptr<UpstreamConnection> c) {
+    self->onConnection(error, std::move(c));
+  });
+}
+
+void UpstreamTry::onConnection(boost::system::error_code error,
+                               std::unique_ptr<UpstreamConnection> connection) {
+  if (finished_) return;  // timed out or cancelled while connecting: the connection just closes
+  if (error) {
+    // Refused, unreachable or not connected in time: nothing reached the host.
+    return finish({balancer::Outcome::kConnectFailure, std::nullopt});
+  }
+  connection_ = std::move(connection);
+  http::async_write(connection_->socket, *request_,
+                    [self = shared_from_this()](boost::system::error_code e, std::size_t) {
+                      self->onWritten(e);
+                    });
+}
+
+void UpstreamTry::onWritten(boost::system::error_code error) {
+  if (finished_) return;
+  if (error) {
+    if (staleConnection(error)) return retryOnFreshConnection();
+    return finish({balancer::Outcome::kReset, std::nullopt});
+  }
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(limits_.max_response_header_bytes));
+  parser_->body_limit(limits_.max_response_body_bytes);
+  if (request_->method() == http::verb::head) parser_->skip(true);
+  http::async_read(
+      connection_->socket, connection_->buffer, *parser_,
+      [self = shared_from_this()](boost::system::error_code e, std::size_t) { self->onRead(e); });
+}
+
+// A pooled connection the backend had closed: the request died on it before any answer.
+bool UpstreamTry::staleConnection(boost::system::error_code error) const {
+  if (!connection_ || !connection_->reused || retried_stale_) return false;
+  if (parser_ && parser_->got_some()) return false;
+  return error == http::error::end_of_stream || error == asio::error::eof ||
+         error == asio::error::connection_reset || error == asio::error::broken_pipe;
+}
+
+// No operation is pending on the old connection: it may go.
+void UpstreamTry::retryOnFreshConnection() {
+  retried_stale_ = true;
+  connection_.reset();
+  parser_.reset();
+  acquire(/*fresh=*/true);
+}
+
+void UpstreamTry::onRead(boost::system::error_code error) {
+  if (finished_) return;
+  if (error) {
+    if (staleConnection(error)) return retryOnFreshConnection();
+    // An answer too large or malformed is a bad gateway; one broken off, a reset.
+    return finish(
+        {badResponse(error) ? balancer::Outcome::kGatewayError : balancer::Outcome::kReset,
+         std::nullopt});
+  }
+  HttpResponse response = parser_->release();
+  const bool reusable = response.keep_alive() && !response.need_eof();
+  TryResult result{outcomeOfStatus(response.result_int()), std::move(response)};
+  if (reusable) {
+    pool_.release(std::move(connection_));
+  }
+  finish(std::move(result));
+}
+
+// A connection not given back is closed: its state is unknown (timed out, broken). It is kept
+// until the try goes, as an operation on it may still be pending.
+void UpstreamTry::finish(TryResult result) {
+  if (finished_ && done_ == nullptr) return;
+  finished_ = true;
+  deadline_.cancel();
+  if (connection_) {
+    boost::system::error_code ignored;
+    connection_->socket.close(ignored);
+  }
+  if (auto done = std::exchange(done_, nullptr)) done(std::move(result));
+}
+
+}  // namespace faultline::live

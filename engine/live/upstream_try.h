@@ -1,0 +1,65 @@
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "balancer/request.h"
+#include "engine/live/http_messages.h"
+#include "engine/live/proxy_config.h"
+#include "engine/live/upstream_pool.h"
+
+namespace faultline::live {
+
+// How one try at a backend ended: the balancer's reading of it, and the backend's response when
+// there was a complete one.
+struct TryResult {
+  balancer::Outcome outcome = balancer::Outcome::kReset;
+  std::optional<HttpResponse> response;
+};
+
+// One try of a request at one backend: a pooled connection (or a new one), the request written,
+// the response read within the limits. A connection taken from the pool that turns out closed
+// before any byte of the response came back is replaced once by a new one, without the balancer
+// hearing of it (the race between reuse and a backend's keep-alive timeout is the pool's, not
+// the host's: HAProxy and Envoy retry such a request the same way). `done` runs once, unless the
+// try is cancelled first.
+class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
+ public:
+  using Done = std::function<void(TryResult)>;
+
+  UpstreamTry(boost::asio::io_context& io, UpstreamPool& pool,
+              std::shared_ptr<const HttpRequest> request, const ProxyLimits& limits,
+              balancer::Duration per_try_timeout, Done done);
+
+  void start();
+  // Abandons the try: its connection is closed (the backend may still do the work), and `done`
+  // is never called.
+  void cancel();
+
+ private:
+  void acquire(bool fresh);
+  void onConnection(boost::system::error_code error, std::unique_ptr<UpstreamConnection> c);
+  void onWritten(boost::system::error_code error);
+  void onRead(boost::system::error_code error);
+  void retryOnFreshConnection();
+  void finish(TryResult result);
+  bool staleConnection(boost::system::error_code error) const;
+
+  boost::asio::io_context& io_;
+  UpstreamPool& pool_;
+  std::shared_ptr<const HttpRequest> request_;
+  const ProxyLimits& limits_;
+  Done done_;
+  boost::asio::steady_timer deadline_;
+  balancer::Duration per_try_timeout_;
+  std::unique_ptr<UpstreamConnection> connection_;
+  std::optional<http::response_parser<http::string_body>> parser_;
+  bool timed_out_ = false;
+  bool finished_ = false;
+  bool retried_stale_ = false;
+};
+
+}  // namespace faultline::live

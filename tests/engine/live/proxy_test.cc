@@ -1,0 +1,357 @@
+// The proxy on loopback, in front of synthetic backends, all on the test's one io_context: every
+// strategy routes, health checks eject and return a host, retries save a request from a dead
+// backend, malformed requests get their 4xx and the proxy serves on, a drain lets the request in
+// flight finish, and 10,000 connections leave no file descriptor behind.
+#include "engine/live/proxy.h"
+
+#include <dirent.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "balancer/strategy_registry.h"
+#include "engine/live/synthetic_backend.h"
+#include "engine/sim/balancer_spec_builder.h"
+#include "tests/engine/live/live_test_support.h"
+
+namespace faultline::live {
+namespace {
+
+using namespace testing;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// Open file descriptors of this process.
+int openDescriptors() {
+  int count = 0;
+  if (DIR* dir = opendir("/proc/self/fd")) {
+    while (readdir(dir) != nullptr)
+      ++count;
+    closedir(dir);
+  }
+  return count;
+}
+
+class ProxyTest : public ::testing::Test {
+ protected:
+  void addBackends(int count, balancer::Duration service = balancer::Duration::zero()) {
+    for (int i = 0; i < count; ++i) {
+      SyntheticBackendConfig config;
+      config.name = "b" + std::to_string(backends_.size());
+      config.service_time = sim::ServiceTime::constant(service);
+      config.workers = 64;
+      backends_.push_back(std::make_unique<SyntheticBackend>(io_, config));
+    }
+  }
+
+  // The configuration a scenario's `balancer` section would give, health checks off unless the
+  // test turns them on.
+  ProxyConfig configFor(const std::string& strategy, scenario::Balancer balancer = {}) {
+    balancer.set_strategy(strategy);
+    if (!balancer.has_health_check()) balancer.mutable_health_check()->set_enabled(false);
+    auto spec = sim::buildBalancerSpec(balancer, std::nullopt);
+    EXPECT_TRUE(spec) << (spec ? "" : spec.error().message);
+    ProxyConfig config;
+    config.strategy = spec->strategy;
+    config.strategy_options = spec->options;
+    config.balancer = spec->config;
+    config.health_check_path = "/healthz";
+    for (const auto& backend : backends_) {
+      config.backends.push_back(
+          BackendAddress{.name = "127.0.0.1:" + std::to_string(backend->port()),
+                         .host = "127.0.0.1",
+                         .port = backend->port()});
+    }
+    return config;
+  }
+
+  Proxy& startProxy(ProxyConfig config) {
+    auto created =
+        Proxy::create(io_, std::move(config), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
+                      [this](const std::string& line) { log_.push_back(line); });
+    EXPECT_TRUE(created) << (created ? "" : created.error());
+    proxy_ = std::move(*created);
+    proxy_->start();
+    return *proxy_;
+  }
+
+  Exchange request(std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return send(io_, proxy_->port(), get("/api", std::move(headers)));
+  }
+
+  // Which backend answered each of `n` requests.
+  std::map<std::string, int> spread(int n,
+                                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+    std::map<std::string, int> served;
+    for (int i = 0; i < n; ++i) {
+      const Exchange answer = request(headers);
+      EXPECT_FALSE(answer.error) << answer.error.message();
+      EXPECT_EQ(answer.status(), 200u) << answer.response;
+      ++served[answer.header("x-faultline-host")];
+    }
+    return served;
+  }
+
+  asio::io_context io_;
+  std::vector<std::unique_ptr<SyntheticBackend>> backends_;
+  std::unique_ptr<Proxy> proxy_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(ProxyTest, RoundRobinTakesTheBackendsInTurn) {
+  addBackends(3);
+  startProxy(configFor("round-robin"));
+  EXPECT_THAT(spread(30), (std::map<std::string, int>{{"b0", 10}, {"b1", 10}, {"b2", 10}}));
+  EXPECT_EQ(proxy_->counters().requests, 30u);
+  EXPECT_EQ(proxy_->counters().responses_2xx, 30u);
+}
+
+TEST_F(ProxyTest, EveryStrategyOfTheCoreRoutesRealRequests) {
+  addBackends(3);
+  for (const auto& info : balancer::knownStrategies()) {
+    SCOPED_TRACE(std::string(info.name));
+    startProxy(configFor(std::string(info.name)));
+    int served = 0;
+    for (const auto& [backend, count] : spread(24)) {
+      EXPECT_THAT(backend, StartsWith("b"));
+      served += count;
+    }
+    EXPECT_EQ(served, 24);
+    proxy_.reset();
+  }
+}
+
+TEST_F(ProxyTest, AHashingStrategyKeepsAKeyOnOneBackend) {
+  addBackends(4);
+  for (const char* strategy : {"ring-hash", "maglev"}) {
+    SCOPED_TRACE(strategy);
+    startProxy(configFor(strategy));
+    EXPECT_EQ(spread(12, {{"x-faultline-key", "user-17"}}).size(), 1u);
+    std::map<std::string, int> keys;
+    for (int key = 0; key < 40; ++key)
+      keys.merge(spread(1, {{"x-faultline-key", "user-" + std::to_string(key)}}));
+    EXPECT_GE(keys.size(), 3u);  // 40 keys land on several of the 4
+    proxy_.reset();
+  }
+}
+
+TEST_F(ProxyTest, ForwardsMethodBodyAndHeadersAndAppendsTheClientToXForwardedFor) {
+  addBackends(1);
+  startProxy(configFor("round-robin"));
+  http::request<http::string_body> post{http::verb::post, "/orders?id=7", 11};
+  post.set(http::field::host, "shop");
+  post.set("X-Forwarded-For", "203.0.113.9");
+  post.body() = "{\"item\": 1}";
+  post.prepare_payload();
+  const Exchange answer = send(io_, proxy_->port(), post);
+  ASSERT_FALSE(answer.error) << answer.error.message();
+  EXPECT_EQ(answer.status(), 200u);
+  EXPECT_EQ(answer.header("x-faultline-method"), "POST");
+  EXPECT_EQ(answer.header("x-faultline-target"), "/orders?id=7");
+  EXPECT_EQ(answer.header("x-faultline-forwarded-for"), "203.0.113.9, 127.0.0.1");
+  EXPECT_EQ(answer.header("x-faultline-body-bytes"), "11");
+}
+
+TEST_F(ProxyTest, ARetryOnAnotherBackendSavesTheRequestsOfACrashedOne) {
+  addBackends(2);
+  scenario::Balancer balancer;
+  balancer.mutable_retry()->set_num_retries(1);
+  balancer.mutable_retry()->set_retry_other_hosts(true);
+  startProxy(configFor("round-robin", balancer));
+  backends_[1]->crash();
+  EXPECT_THAT(spread(10), (std::map<std::string, int>{{"b0", 10}}));
+  EXPECT_GE(proxy_->counters().retries, 4u);  // about every other first try met the dead one
+}
+
+TEST_F(ProxyTest, WithoutRetriesADeadBackendIsACleanServiceUnavailable) {
+  addBackends(2);
+  startProxy(configFor("round-robin"));
+  backends_[1]->crash();
+  int unavailable = 0;
+  for (int i = 0; i < 6; ++i) {
+    const Exchange answer = request();
+    ASSERT_FALSE(answer.error) << answer.error.message();
+    if (answer.status() == 503) {
+      ++unavailable;
+      EXPECT_EQ(answer.header("x-faultline-reason"), "upstream connect failure");
+    } else {
+      EXPECT_EQ(answer.status(), 200u);
+    }
+  }
+  EXPECT_EQ(unavailable, 3);
+}
+
+TEST_F(ProxyTest, HealthChecksEjectACrashedBackendAndReturnItWhenItIsBack) {
+  addBackends(2);
+  scenario::Balancer balancer;
+  auto& checks = *balancer.mutable_health_check();
+  checks.set_interval_ms(50);
+  checks.set_timeout_ms(200);
+  checks.set_unhealthy_threshold(2);
+  checks.set_healthy_threshold(2);
+  startProxy(configFor("round-robin", balancer));
+  const auto healthy = [&](balancer::HostIndex host) {
+    return proxy_->balancer().hosts().isHealthy(host);
+  };
+  backends_[1]->crash();
+  ASSERT_TRUE(runUntil(io_, [&] { return !healthy(1); }));
+  EXPECT_TRUE(healthy(0));
+  // Out of use: every request goes to the live one, none fails.
+  EXPECT_THAT(spread(6), (std::map<std::string, int>{{"b0", 6}}));
+  backends_[1]->restart();
+  ASSERT_TRUE(runUntil(io_, [&] { return healthy(1); }));
+  EXPECT_THAT(spread(6), (std::map<std::string, int>{{"b0", 3}, {"b1", 3}}));
+  EXPECT_THAT(log_, ::testing::Contains(HasSubstr("out of use")));
+  EXPECT_THAT(log_, ::testing::Contains(HasSubstr("back in use")));
+}
+
+TEST_F(ProxyTest, ABackendDyingMidRequestIsRetriedOrACleanError) {
+  addBackends(2, std::chrono::milliseconds(300));
+  scenario::Balancer balancer;
+  balancer.mutable_retry()->set_num_retries(1);
+  balancer.mutable_retry()->set_retry_other_hosts(true);
+  startProxy(configFor("round-robin", balancer));
+  auto client = std::make_shared<Client>(io_, proxy_->port(), get("/slow"));
+  client->start();
+  // The first try is at b0 (round robin starts there); b0 dies with it in service.
+  ASSERT_TRUE(runUntil(io_, [&] { return backends_[0]->stats().busy == 1; }));
+  backends_[0]->crash();
+  ASSERT_TRUE(runUntil(io_, [&] { return client->result().done; }));
+  EXPECT_FALSE(client->result().error) << client->result().error.message();
+  EXPECT_EQ(client->result().status(), 200u);
+  EXPECT_EQ(client->result().header("x-faultline-host"), "b1");
+  EXPECT_EQ(proxy_->counters().retries, 1u);
+}
+
+// Each malformed request gets its status, then a good request on a new connection is served.
+TEST_F(ProxyTest, MalformedRequestsGetTheir4xxAndTheProxyServesOn) {
+  addBackends(1);
+  ProxyConfig config = configFor("round-robin");
+  config.limits.max_header_bytes = 4096;
+  config.limits.max_body_bytes = 1024;
+  startProxy(config);
+  const std::string big_header(8000, 'a');
+  const std::string big_body(2000, 'b');
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "0\r\n\r\n",
+       "HTTP/1.1 400"},
+      {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+       "HTTP/1.1 400"},
+      {"GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 400"},  // no Host
+      {"GET http://elsewhere.example/ HTTP/1.1\r\nHost: elsewhere.example\r\n\r\n", "HTTP/1.1 400"},
+      {"CONNECT elsewhere.example:443 HTTP/1.1\r\nHost: elsewhere.example:443\r\n\r\n",
+       "HTTP/1.1 400"},
+      {"HELLO THERE\r\n\r\n", "HTTP/1.1 400"},
+      {"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + big_header + "\r\n\r\n", "HTTP/1.1 431"},
+      {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + big_body, "HTTP/1.1 413"},
+      {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "HTTP/1.1 400"},
+  };
+  for (const auto& [bytes, status] : cases) {
+    SCOPED_TRACE(bytes.substr(0, 60));
+    const Exchange answer = sendRaw(io_, proxy_->port(), bytes);
+    ASSERT_TRUE(answer.done);
+    EXPECT_THAT(answer.raw, StartsWith(status));
+    EXPECT_THAT(answer.raw, HasSubstr("Connection: close"));
+    EXPECT_EQ(request().status(), 200u);
+  }
+  EXPECT_EQ(proxy_->counters().malformed, cases.size());
+  EXPECT_EQ(backends_[0]->stats().requests, cases.size());  // only the good ones got through
+}
+
+TEST_F(ProxyTest, ASlowClientIsTimedOutWith408) {
+  addBackends(1);
+  ProxyConfig config = configFor("round-robin");
+  config.limits.request_head_timeout = std::chrono::milliseconds(200);
+  startProxy(config);
+  const auto started = std::chrono::steady_clock::now();
+  const Exchange answer = sendRaw(io_, proxy_->port(), "GET / HTTP/1.1\r\nHost: x\r\nX-Slow:");
+  ASSERT_TRUE(answer.done);
+  EXPECT_THAT(answer.raw, StartsWith("HTTP/1.1 408"));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(200));
+  EXPECT_EQ(request().status(), 200u);
+}
+
+TEST_F(ProxyTest, KeepsAClientConnectionAliveAcrossRequests) {
+  addBackends(2);
+  startProxy(configFor("round-robin"));
+  std::string two =
+      "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const Exchange answer = sendRaw(io_, proxy_->port(), two);
+  ASSERT_TRUE(answer.done);
+  // Both answered on the one connection, in order, the second closing it.
+  const auto first = answer.raw.find("HTTP/1.1 200");
+  const auto second = answer.raw.find("HTTP/1.1 200", first + 1);
+  EXPECT_NE(first, std::string::npos);
+  EXPECT_NE(second, std::string::npos);
+  EXPECT_EQ(proxy_->counters().requests, 2u);
+}
+
+TEST_F(ProxyTest, ADrainLetsTheRequestInFlightFinishAndRefusesNewConnections) {
+  addBackends(1, std::chrono::milliseconds(200));
+  startProxy(configFor("round-robin"));
+  const std::uint16_t port = proxy_->port();
+  auto client = std::make_shared<Client>(io_, port, get("/slow"));
+  client->start();
+  ASSERT_TRUE(runUntil(io_, [&] { return backends_[0]->stats().busy == 1; }));
+  bool drained = false;
+  proxy_->drain([&] { drained = true; });
+  ASSERT_TRUE(runUntil(io_, [&] { return client->result().done && drained; }));
+  EXPECT_EQ(client->result().status(), 200u);
+  EXPECT_FALSE(client->result().response.keep_alive());  // told the connection closes
+  const Exchange late = send(io_, port, get("/late"), std::chrono::milliseconds(2000));
+  EXPECT_EQ(late.error, asio::error::connection_refused);
+  EXPECT_EQ(proxy_->openConnections(), 0u);
+}
+
+TEST_F(ProxyTest, TenThousandConnectionsLeaveNoDescriptorBehind) {
+  addBackends(2);
+  startProxy(configFor("round-robin"));
+  EXPECT_EQ(spread(2).size(), 2u);  // warm: one pooled connection per backend
+  const int before = openDescriptors();
+  constexpr int kConnections = 10'000;
+  constexpr int kAtOnce = 50;
+  int started = 0;
+  int finished = 0;
+  int ok = 0;
+  std::vector<std::shared_ptr<Client>> pending;
+  std::function<void()> launch = [&] {
+    auto client =
+        std::make_shared<Client>(io_, proxy_->port(), get("/", {{"Connection", "close"}}));
+    ++started;
+    client->start();
+    pending.push_back(client);  // polled below: a finished client starts the next one
+  };
+  for (int i = 0; i < kAtOnce; ++i)
+    launch();
+  ASSERT_TRUE(runUntil(
+      io_,
+      [&] {
+        for (auto it = pending.begin(); it != pending.end();) {
+          if (!(*it)->result().done) {
+            ++it;
+            continue;
+          }
+          ++finished;
+          ok += (*it)->result().status() == 200;
+          it = pending.erase(it);
+          if (started < kConnections) launch();
+        }
+        return finished == kConnections;
+      },
+      std::chrono::minutes(2)));
+  EXPECT_EQ(ok, kConnections);
+  ASSERT_TRUE(runUntil(io_, [&] { return proxy_->openConnections() == 0; }));
+  // What stays open: the pooled connections to the backends, both of their ends (the backends
+  // run in this process), at most as many as were in use at once.
+  EXPECT_LE(openDescriptors(), before + 2 * kAtOnce);
+  EXPECT_LE(backends_[0]->stats().connections + backends_[1]->stats().connections,
+            static_cast<std::uint32_t>(2 * kAtOnce));
+}
+
+}  // namespace
+}  // namespace faultline::live
