@@ -11,7 +11,7 @@ using asio::ip::tcp;
 
 namespace {
 
-std::string addressOf(const tcp::socket& socket) {
+std::string addressOf(const Socket& socket) {
   boost::system::error_code error;
   const auto endpoint = socket.remote_endpoint(error);
   return error ? std::string("unknown") : endpoint.address().to_string();
@@ -19,7 +19,7 @@ std::string addressOf(const tcp::socket& socket) {
 
 }  // namespace
 
-ClientSession::ClientSession(tcp::socket socket, SessionOwner& owner)
+ClientSession::ClientSession(Socket socket, SessionOwner& owner)
     : socket_(std::move(socket)),
       owner_(owner),
       client_address_(addressOf(socket_)),
@@ -31,23 +31,28 @@ void ClientSession::start() {
   awaitRequest();
 }
 
-// Waits for the next request's first byte (or one already buffered), within the idle timeout.
+// Waits for the next request's first bytes (or takes those already buffered), within the idle
+// timeout. A read rather than a wait for readability: Asio re-arms epoll (an epoll_ctl call) for
+// every wait, one system call per request that a read does without.
 void ClientSession::awaitRequest() {
   if (closed_) return;
   if (owner_.draining()) return close();
   if (buffer_.size() > 0) return readHead();
-  armTimer(owner_.limits().client_idle_timeout, /*answer_408=*/false);
-  socket_.async_wait(tcp::socket::wait_read,
-                     [self = shared_from_this()](const boost::system::error_code& error) {
-                       if (self->closed_) return;
-                       if (error) return self->close();
-                       self->readHead();
-                     });
+  setDeadline(owner_.limits().client_idle_timeout, /*answer_408=*/false);
+  constexpr std::size_t kFirstRead = 4096;
+  socket_.async_read_some(buffer_.prepare(kFirstRead),
+                          [self = shared_from_this()](const boost::system::error_code& error,
+                                                      std::size_t bytes) {
+                            if (self->closed_) return;
+                            self->buffer_.commit(bytes);
+                            if (error) return self->close();
+                            self->readHead();
+                          });
 }
 
 void ClientSession::readHead() {
   const ProxyLimits& limits = owner_.limits();
-  armTimer(limits.request_head_timeout, /*answer_408=*/true);
+  setDeadline(limits.request_head_timeout, /*answer_408=*/true);
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
   parser_->body_limit(limits.max_body_bytes);
@@ -79,6 +84,7 @@ void ClientSession::onHead(boost::system::error_code error) {
                       });
     return;
   }
+  if (parser_->is_done()) return onBody({});  // no body: no second read to wait for
   readBody();
 }
 
@@ -100,8 +106,7 @@ void ClientSession::onBody(boost::system::error_code error) {
     return close();
   }
   if (error) return reject(http::status::bad_request, error.message());
-  ++timer_generation_;  // the request is whole: the head timer is done
-  timer_.cancel();
+  clearDeadline();  // the request is whole
   forward();
 }
 
@@ -141,10 +146,11 @@ void ClientSession::write(HttpResponse response) {
   if (closed_) return;
   if (owner_.draining()) response.keep_alive(false);
   const bool keep_alive = response.keep_alive();
-  response_ = std::make_shared<HttpResponse>(std::move(response));
+  response_ = std::move(response);
+  response_head_ = headBytes(response_);
   writing_ = true;
-  http::async_write(
-      socket_, *response_,
+  asio::async_write(
+      socket_, wireBuffers(response_head_, response_),
       [self = shared_from_this(), keep_alive](boost::system::error_code error, std::size_t) {
         self->onWritten(error, keep_alive);
       });
@@ -152,11 +158,11 @@ void ClientSession::write(HttpResponse response) {
 
 void ClientSession::onWritten(boost::system::error_code error, bool keep_alive) {
   writing_ = false;
-  response_.reset();
+  response_ = {};
   if (closed_) return;
   if (error || !keep_alive) {
     boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(Socket::shutdown_send, ignored);
     return close();
   }
   awaitRequest();
@@ -164,26 +170,48 @@ void ClientSession::onWritten(boost::system::error_code error, bool keep_alive) 
 
 void ClientSession::reject(http::status status, std::string_view why) {
   ++owner_.forwarding().counters.malformed;
-  ++timer_generation_;
-  timer_.cancel();
+  clearDeadline();
   write(proxyAnswer(status, why, 11, /*keep_alive=*/false));
 }
 
-// One timer per connection: the idle wait, or the request head's deadline (a 408 then, as
-// HAProxy answers, when nothing is being written).
-void ClientSession::armTimer(balancer::Duration after, bool answer_408) {
-  const std::uint64_t generation = ++timer_generation_;
-  timer_.expires_after(after);
-  timer_.async_wait(
-      [self = shared_from_this(), generation, answer_408](const boost::system::error_code& error) {
-        if (error || generation != self->timer_generation_ || self->closed_) return;
-        if (!answer_408 || self->writing_) return self->close();
-        ++self->owner_.forwarding().counters.malformed;
-        // The read is still pending: cancel it, then answer and close.
-        boost::system::error_code ignored;
-        self->socket_.cancel(ignored);
-        self->write(proxyAnswer(http::status::request_timeout, "request head too slow", 11, false));
-      });
+// One deadline per connection: the idle wait, or the request head's (a 408 then, as HAProxy
+// answers, when nothing is being written). Moving or clearing it touches no timer: the timer,
+// when it fires, compares the time with the deadline and sleeps again if it moved. Arming and
+// cancelling an Asio timer for every request cost more than the requests' own bookkeeping.
+void ClientSession::setDeadline(balancer::Duration after, bool answer_408) {
+  deadline_ = std::chrono::steady_clock::now() + after;
+  answer_408_ = answer_408;
+  if (timer_armed_ && timer_.expiry() <= deadline_) return;  // it wakes in time and re-checks
+  timer_armed_ = true;
+  timer_.expires_at(deadline_);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    self->onTimer(error);
+  });
+}
+
+void ClientSession::clearDeadline() {
+  deadline_ = std::chrono::steady_clock::time_point::max();
+}
+
+void ClientSession::onTimer(const boost::system::error_code& error) {
+  if (error == boost::asio::error::operation_aborted) return;  // re-armed meanwhile, or closed
+  timer_armed_ = false;
+  if (error || closed_ || deadline_ == std::chrono::steady_clock::time_point::max()) return;
+  if (std::chrono::steady_clock::now() < deadline_) {  // moved since: sleep until then
+    timer_armed_ = true;
+    timer_.expires_at(deadline_);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+      self->onTimer(e);
+    });
+    return;
+  }
+  if (!answer_408_ || writing_) return close();
+  ++owner_.forwarding().counters.malformed;
+  // The read is still pending: cancel it, then answer and close.
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);
+  clearDeadline();
+  write(proxyAnswer(http::status::request_timeout, "request head too slow", 11, false));
 }
 
 void ClientSession::drain() {
@@ -193,7 +221,7 @@ void ClientSession::drain() {
 void ClientSession::close() {
   if (closed_) return;
   closed_ = true;
-  ++timer_generation_;
+  clearDeadline();
   timer_.cancel();
   if (forwarding_) {
     forwarding_->abandon();

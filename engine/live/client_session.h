@@ -1,7 +1,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include "engine/live/asio_types.h"
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <cstdint>
@@ -36,7 +36,7 @@ class SessionOwner {
 // connection closes (its stream cannot be trusted past that point): the proxy serves on.
 class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
-  ClientSession(boost::asio::ip::tcp::socket socket, SessionOwner& owner);
+  ClientSession(Socket socket, SessionOwner& owner);
 
   void start();
   // Draining: an idle connection closes now, a busy one after its answer (Connection: close).
@@ -55,18 +55,23 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void write(HttpResponse response);
   void onWritten(boost::system::error_code error, bool keep_alive);
   void reject(http::status status, std::string_view why);
-  void armTimer(balancer::Duration after, bool answer_408);
+  void setDeadline(balancer::Duration after, bool answer_408);
+  void clearDeadline();
+  void onTimer(const boost::system::error_code& error);
   std::optional<std::string_view> problemWith(const HttpRequest& head) const;
 
-  boost::asio::ip::tcp::socket socket_;
+  Socket socket_;
   SessionOwner& owner_;
   std::string client_address_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  boost::asio::steady_timer timer_;
-  std::uint64_t timer_generation_ = 0;
+  Timer timer_;
+  bool timer_armed_ = false;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  bool answer_408_ = false;
   std::shared_ptr<Forwarding> forwarding_;
-  std::shared_ptr<HttpResponse> response_;
+  HttpResponse response_;     // being written
+  std::string response_head_;
   bool writing_ = false;
   bool closed_ = false;
 };

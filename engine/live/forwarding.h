@@ -1,6 +1,6 @@
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
+#include "engine/live/asio_types.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -95,9 +95,9 @@ class Forwarding : public std::enable_shared_from_this<Forwarding> {
   bool admitted_ = false;
   bool finished_ = false;
   std::optional<HttpResponse> last_response_;  // the last failed try's, to pass on
-  boost::asio::steady_timer retry_timer_;
-  boost::asio::steady_timer hedge_timer_;
-  boost::asio::steady_timer request_timer_;
+  Timer retry_timer_;
+  Timer hedge_timer_;
+  Timer request_timer_;
 };
 
 }  // namespace faultline::live

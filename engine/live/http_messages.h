@@ -1,7 +1,11 @@
 #pragma once
 
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -30,6 +34,36 @@ void prepareUpstreamRequest(HttpRequest& request, std::string_view client_addres
 // client's keep-alive wish decides the Connection header. A HEAD response keeps the backend's
 // Content-Length (its body was never sent).
 void prepareDownstreamResponse(HttpResponse& response, bool keep_alive, bool head_request);
+
+// A message's head as one contiguous string. Beast writes a head as one buffer per header line,
+// which the kernel copies piece by piece (sendmsg with a dozen iovecs); two buffers, the head and
+// the body, cost measurably less per request under load.
+template <bool kIsRequest>
+std::string headBytes(const http::message<kIsRequest, http::string_body>& message) {
+  http::serializer<kIsRequest, http::string_body> serializer{message};
+  serializer.split(true);
+  std::string head;
+  boost::system::error_code error;
+  while (!error && !serializer.is_header_done()) {
+    serializer.next(error, [&](boost::system::error_code&, const auto& buffers) {
+      std::size_t taken = 0;
+      for (const auto buffer : boost::beast::buffers_range_ref(buffers)) {
+        head.append(static_cast<const char*>(buffer.data()), buffer.size());
+        taken += buffer.size();
+      }
+      serializer.consume(taken);
+    });
+  }
+  return head;
+}
+
+// The buffers to write a message whose head headBytes() gave: the head, then the body (none for
+// a HEAD response or a body the head says is not there).
+template <bool kIsRequest>
+std::array<boost::asio::const_buffer, 2> wireBuffers(
+    const std::string& head, const http::message<kIsRequest, http::string_body>& message) {
+  return {boost::asio::buffer(head), boost::asio::buffer(message.body())};
+}
 
 // How the balancer files a try that got an HTTP answer: 2xx and 3xx succeed, 4xx are the
 // client's (the host is fine), 503 is an overloaded host refusing work, 502 and 504 are gateway

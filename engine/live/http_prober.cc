@@ -1,7 +1,7 @@
 #include "engine/live/http_prober.h"
 
 #include <algorithm>
-#include <boost/asio/steady_timer.hpp>
+#include "engine/live/asio_types.h"
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -75,8 +75,8 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
     if (auto report = std::exchange(report_, nullptr)) report(passed);
   }
 
-  tcp::socket socket_;
-  asio::steady_timer deadline_;
+  Socket socket_;
+  Timer deadline_;
   tcp::endpoint endpoint_;
   balancer::Duration timeout_;
   std::function<void(bool)> report_;

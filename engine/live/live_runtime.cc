@@ -1,6 +1,6 @@
 #include "engine/live/live_runtime.h"
 
-#include <boost/asio/steady_timer.hpp>
+#include "engine/live/asio_types.h"
 
 namespace faultline::live {
 namespace {
@@ -50,7 +50,7 @@ class AsioTimer final : public balancer::Timer {
   struct State {
     State(boost::asio::io_context& io, std::function<void()> on_fire)
         : timer(io), callback(std::move(on_fire)) {}
-    boost::asio::steady_timer timer;
+    live::Timer timer;
     std::function<void()> callback;
     std::uint64_t generation = 0;
     bool armed = false;

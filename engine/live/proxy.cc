@@ -138,7 +138,7 @@ void Proxy::accept() {
     accepting_ = false;
     return;
   }
-  acceptor_.async_accept([this](boost::system::error_code error, tcp::socket socket) {
+  acceptor_.async_accept([this](boost::system::error_code error, Socket socket) {
     if (draining_) return;
     if (!error) {
       SessionOwner& owner = *this;

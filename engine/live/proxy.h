@@ -2,7 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include "engine/live/asio_types.h"
 #include <functional>
 #include <memory>
 #include <optional>
@@ -77,11 +77,11 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   std::unique_ptr<balancer::LoadBalancer> balancer_;
   ProxyCounters counters_;
   ForwardingContext context_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  Acceptor acceptor_;
   std::unordered_map<ClientSession*, std::shared_ptr<ClientSession>> sessions_;
   bool accepting_ = false;
   bool draining_ = false;
-  boost::asio::steady_timer drain_timer_;
+  Timer drain_timer_;
   std::function<void()> drained_;
   std::vector<bool> host_usable_;  // as last told, so a second reason to avoid a host is not news
 };

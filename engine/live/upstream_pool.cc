@@ -1,7 +1,7 @@
 #include "engine/live/upstream_pool.h"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include "engine/live/asio_types.h"
 
 namespace faultline::live {
 
@@ -35,9 +35,9 @@ void UpstreamPool::acquire(bool fresh, Acquired done) {
 void UpstreamPool::connect(Acquired done) {
   auto connection = std::make_unique<UpstreamConnection>(io_);
   auto* socket = &connection->socket;
-  auto timer = std::make_shared<asio::steady_timer>(io_, connect_timeout_);
+  auto timer = std::make_shared<Timer>(io_, connect_timeout_);
   auto timed_out = std::make_shared<bool>(false);
-  timer->async_wait([socket_alive = std::weak_ptr<asio::steady_timer>(timer), socket,
+  timer->async_wait([socket_alive = std::weak_ptr<Timer>(timer), socket,
                      timed_out](const boost::system::error_code& error) {
     // The connect's handler owns the timer: while it lives, so does the socket.
     if (error || socket_alive.expired()) return;

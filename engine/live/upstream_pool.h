@@ -3,6 +3,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+
+#include "engine/live/asio_types.h"
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -16,7 +18,7 @@ namespace faultline::live {
 // One HTTP/1.1 keep-alive connection to a backend, and what was read past the last response.
 struct UpstreamConnection {
   explicit UpstreamConnection(boost::asio::io_context& io) : socket(io) {}
-  boost::asio::ip::tcp::socket socket;
+  Socket socket;
   boost::beast::flat_buffer buffer;
   // Taken from the pool rather than just connected: the backend may have closed it meanwhile,
   // which a try learns only when its request finds the connection gone.

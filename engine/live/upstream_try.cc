@@ -1,7 +1,7 @@
 #include "engine/live/upstream_try.h"
 
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
 
 namespace faultline::live {
 
@@ -67,7 +67,8 @@ void UpstreamTry::onConnection(boost::system::error_code error,
     return finish({balancer::Outcome::kConnectFailure, std::nullopt});
   }
   connection_ = std::move(connection);
-  http::async_write(connection_->socket, *request_,
+  if (head_.empty()) head_ = headBytes(*request_);
+  asio::async_write(connection_->socket, wireBuffers(head_, *request_),
                     [self = shared_from_this()](boost::system::error_code e, std::size_t) {
                       self->onWritten(e);
                     });

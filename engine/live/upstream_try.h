@@ -1,6 +1,6 @@
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
+#include "engine/live/asio_types.h"
 #include <boost/beast/http/parser.hpp>
 #include <functional>
 #include <memory>
@@ -53,10 +53,11 @@ class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
   std::shared_ptr<const HttpRequest> request_;
   const ProxyLimits& limits_;
   Done done_;
-  boost::asio::steady_timer deadline_;
+  Timer deadline_;
   balancer::Duration per_try_timeout_;
   std::unique_ptr<UpstreamConnection> connection_;
   std::optional<http::response_parser<http::string_body>> parser_;
+  std::string head_;  // the request's head as written
   bool timed_out_ = false;
   bool finished_ = false;
   bool retried_stale_ = false;
