@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "cli/exit_codes.h"
+#include "engine/live/admin_server.h"
 #include "engine/live/proxy.h"
 #include "engine/sim/balancer_spec_builder.h"
 
@@ -19,6 +20,10 @@ void addProxyCommand(CLI::App& app, ProxyArguments& arguments) {
   auto* proxy = app.add_subcommand(
       "proxy", "Run the balancer as a reverse proxy in front of real backends (until SIGTERM)");
   proxy->add_option("--listen", arguments.listen, "Address to listen on, HOST:PORT (port 0: any)")
+      ->capture_default_str();
+  proxy
+      ->add_option("--admin", arguments.admin,
+                   "Admin endpoint (/metrics, /hosts, /faults), HOST:PORT or none")
       ->capture_default_str();
   proxy->add_option("--backend", arguments.backends, "A backend, HOST:PORT (repeat for more)")
       ->required();
@@ -43,6 +48,11 @@ Expected<ProxyPlan, std::string> proxyPlanOf(const ProxyArguments& arguments) {
   auto listen = live::parseHostPort(arguments.listen, /*allow_port_zero=*/true);
   if (!listen) return Unexpected("--listen: " + listen.error());
   plan.listen = *listen;
+  if (arguments.admin != "none") {
+    auto admin = live::parseHostPort(arguments.admin, /*allow_port_zero=*/true);
+    if (!admin) return Unexpected("--admin: " + admin.error());
+    plan.admin = *admin;
+  }
   for (const auto& text : arguments.backends) {
     auto backend = live::parseHostPort(text, /*allow_port_zero=*/false);
     if (!backend) return Unexpected("--backend: " + backend.error());
@@ -74,13 +84,19 @@ Expected<ProxyPlan, std::string> proxyPlanOf(const ProxyArguments& arguments) {
 namespace {
 
 Expected<tcp::endpoint, std::string> listenEndpoint(asio::io_context& io,
-                                                    const live::HostPort& listen) {
+                                                    const live::HostPort& listen,
+                                                    const char* option) {
   boost::system::error_code error;
   tcp::resolver resolver(io);
   const auto found =
       resolver.resolve(listen.host, std::to_string(listen.port), tcp::resolver::passive, error);
   if (error || found.empty()) {
-    return Unexpected("--listen: cannot resolve " + listen.host + ": " + error.message());
+    std::string message = option;
+    message += ": cannot resolve ";
+    message += listen.host;
+    message += ": ";
+    message += error.message();
+    return Unexpected(std::move(message));
   }
   return found.begin()->endpoint();
 }
@@ -94,10 +110,19 @@ int runProxy(const ProxyArguments& arguments, std::ostream& out, std::ostream& e
     return kExitBadInput;
   }
   asio::io_context io(1);
-  auto endpoint = listenEndpoint(io, plan->listen);
+  auto endpoint = listenEndpoint(io, plan->listen, "--listen");
   if (!endpoint) {
     err << "faultline proxy: " << endpoint.error() << "\n";
     return kExitBadInput;
+  }
+  std::optional<tcp::endpoint> admin_endpoint;
+  if (plan->admin) {
+    auto resolved = listenEndpoint(io, *plan->admin, "--admin");
+    if (!resolved) {
+      err << "faultline proxy: " << resolved.error() << "\n";
+      return kExitBadInput;
+    }
+    admin_endpoint = *resolved;
   }
   const std::string strategy = plan->config.strategy;
   const std::size_t backends = plan->config.backends.size();
@@ -109,9 +134,23 @@ int runProxy(const ProxyArguments& arguments, std::ostream& out, std::ostream& e
     err << "faultline proxy: " << proxy.error() << "\n";
     return kExitFailure;
   }
+  std::unique_ptr<live::AdminServer> admin;
+  if (admin_endpoint) {
+    auto created = live::AdminServer::create(io, *admin_endpoint, **proxy);
+    if (!created) {
+      err << "faultline proxy: " << created.error() << "\n";
+      return kExitFailure;
+    }
+    admin = std::move(*created);
+  }
   (*proxy)->start();
+  if (admin) admin->start();
   out << "faultline proxy listening on " << endpoint->address().to_string() << ":"
       << (*proxy)->port() << ", " << backends << " backends, " << strategy << std::endl;
+  if (admin) {
+    out << "admin on " << admin_endpoint->address().to_string() << ":" << admin->port()
+        << " (/metrics, /hosts, /faults)" << std::endl;
+  }
 
   // The first SIGTERM or SIGINT drains; a second one stops at once.
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -122,6 +161,7 @@ int runProxy(const ProxyArguments& arguments, std::ostream& out, std::ostream& e
         if (draining) return io.stop();
         draining = true;
         signals.async_wait(on_signal);
+        if (admin) admin->stop();
         (*proxy)->drain([&] {
           signals.cancel();
           io.stop();

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ namespace faultline::cli {
 
 struct ProxyArguments {
   std::string listen = "127.0.0.1:8080";
+  std::string admin = "127.0.0.1:9901";  // Envoy's admin port by convention; "none": no admin
   std::vector<std::string> backends;
   std::string strategy = "round-robin";
   std::string health_path = "/";
@@ -27,6 +29,7 @@ struct ProxyArguments {
 struct ProxyPlan {
   live::ProxyConfig config;
   live::HostPort listen;
+  std::optional<live::HostPort> admin;
 };
 
 // `faultline proxy --backend HOST:PORT [--backend ...] [--strategy NAME] [--listen ADDR]`: the

@@ -64,13 +64,17 @@ bool Forwarding::sendTry(TryKind kind) {
   attempt.sent_at = context_.runtime.now();
   attempt.retry = kind != TryKind::kFirst;  // a hedge holds a retry slot too
   attempt.id = ++next_try_id_;
-  UpstreamPool& pool = *context_.pools[balancer.hosts().host(host).address];
-  attempt.upstream =
-      std::make_shared<UpstreamTry>(context_.io, pool, upstream_request_, context_.limits,
-                                    balancer.retryPolicy().config().per_try_timeout,
-                                    [self = shared_from_this(), id = attempt.id](TryResult result) {
-                                      self->onTryEnded(id, std::move(result));
-                                    });
+  const balancer::HostDescriptor& target = balancer.hosts().host(host);
+  UpstreamPool& pool = *context_.pools[target.address];
+  const TryEffect effect =
+      context_.faults.empty() ? TryEffect{} : context_.faults.draw(target.name);
+  attempt.upstream = std::make_shared<UpstreamTry>(
+      context_.io, pool, upstream_request_, context_.limits,
+      balancer.retryPolicy().config().per_try_timeout,
+      [self = shared_from_this(), id = attempt.id](TryResult result) {
+        self->onTryEnded(id, std::move(result));
+      },
+      effect);
   live_.push_back(attempt);
   attempt.upstream->start();
   return true;

@@ -1,15 +1,16 @@
 #pragma once
 
-#include "engine/live/asio_types.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+#include "engine/live/asio_types.h"
 
 #include "balancer/load_balancer.h"
 #include "engine/live/http_messages.h"
 #include "engine/live/proxy_config.h"
+#include "engine/live/upstream_faults.h"
 #include "engine/live/upstream_pool.h"
 #include "engine/live/upstream_try.h"
 
@@ -37,6 +38,7 @@ struct ForwardingContext {
   std::vector<std::unique_ptr<UpstreamPool>>& pools;
   const ProxyLimits& limits;
   ProxyCounters& counters;
+  UpstreamFaults& faults;  // injected through the admin endpoint
   std::uint64_t next_request_id = 0;
 };
 

@@ -89,7 +89,8 @@ Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint
       prober_(io, backends, config_.health_check_path, config_.balancer.health_check.timeout),
       pools_(),
       balancer_(makeBalancer()),
-      context_{io, runtime_, *balancer_, pools_, config_.limits, counters_},
+      faults_(config_.seed),
+      context_{io, runtime_, *balancer_, pools_, config_.limits, counters_, faults_},
       acceptor_(io),
       drain_timer_(io) {
   const ProxyLimits& limits = config_.limits;

@@ -2,13 +2,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include "engine/live/asio_types.h"
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
+#include "engine/live/asio_types.h"
 
 #include "balancer/expected.h"
 #include "balancer/load_balancer.h"
@@ -47,6 +47,11 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   const balancer::LoadBalancer& balancer() const { return *balancer_; }
   const ProxyConfig& config() const { return config_; }
   std::size_t openConnections() const { return sessions_.size(); }
+  UpstreamFaults& upstreamFaults() { return faults_; }
+  // Idle pooled connections to a backend, by its index in the configuration.
+  std::size_t idleUpstreamConnections(std::size_t backend) const {
+    return pools_[backend]->idleCount();
+  }
 
  private:
   Proxy(boost::asio::io_context& io, ProxyConfig config,
@@ -76,6 +81,7 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   std::vector<std::unique_ptr<UpstreamPool>> pools_;  // in the balancer's host order
   std::unique_ptr<balancer::LoadBalancer> balancer_;
   ProxyCounters counters_;
+  UpstreamFaults faults_;
   ForwardingContext context_;
   Acceptor acceptor_;
   std::unordered_map<ClientSession*, std::shared_ptr<ClientSession>> sessions_;

@@ -1,7 +1,8 @@
 #include "engine/live/upstream_try.h"
 
-#include <boost/beast/http/read.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
 
 namespace faultline::live {
 
@@ -21,13 +22,15 @@ bool badResponse(boost::system::error_code error) {
 
 UpstreamTry::UpstreamTry(asio::io_context& io, UpstreamPool& pool,
                          std::shared_ptr<const HttpRequest> request, const ProxyLimits& limits,
-                         balancer::Duration per_try_timeout, Done done)
+                         balancer::Duration per_try_timeout, Done done, TryEffect effect)
     : io_(io),
       pool_(pool),
       request_(std::move(request)),
       limits_(limits),
       done_(std::move(done)),
       deadline_(io),
+      injected_delay_(io),
+      effect_(effect),
       per_try_timeout_(per_try_timeout) {}
 
 void UpstreamTry::start() {
@@ -39,6 +42,27 @@ void UpstreamTry::start() {
       self->finish({balancer::Outcome::kTimeout, std::nullopt});
     });
   }
+  if (effect_.delay > balancer::Duration::zero()) {
+    injected_delay_.expires_after(effect_.delay);
+    injected_delay_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+      if (!e) self->afterInjectedDelay();
+    });
+    return;
+  }
+  if (!effect_.reset && !effect_.status) return acquire(/*fresh=*/false);  // the usual case
+  // Never inside start(): the caller is still setting the try up.
+  asio::post(io_, [self = shared_from_this()] { self->afterInjectedDelay(); });
+}
+
+// Past an injected latency: an injected error or reset ends the try here, else it is sent.
+void UpstreamTry::afterInjectedDelay() {
+  if (finished_) return;
+  if (effect_.reset) return finish({balancer::Outcome::kReset, std::nullopt});
+  if (effect_.status) {
+    HttpResponse injected = proxyAnswer(static_cast<http::status>(*effect_.status),
+                                        "injected upstream fault", request_->version(), true);
+    return finish({outcomeOfStatus(*effect_.status), std::move(injected)});
+  }
   acquire(/*fresh=*/false);
 }
 
@@ -46,6 +70,7 @@ void UpstreamTry::cancel() {
   finished_ = true;
   done_ = nullptr;
   deadline_.cancel();
+  injected_delay_.cancel();
   if (connection_) {
     boost::system::error_code ignored;
     connection_->socket.close(ignored);
@@ -129,6 +154,7 @@ void UpstreamTry::finish(TryResult result) {
   if (finished_ && done_ == nullptr) return;
   finished_ = true;
   deadline_.cancel();
+  injected_delay_.cancel();
   if (connection_) {
     boost::system::error_code ignored;
     connection_->socket.close(ignored);

@@ -1,14 +1,15 @@
 #pragma once
 
-#include "engine/live/asio_types.h"
 #include <boost/beast/http/parser.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
+#include "engine/live/asio_types.h"
 
 #include "balancer/request.h"
 #include "engine/live/http_messages.h"
 #include "engine/live/proxy_config.h"
+#include "engine/live/upstream_faults.h"
 #include "engine/live/upstream_pool.h"
 
 namespace faultline::live {
@@ -30,9 +31,10 @@ class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
  public:
   using Done = std::function<void(TryResult)>;
 
+  // `effect`: what the injected upstream faults do to this try (nothing by default).
   UpstreamTry(boost::asio::io_context& io, UpstreamPool& pool,
               std::shared_ptr<const HttpRequest> request, const ProxyLimits& limits,
-              balancer::Duration per_try_timeout, Done done);
+              balancer::Duration per_try_timeout, Done done, TryEffect effect = {});
 
   void start();
   // Abandons the try: its connection is closed (the backend may still do the work), and `done`
@@ -40,6 +42,7 @@ class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
   void cancel();
 
  private:
+  void afterInjectedDelay();
   void acquire(bool fresh);
   void onConnection(boost::system::error_code error, std::unique_ptr<UpstreamConnection> c);
   void onWritten(boost::system::error_code error);
@@ -54,6 +57,8 @@ class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
   const ProxyLimits& limits_;
   Done done_;
   Timer deadline_;
+  Timer injected_delay_;
+  TryEffect effect_;
   balancer::Duration per_try_timeout_;
   std::unique_ptr<UpstreamConnection> connection_;
   std::optional<http::response_parser<http::string_body>> parser_;

@@ -130,8 +130,9 @@ TEST(CliProcessTest, TheProxyServesAndDrainsOnSigterm) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  const char* argv[] = {FAULTLINE_BINARY,        "proxy", "--listen", "127.0.0.1:0", "--backend",
-                        backend_address.c_str(), nullptr};
+  const char* argv[] = {FAULTLINE_BINARY, "proxy",       "--listen",  "127.0.0.1:0",
+                        "--admin",        "127.0.0.1:0", "--backend", backend_address.c_str(),
+                        nullptr};
   pid_t child = 0;
   ASSERT_EQ(posix_spawn(&child, FAULTLINE_BINARY, &actions, nullptr, const_cast<char* const*>(argv),
                         environ),
@@ -141,11 +142,18 @@ TEST(CliProcessTest, TheProxyServesAndDrainsOnSigterm) {
   const std::string line = readLine(pipe_fds[0], 10'000);
   ASSERT_THAT(line, HasSubstr("faultline proxy listening on 127.0.0.1:"));
   const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+  const std::string admin_line = readLine(pipe_fds[0], 10'000);
+  ASSERT_THAT(admin_line, HasSubstr("admin on 127.0.0.1:"));
+  const auto admin_port =
+      static_cast<std::uint16_t>(std::stoi(admin_line.substr(admin_line.rfind(':') + 1)));
 
   const auto answer = live::testing::send(io, port, live::testing::get("/hello"));
   EXPECT_FALSE(answer.error) << answer.error.message();
   EXPECT_EQ(answer.status(), 200u);
   EXPECT_EQ(answer.header("x-faultline-host"), "only");
+  const auto metrics = live::testing::send(io, admin_port, live::testing::get("/metrics"));
+  EXPECT_EQ(metrics.status(), 200u);
+  EXPECT_THAT(metrics.response.body(), HasSubstr("faultline_proxy_requests_total 1\n"));
 
   ASSERT_EQ(kill(child, SIGTERM), 0);
   int status = 0;

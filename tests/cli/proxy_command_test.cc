@@ -44,6 +44,10 @@ TEST(ProxyCommandTest, APlanFromTheQuickStartOptions) {
   EXPECT_TRUE(plan->config.balancer.health_check.enabled);  // HAProxy's checks by default
   arguments.no_health_checks = true;
   EXPECT_FALSE(proxyPlanOf(arguments)->config.balancer.health_check.enabled);
+  EXPECT_EQ(plan->admin->port, 9901);  // Envoy's admin port, on loopback
+  EXPECT_EQ(plan->admin->host, "127.0.0.1");
+  arguments.admin = "none";
+  EXPECT_FALSE(proxyPlanOf(arguments)->admin.has_value());
 }
 
 TEST(ProxyCommandTest, BadArgumentsExitWithTwoNamingTheOption) {
@@ -63,6 +67,8 @@ TEST(ProxyCommandTest, BadArgumentsExitWithTwoNamingTheOption) {
   EXPECT_EQ(run({"proxy", "--backend", "127.0.0.1:80", "--health-path", "healthz"}, err),
             kExitBadInput);
   EXPECT_THAT(err, HasSubstr("--health-path"));
+  EXPECT_EQ(run({"proxy", "--backend", "127.0.0.1:80", "--admin", "9901"}, err), kExitBadInput);
+  EXPECT_THAT(err, HasSubstr("--admin"));
   EXPECT_EQ(run({"proxy"}, err), kExitBadInput);  // no backend: never an open proxy
   EXPECT_THAT(err, HasSubstr("--backend"));
 }
@@ -74,8 +80,10 @@ TEST(ProxyCommandTest, AnAddressInUseIsAFailureToListen) {
   boost::asio::ip::tcp::acceptor holder(
       io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
   const std::string listen = "127.0.0.1:" + std::to_string(holder.local_endpoint().port());
-  EXPECT_EQ(run({"proxy", "--backend", "127.0.0.1:80", "--listen", listen.c_str()}, err),
-            kExitFailure);
+  EXPECT_EQ(
+      run({"proxy", "--backend", "127.0.0.1:80", "--admin", "none", "--listen", listen.c_str()},
+          err),
+      kExitFailure);
   EXPECT_THAT(err, HasSubstr("cannot listen on"));
 }
 

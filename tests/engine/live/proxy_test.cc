@@ -4,6 +4,8 @@
 // flight finish, and 10,000 connections leave no file descriptor behind.
 #include "engine/live/proxy.h"
 
+#include <nlohmann/json.hpp>
+
 #include <dirent.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "balancer/strategy_registry.h"
+#include "engine/live/admin_server.h"
 #include "engine/live/synthetic_backend.h"
 #include "engine/sim/balancer_spec_builder.h"
 #include "tests/engine/live/live_test_support.h"
@@ -306,6 +309,94 @@ TEST_F(ProxyTest, ADrainLetsTheRequestInFlightFinishAndRefusesNewConnections) {
   const Exchange late = send(io_, port, get("/late"), std::chrono::milliseconds(2000));
   EXPECT_EQ(late.error, asio::error::connection_refused);
   EXPECT_EQ(proxy_->openConnections(), 0u);
+}
+
+HttpRequest adminRequest(http::verb method, const std::string& target, std::string body = {}) {
+  HttpRequest request{method, target, 11};
+  request.set(http::field::host, "admin");
+  request.body() = std::move(body);
+  request.prepare_payload();
+  return request;
+}
+
+TEST_F(ProxyTest, TheAdminEndpointServesMetricsAndHostsOverHttp) {
+  addBackends(2);
+  startProxy(configFor("round-robin"));
+  auto admin =
+      AdminServer::create(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), *proxy_);
+  ASSERT_TRUE(admin) << admin.error();
+  (*admin)->start();
+  spread(4);
+  const Exchange metrics = send(io_, (*admin)->port(), get("/metrics"));
+  ASSERT_EQ(metrics.status(), 200u) << metrics.error.message();
+  const std::string& text = metrics.response.body();
+  EXPECT_THAT(text, HasSubstr("# TYPE faultline_proxy_requests_total counter\n"
+                              "faultline_proxy_requests_total 4\n"));
+  EXPECT_THAT(text, HasSubstr("faultline_proxy_responses_total{code=\"2xx\"} 4\n"));
+  const std::string b1 = proxy_->config().backends[1].name;
+  EXPECT_THAT(text, HasSubstr("faultline_upstream_healthy{backend=\"" + b1 + "\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("faultline_upstream_idle_connections{backend=\"" + b1 + "\"} 1\n"));
+  const Exchange hosts = send(io_, (*admin)->port(), get("/hosts"));
+  ASSERT_EQ(hosts.status(), 200u);
+  const auto parsed = nlohmann::json::parse(hosts.response.body());
+  EXPECT_EQ(parsed["strategy"], "round-robin");
+  ASSERT_EQ(parsed["hosts"].size(), 2u);
+  EXPECT_EQ(parsed["hosts"][1]["name"], b1);
+  EXPECT_EQ(parsed["hosts"][1]["healthy"], true);
+  EXPECT_EQ((*admin)->handle(adminRequest(http::verb::get, "/nothing")).result_int(), 404u);
+  EXPECT_EQ((*admin)->handle(adminRequest(http::verb::post, "/metrics")).result_int(), 405u);
+}
+
+// Toxiproxy's toxics on the proxy's own upstream calls: errors, latency and resets, per backend,
+// added and removed at run time; bad faults are refused naming the field.
+TEST_F(ProxyTest, FaultsInjectedThroughTheAdminEndpointStrikeTheUpstreamCalls) {
+  addBackends(2);
+  startProxy(configFor("round-robin"));
+  auto admin =
+      AdminServer::create(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), *proxy_);
+  ASSERT_TRUE(admin) << admin.error();
+  const std::string b1 = proxy_->config().backends[1].name;
+  const auto post = [&](const std::string& json) {
+    return (*admin)->handle(adminRequest(http::verb::post, "/faults", json));
+  };
+  const HttpResponse added =
+      post(R"({"kind": "errors", "status": 502, "backend": ")" + b1 + R"("})");
+  ASSERT_EQ(added.result_int(), 201u) << added.body();
+  std::map<unsigned, int> statuses;
+  for (int i = 0; i < 6; ++i)
+    ++statuses[request().status()];
+  EXPECT_EQ(statuses, (std::map<unsigned, int>{{200, 3}, {502, 3}}));
+  EXPECT_EQ(backends_[1]->stats().requests, 0u);  // never reached: the proxy answered
+  // Removed, then a latency on every backend: the answers come no sooner.
+  EXPECT_EQ((*admin)->handle(adminRequest(http::verb::delete_, "/faults")).result_int(), 200u);
+  ASSERT_EQ(post(R"({"kind": "latency", "latencyMs": 80})").result_int(), 201u);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(request().status(), 200u);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(80));
+  const HttpResponse reset = post(R"({"kind": "reset", "probability": 1})");
+  ASSERT_EQ(reset.result_int(), 201u);
+  const Exchange broken = request();
+  EXPECT_EQ(broken.status(), 503u);
+  EXPECT_EQ(broken.header("x-faultline-reason"), "upstream reset before response");
+  const auto id = nlohmann::json::parse(reset.body())["id"].get<std::uint64_t>();
+  EXPECT_EQ((*admin)
+                ->handle(adminRequest(http::verb::delete_, "/faults/" + std::to_string(id)))
+                .result_int(),
+            200u);
+  EXPECT_EQ(proxy_->upstreamFaults().faults().size(), 1u);  // the latency stays
+  EXPECT_EQ((*admin)->handle(adminRequest(http::verb::delete_, "/faults/999")).result_int(), 404u);
+  for (const auto& [json, field] : std::vector<std::pair<std::string, std::string>>{
+           {"not json", "JSON object"},
+           {R"({"kind": "slow"})", "kind:"},
+           {R"({"kind": "latency"})", "latencyMs:"},
+           {R"({"kind": "errors", "status": 200})", "status:"},
+           {R"({"kind": "reset", "probability": 2})", "probability:"},
+           {R"({"kind": "reset", "backend": "nowhere:1"})", "backend:"},
+           {R"({"kind": "reset", "toxicity": 1})", "toxicity:"}}) {
+    const HttpResponse refused = post(json);
+    EXPECT_EQ(refused.result_int(), 400u) << json;
+    EXPECT_THAT(refused.body(), HasSubstr(field)) << json;
+  }
 }
 
 TEST_F(ProxyTest, TenThousandConnectionsLeaveNoDescriptorBehind) {
