@@ -40,14 +40,14 @@ void ClientSession::awaitRequest() {
   if (buffer_.size() > 0) return readHead();
   setDeadline(owner_.limits().client_idle_timeout, /*answer_408=*/false);
   constexpr std::size_t kFirstRead = 4096;
-  socket_.async_read_some(buffer_.prepare(kFirstRead),
-                          [self = shared_from_this()](const boost::system::error_code& error,
-                                                      std::size_t bytes) {
-                            if (self->closed_) return;
-                            self->buffer_.commit(bytes);
-                            if (error) return self->close();
-                            self->readHead();
-                          });
+  socket_.async_read_some(
+      buffer_.prepare(kFirstRead),
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
+        if (self->closed_) return;
+        self->buffer_.commit(bytes);
+        if (error) return self->close();
+        self->readHead();
+      });
 }
 
 void ClientSession::readHead() {
@@ -200,9 +200,8 @@ void ClientSession::onTimer(const boost::system::error_code& error) {
   if (std::chrono::steady_clock::now() < deadline_) {  // moved since: sleep until then
     timer_armed_ = true;
     timer_.expires_at(deadline_);
-    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
-      self->onTimer(e);
-    });
+    timer_.async_wait(
+        [self = shared_from_this()](const boost::system::error_code& e) { self->onTimer(e); });
     return;
   }
   if (!answer_408_ || writing_) return close();

@@ -1,13 +1,13 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include "engine/live/asio_types.h"
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include "engine/live/asio_types.h"
 
 #include "engine/live/forwarding.h"
 #include "engine/live/http_messages.h"
@@ -70,7 +70,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool answer_408_ = false;
   std::shared_ptr<Forwarding> forwarding_;
-  HttpResponse response_;     // being written
+  HttpResponse response_;  // being written
   std::string response_head_;
   bool writing_ = false;
   bool closed_ = false;

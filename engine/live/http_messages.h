@@ -1,11 +1,11 @@
 #pragma once
 
+#include <array>
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <array>
 #include <string>
 #include <string_view>
 

@@ -1,13 +1,13 @@
 #include "engine/live/http_prober.h"
 
 #include <algorithm>
-#include "engine/live/asio_types.h"
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <functional>
+#include "engine/live/asio_types.h"
 
 namespace faultline::live {
 

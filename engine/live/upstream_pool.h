@@ -4,12 +4,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
-#include "engine/live/asio_types.h"
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <vector>
+#include "engine/live/asio_types.h"
 
 #include "balancer/time.h"
 
