@@ -66,11 +66,13 @@ bool Forwarding::sendTry(TryKind kind) {
   attempt.id = ++next_try_id_;
   const balancer::HostDescriptor& target = balancer.hosts().host(host);
   UpstreamPool& pool = *context_.pools[target.address];
-  const TryEffect effect =
-      context_.faults.empty() ? TryEffect{} : context_.faults.draw(target.name);
+  TryEffect effect = context_.faults.empty() ? TryEffect{} : context_.faults.draw(target.name);
+  const balancer::Duration trip = context_.network_delays[target.address];
+  effect.delay += trip;
+  effect.return_delay = trip;
   attempt.upstream = std::make_shared<UpstreamTry>(
       context_.io, pool, upstream_request_, context_.limits,
-      balancer.retryPolicy().config().per_try_timeout,
+      context_.scale.toReal(balancer.retryPolicy().config().per_try_timeout),
       [self = shared_from_this(), id = attempt.id](TryResult result) {
         self->onTryEnded(id, std::move(result));
       },
@@ -105,7 +107,7 @@ void Forwarding::afterFailedTry(Outcome outcome, std::optional<HttpResponse> res
     if (const auto backoff = balancer.retryBackoff(retries_ + hedges_, outcome)) {
       ++retries_;
       retry_pending_ = true;
-      retry_timer_.expires_after(*backoff);
+      retry_timer_.expires_after(context_.scale.toReal(*backoff));
       retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
         if (e || self->finished_) return;
         self->retry_pending_ = false;
@@ -125,7 +127,7 @@ void Forwarding::scheduleHedge() {
   if (!balancer.hedges() || finished_) return;
   const auto delay = balancer.hedgeDelay(hedges_);
   if (!delay) return;
-  hedge_timer_.expires_after(*delay);
+  hedge_timer_.expires_after(context_.scale.toReal(*delay));
   hedge_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
     if (e || self->finished_) return;
     if (self->retry_pending_) return self->scheduleHedge();

@@ -39,6 +39,8 @@ struct ForwardingContext {
   const ProxyLimits& limits;
   ProxyCounters& counters;
   UpstreamFaults& faults;  // injected through the admin endpoint
+  TimeScale scale;
+  std::vector<balancer::Duration> network_delays;  // one way, real time, per backend
   std::uint64_t next_request_id = 0;
 };
 

@@ -19,11 +19,14 @@ using asio::ip::tcp;
 class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
  public:
   ProbeExchange(asio::io_context& io, tcp::endpoint endpoint, const std::string& path,
-                balancer::Duration timeout, std::function<void(bool)> report)
+                balancer::Duration timeout, balancer::Duration trip,
+                std::function<void(bool)> report)
       : socket_(io),
         deadline_(io),
+        trip_timer_(io),
         endpoint_(std::move(endpoint)),
         timeout_(timeout),
+        trip_(trip),
         report_(std::move(report)) {
     request_.method(http::verb::get);
     request_.target(path);
@@ -41,13 +44,10 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
     deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
       if (!e) self->conclude(false);
     });
-    socket_.async_connect(endpoint_, [self = shared_from_this()](boost::system::error_code e) {
-      if (e) return self->conclude(false);
-      http::async_write(self->socket_, self->request_,
-                        [self](boost::system::error_code error, std::size_t) {
-                          if (error) return self->conclude(false);
-                          self->read();
-                        });
+    if (trip_ <= balancer::Duration::zero()) return connect();
+    trip_timer_.expires_after(trip_);  // the probe's way out
+    trip_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+      if (!e && !self->concluded_) self->connect();
     });
   }
 
@@ -57,12 +57,35 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   }
 
  private:
+  void connect() {
+    socket_.async_connect(endpoint_, [self = shared_from_this()](boost::system::error_code e) {
+      if (e) return self->answerBack(false);
+      http::async_write(self->socket_, self->request_,
+                        [self](boost::system::error_code error, std::size_t) {
+                          if (error) return self->answerBack(false);
+                          self->read();
+                        });
+    });
+  }
+
   void read() {
     http::async_read(socket_, buffer_, parser_,
                      [self = shared_from_this()](boost::system::error_code e, std::size_t) {
-                       if (e) return self->conclude(false);
-                       self->conclude(self->parser_.get().result_int() < 400);
+                       if (e) return self->answerBack(false);
+                       self->answerBack(self->parser_.get().result_int() < 400);
                      });
+  }
+
+  // What the host said travels back before the balancer hears it.
+  void answerBack(bool passed) {
+    if (concluded_) return;
+    if (trip_ <= balancer::Duration::zero()) return conclude(passed);
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    trip_timer_.expires_after(trip_);
+    trip_timer_.async_wait([self = shared_from_this(), passed](const boost::system::error_code& e) {
+      if (!e) self->conclude(passed);
+    });
   }
 
   // Closes the socket (a pending operation ends with an error and finds the probe concluded).
@@ -70,6 +93,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
     if (concluded_) return;
     concluded_ = true;
     deadline_.cancel();
+    trip_timer_.cancel();
     boost::system::error_code ignored;
     socket_.close(ignored);
     if (auto report = std::exchange(report_, nullptr)) report(passed);
@@ -77,8 +101,10 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
 
   Socket socket_;
   Timer deadline_;
+  Timer trip_timer_;
   tcp::endpoint endpoint_;
   balancer::Duration timeout_;
+  balancer::Duration trip_;
   std::function<void(bool)> report_;
   http::request<http::empty_body> request_;
   boost::beast::flat_buffer buffer_;
@@ -87,8 +113,12 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
 };
 
 HttpProber::HttpProber(asio::io_context& io, std::vector<tcp::endpoint> hosts, std::string path,
-                       balancer::Duration timeout)
-    : io_(io), hosts_(std::move(hosts)), path_(std::move(path)), timeout_(timeout) {}
+                       balancer::Duration timeout, std::vector<balancer::Duration> network_delays)
+    : io_(io),
+      hosts_(std::move(hosts)),
+      path_(std::move(path)),
+      timeout_(timeout),
+      network_delays_(std::move(network_delays)) {}
 
 HttpProber::~HttpProber() {
   stop();
@@ -105,10 +135,14 @@ void HttpProber::stop() {
 void HttpProber::probe(balancer::HostIndex host, std::uint64_t probe_id) {
   if (!*alive_ || host >= hosts_.size()) return;
   std::erase_if(in_flight_, [](const auto& weak) { return weak.expired(); });
-  auto exchange = std::make_shared<ProbeExchange>(
-      io_, hosts_[host], path_, timeout_, [this, alive = alive_, host, probe_id](bool passed) {
-        if (*alive && balancer_ != nullptr) balancer_->onProbeResult(host, probe_id, passed);
-      });
+  const balancer::Duration trip =
+      host < network_delays_.size() ? network_delays_[host] : balancer::Duration::zero();
+  auto exchange =
+      std::make_shared<ProbeExchange>(io_, hosts_[host], path_, timeout_, trip,
+                                      [this, alive = alive_, host, probe_id](bool passed) {
+                                        if (*alive && balancer_ != nullptr)
+                                          balancer_->onProbeResult(host, probe_id, passed);
+                                      });
   in_flight_.push_back(exchange);
   exchange->start();
 }

@@ -19,8 +19,11 @@ class ProbeExchange;
 // deadline (the check timeout) only frees its socket.
 class HttpProber final : public balancer::Prober {
  public:
+  // `network_delays`: a trip each way to each host, real time (a live run's links; none before
+  // real backends).
   HttpProber(boost::asio::io_context& io, std::vector<boost::asio::ip::tcp::endpoint> hosts,
-             std::string path, balancer::Duration timeout);
+             std::string path, balancer::Duration timeout,
+             std::vector<balancer::Duration> network_delays = {});
   ~HttpProber() override;
 
   // The balancer that hears the answers; set once it exists (it needs the prober first).
@@ -35,6 +38,7 @@ class HttpProber final : public balancer::Prober {
   std::vector<boost::asio::ip::tcp::endpoint> hosts_;
   std::string path_;
   balancer::Duration timeout_;
+  std::vector<balancer::Duration> network_delays_;
   balancer::LoadBalancer* balancer_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::vector<std::weak_ptr<ProbeExchange>> in_flight_;

@@ -19,8 +19,8 @@ std::uint64_t splitMix(std::uint64_t& state) {
 // state disarmed and does nothing.
 class AsioTimer final : public balancer::Timer {
  public:
-  AsioTimer(boost::asio::io_context& io, std::function<void()> callback)
-      : state_(std::make_shared<State>(io, std::move(callback))) {}
+  AsioTimer(boost::asio::io_context& io, TimeScale scale, std::function<void()> callback)
+      : scale_(scale), state_(std::make_shared<State>(io, std::move(callback))) {}
 
   ~AsioTimer() override {
     state_->callback = nullptr;
@@ -30,7 +30,7 @@ class AsioTimer final : public balancer::Timer {
   void enable(balancer::Duration delay) override {
     const std::uint64_t generation = ++state_->generation;
     state_->armed = true;
-    state_->timer.expires_after(std::max(delay, balancer::Duration::zero()));
+    state_->timer.expires_after(scale_.toReal(std::max(delay, balancer::Duration::zero())));
     state_->timer.async_wait([state = state_, generation](const boost::system::error_code& error) {
       if (error || generation != state->generation || !state->armed) return;
       state->armed = false;
@@ -56,25 +56,27 @@ class AsioTimer final : public balancer::Timer {
     bool armed = false;
   };
 
+  TimeScale scale_;
   std::shared_ptr<State> state_;
 };
 
 }  // namespace
 
-LiveRuntime::LiveRuntime(boost::asio::io_context& io, std::uint64_t seed)
-    : io_(io), epoch_(std::chrono::steady_clock::now()) {
+LiveRuntime::LiveRuntime(boost::asio::io_context& io, std::uint64_t seed, TimeScale scale,
+                         std::chrono::steady_clock::time_point epoch)
+    : io_(io), scale_(scale), epoch_(epoch) {
   std::uint64_t seeder = seed;
   for (auto& stream : streams_)
     stream = splitMix(seeder);
 }
 
 balancer::TimePoint LiveRuntime::now() const {
-  return balancer::kRunStart +
-         std::chrono::duration_cast<balancer::Duration>(std::chrono::steady_clock::now() - epoch_);
+  return balancer::kRunStart + scale_.toScenario(std::chrono::duration_cast<balancer::Duration>(
+                                   std::chrono::steady_clock::now() - epoch_));
 }
 
 std::unique_ptr<balancer::Timer> LiveRuntime::createTimer(std::function<void()> callback) {
-  return std::make_unique<AsioTimer>(io_, std::move(callback));
+  return std::make_unique<AsioTimer>(io_, scale_, std::move(callback));
 }
 
 std::uint64_t LiveRuntime::random() {

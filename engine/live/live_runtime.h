@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "balancer/runtime.h"
+#include "engine/live/time_scale.h"
 
 namespace faultline::live {
 
@@ -17,9 +18,14 @@ namespace faultline::live {
 // stream per use, seeded, so a test can replay the core's draws (the timing of real sockets it
 // cannot). Everything runs on the io_context's thread: the core is not thread-safe, and needs not
 // be (Envoy runs one balancer per worker thread for the same reason).
+//
+// With a time scale, the core sees scenario time: now() is the real time since the epoch
+// stretched by the scale, and a timer armed for a scenario duration waits the shrunk real time.
+// The balancer's configuration stays the scenario's, untouched.
 class LiveRuntime final : public balancer::Runtime {
  public:
-  LiveRuntime(boost::asio::io_context& io, std::uint64_t seed);
+  LiveRuntime(boost::asio::io_context& io, std::uint64_t seed, TimeScale scale = TimeScale(),
+              std::chrono::steady_clock::time_point epoch = std::chrono::steady_clock::now());
 
   balancer::TimePoint now() const override;
   std::unique_ptr<balancer::Timer> createTimer(std::function<void()> callback) override;
@@ -30,6 +36,7 @@ class LiveRuntime final : public balancer::Runtime {
   static constexpr std::size_t kStreams = 5;  // picks, then one per RandomUse
 
   boost::asio::io_context& io_;
+  TimeScale scale_;
   std::chrono::steady_clock::time_point epoch_;
   std::array<std::uint64_t, kStreams> streams_{};
 };

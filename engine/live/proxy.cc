@@ -38,6 +38,13 @@ Expected<std::vector<tcp::endpoint>, std::string> resolve(asio::io_context& io,
   return endpoints;
 }
 
+std::vector<balancer::Duration> networkDelays(const ProxyConfig& config) {
+  std::vector<balancer::Duration> delays;
+  for (const auto& backend : config.backends)
+    delays.push_back(config.time_scale.toReal(backend.one_way_delay));
+  return delays;
+}
+
 balancer::PrioritySet prioritySet(const std::vector<BackendAddress>& backends) {
   std::vector<balancer::HostDescriptor> hosts;
   std::uint32_t levels = 1;
@@ -85,12 +92,16 @@ Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint
     : io_(io),
       config_(std::move(config)),
       log_(std::move(log)),
-      runtime_(io, config_.seed),
-      prober_(io, backends, config_.health_check_path, config_.balancer.health_check.timeout),
+      runtime_(io, config_.seed, config_.time_scale, config_.epoch),
+      prober_(io, backends, config_.health_check_path,
+              config_.time_scale.toReal(config_.balancer.health_check.timeout),
+              networkDelays(config_)),
       pools_(),
       balancer_(makeBalancer()),
       faults_(config_.seed),
-      context_{io, runtime_, *balancer_, pools_, config_.limits, counters_, faults_},
+      context_{io,      runtime_,           *balancer_,
+               pools_,  config_.limits,     counters_,
+               faults_, config_.time_scale, networkDelays(config_)},
       acceptor_(io),
       drain_timer_(io) {
   const ProxyLimits& limits = config_.limits;

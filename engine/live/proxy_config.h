@@ -7,6 +7,7 @@
 #include "balancer/load_balancer.h"
 #include "balancer/strategy_options.h"
 #include "balancer/time.h"
+#include "engine/live/time_scale.h"
 
 namespace faultline::live {
 
@@ -20,6 +21,9 @@ struct BackendAddress {
   std::uint32_t weight = 1;
   std::uint32_t level = 0;  // priority level (failover order): 0 first
   std::uint32_t zone = 0;
+  // A network trip each way between the proxy and this backend, in scenario time: what a live
+  // run adds on loopback for the scenario's links (0 in front of real backends).
+  balancer::Duration one_way_delay{};
 };
 
 // Limits and timeouts on both sides of the proxy. Defaults follow HAProxy's and Envoy's where
@@ -67,6 +71,10 @@ struct ProxyConfig {
   // as Envoy's hash_policy header; a request without it is placed at random, as in Envoy.
   std::string hash_key_header = "x-faultline-key";
   std::uint64_t seed = 1;
+  // A live run's clock (time_scale.h): the balancer's timers, the network trips and the retry
+  // backoffs are scenario durations; the limits above stay in real time.
+  TimeScale time_scale;
+  std::chrono::steady_clock::time_point epoch = std::chrono::steady_clock::now();
 };
 
 }  // namespace faultline::live

@@ -586,7 +586,7 @@ void BackendCore::setGrayErrors(double probability, unsigned status) {
 
 void BackendCore::setResetProbability(double probability, Duration reset_after) {
   reset_probability_ = probability;
-  reset_after_ = reset_after;
+  reset_after_ = config_.time_scale.toReal(reset_after);
 }
 
 SyntheticBackend::Stats BackendCore::stats() const {
@@ -672,17 +672,18 @@ void BackendCore::startWaiting() {
 // World::serviceWithFaults: the slowdown stretches the drawn time, kept at a day at most.
 Duration BackendCore::drawServiceTime() {
   const Duration service = config_.service_time.sample(sim::uniformOpen(random_.next()));
-  if (slowdown_ == 1.0 || service == Duration::zero()) return service;
+  if (slowdown_ == 1.0 || service == Duration::zero()) return config_.time_scale.toReal(service);
   const double stretched = static_cast<double>(service.count()) * slowdown_;
   if (!(stretched > 0)) return Duration::zero();
-  return Duration(
-      std::llround(stretched < sim::kLongestServiceNs ? stretched : sim::kLongestServiceNs));
+  return config_.time_scale.toReal(Duration(
+      std::llround(stretched < sim::kLongestServiceNs ? stretched : sim::kLongestServiceNs)));
 }
 
 // World::answerDelay and probeLatency: the latency fault delays its share of every answer.
 Duration BackendCore::drawAnswerDelay() {
   if (extra_latency_ <= Duration::zero()) return Duration::zero();
-  return draw(extra_latency_probability_) ? extra_latency_ : Duration::zero();
+  return draw(extra_latency_probability_) ? config_.time_scale.toReal(extra_latency_)
+                                          : Duration::zero();
 }
 
 bool BackendCore::draw(double probability) {

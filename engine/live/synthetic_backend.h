@@ -9,6 +9,7 @@
 #include <string>
 
 #include "balancer/time.h"
+#include "engine/live/time_scale.h"
 #include "engine/sim/service_time.h"
 
 namespace faultline::live {
@@ -28,6 +29,9 @@ struct SyntheticBackendConfig {
   // answer, is closed: a slow client cannot hold a connection forever. Not while the host is
   // dark or paused (a frozen or cut-off host closes nothing).
   balancer::Duration idle_timeout = std::chrono::seconds(60);
+  // A live run's clock (time_scale.h): service times, the latency fault's delay and the reset
+  // fault's hold are scenario durations, waited shrunk by it. The idle timeout is real time.
+  TimeScale time_scale;
 };
 
 namespace detail {

@@ -28,7 +28,8 @@ struct UpstreamFault {
 
 // What the faults do to one try: its delay, and whether it is answered or broken instead of sent.
 struct TryEffect {
-  balancer::Duration delay{};
+  balancer::Duration delay{};         // before the try is sent
+  balancer::Duration return_delay{};  // before its answer is handed back (a network trip back)
   std::optional<unsigned> status;
   bool reset = false;
 };

@@ -159,6 +159,18 @@ void UpstreamTry::finish(TryResult result) {
     boost::system::error_code ignored;
     connection_->socket.close(ignored);
   }
+  // What the backend answered (or how its connection failed) comes back over the network; a
+  // timeout is the proxy's own verdict and is known at once.
+  const bool travels = result.outcome != balancer::Outcome::kTimeout;
+  if (travels && effect_.return_delay > balancer::Duration::zero() && done_) {
+    injected_delay_.expires_after(effect_.return_delay);
+    injected_delay_.async_wait([self = shared_from_this(), result = std::move(result)](
+                                   const boost::system::error_code& error) mutable {
+      if (error) return;
+      if (auto done = std::exchange(self->done_, nullptr)) done(std::move(result));
+    });
+    return;
+  }
   if (auto done = std::exchange(done_, nullptr)) done(std::move(result));
 }
 

@@ -101,6 +101,24 @@ TEST(LiveRuntime, TheSameSeedGivesTheSameDrawsAndUsesHaveStreamsOfTheirOwn) {
   EXPECT_EQ(c.random(), d.random());
 }
 
+// At time scale 20, a 400 ms scenario timer takes 20 ms of real time, and the clock says 400 ms.
+TEST(LiveRuntime, AScaledClockRunsFasterAndItsTimersWaitTheShrunkTime) {
+  boost::asio::io_context io;
+  const auto epoch = std::chrono::steady_clock::now();
+  LiveRuntime runtime(io, 1, TimeScale(20), epoch);
+  balancer::TimePoint fired_at{};
+  auto timer = runtime.createTimer([&] { fired_at = runtime.now(); });
+  timer->enable(400ms);
+  io.run_for(5s);
+  const auto real = std::chrono::steady_clock::now() - epoch;
+  EXPECT_GE(fired_at - balancer::kRunStart, 400ms);  // never early in scenario time
+  EXPECT_LT(real, 5s);
+  EXPECT_GE(real, 20ms);
+  EXPECT_EQ(TimeScale(20).toReal(1s), 50ms);
+  EXPECT_EQ(TimeScale(20).toScenario(50ms), 1s);
+  EXPECT_EQ(TimeScale(-3).factor(), 1);  // nonsense is no scale
+}
+
 TEST(LiveRuntime, TimeStartsAtTheRunStartAndMovesForward) {
   boost::asio::io_context io;
   LiveRuntime runtime(io, 1);

@@ -399,6 +399,20 @@ TEST_F(ProxyTest, FaultsInjectedThroughTheAdminEndpointStrikeTheUpstreamCalls) {
   }
 }
 
+// A live run's links: each try waits the one-way delay out and back, shrunk by the time scale.
+TEST_F(ProxyTest, ABackendsNetworkDelayIsWaitedBothWaysOnTheScaledClock) {
+  addBackends(1);
+  ProxyConfig config = configFor("round-robin");
+  config.backends[0].one_way_delay = std::chrono::milliseconds(60);
+  config.time_scale = TimeScale(2);  // 30 ms of real time each way
+  startProxy(config);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(request().status(), 200u);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, std::chrono::milliseconds(60));
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
 TEST_F(ProxyTest, TenThousandConnectionsLeaveNoDescriptorBehind) {
   addBackends(2);
   startProxy(configFor("round-robin"));
