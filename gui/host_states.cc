@@ -1,9 +1,11 @@
 #include "gui/host_states.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace faultline::gui {
 namespace {
@@ -45,7 +47,10 @@ HostStates::HostStates(const results::Topology& topology) : count_(hostCount(top
 std::vector<HostState> HostStates::at(const results::RunResult& result, double time_s) const {
   if (too_many_) return {};
   std::vector<bool> down(count_, false);
-  std::vector<int> marked_down(count_, 0);  // by how many balancers
+  // Each balancer's last verdict on each host: a balancer may say "down" twice in a row (a host
+  // failing its checks, then ejected by outlier detection too), so verdicts are states, not
+  // increments. Balancers are told apart by the name the events give them.
+  std::map<std::pair<std::string, std::size_t>, bool> verdict_down;
   std::vector<bool> degraded(count_, false);
   const auto find = [&](const std::string& name) -> std::ptrdiff_t {
     const auto found = index_.find(name);
@@ -65,10 +70,10 @@ std::vector<HostState> HostStates::at(const results::RunResult& result, double t
         down[h] = false;
         break;
       case results::Event::HOST_MARKED_DOWN:
-        ++marked_down[h];
+        verdict_down[{event.balancer(), h}] = true;
         break;
       case results::Event::HOST_MARKED_UP:
-        if (marked_down[h] > 0) --marked_down[h];
+        verdict_down[{event.balancer(), h}] = false;
         break;
       default:
         break;
@@ -82,11 +87,15 @@ std::vector<HostState> HostStates::at(const results::RunResult& result, double t
       }
     }
   }
+  std::vector<bool> ejected(count_, false);
+  for (const auto& [key, is_down] : verdict_down) {
+    if (is_down) ejected[key.second] = true;
+  }
   std::vector<HostState> states(count_, HostState::kServing);
   for (std::size_t h = 0; h < states.size(); ++h) {
     if (down[h]) {
       states[h] = HostState::kDown;
-    } else if (marked_down[h] > 0) {
+    } else if (ejected[h]) {
       states[h] = HostState::kEjected;
     } else if (degraded[h]) {
       states[h] = HostState::kDegraded;

@@ -21,9 +21,9 @@ enum class HostState : std::uint8_t {
 // closes a window before what happens at its end): in the topology's order (regions, their
 // groups, the group's hosts). The truth comes from the run's HOST_DOWN / HOST_UP events, the
 // balancers' verdicts from HOST_MARKED_DOWN / HOST_MARKED_UP (a host is ejected while any
-// balancer has it marked down), degradation from the host faults active then. Results written
-// before HOST_DOWN existed say every host serves; the map checks the states against the window's
-// counts and falls back on the counts where they disagree.
+// balancer's last verdict on it is down), degradation from the host faults active then. Results
+// written before HOST_DOWN existed say every host serves; the map checks the states against the
+// window's counts and falls back on the counts where they disagree.
 class HostStates {
  public:
   HostStates() = default;

@@ -73,7 +73,7 @@ void ClientSession::onHead(boost::system::error_code error) {
   }
   if (error) return reject(http::status::bad_request, error.message());
   if (const auto problem = problemWith(parser_->get())) {
-    return reject(http::status::bad_request, *problem);
+    return reject(problem->first, problem->second);
   }
   if (parser_->get()[http::field::expect] == "100-continue" && !parser_->is_done()) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -113,18 +113,31 @@ void ClientSession::onBody(boost::system::error_code error) {
 // What the parser lets through but a proxy must refuse (RFC 9112): both Content-Length and
 // Transfer-Encoding (request smuggling), no Host in HTTP/1.1, a target that is not origin-form
 // (an absolute URL would make an open proxy of a careless backend), CONNECT (no tunnels).
-std::optional<std::string_view> ClientSession::problemWith(const HttpRequest& head) const {
+std::optional<std::pair<http::status, std::string_view>> ClientSession::problemWith(
+    const HttpRequest& head) const {
+  constexpr auto kBad = http::status::bad_request;
   if (head.count(http::field::content_length) > 0 &&
       head.count(http::field::transfer_encoding) > 0) {
-    return "both Content-Length and Transfer-Encoding";
+    return std::pair{kBad, "both Content-Length and Transfer-Encoding"};
   }
-  if (head.version() >= 11 && head.count(http::field::host) == 0) return "no Host header";
-  if (head.count(http::field::host) > 1) return "more than one Host header";
-  if (head.method() == http::verb::connect) return "CONNECT is not forwarded";
+  // Only chunked framing is understood; any other coding would frame the body wrongly (nginx
+  // and Envoy answer 501 too).
+  if (head.count(http::field::transfer_encoding) > 0) {
+    const auto coding = head[http::field::transfer_encoding];
+    if (head.count(http::field::transfer_encoding) > 1 ||
+        !boost::beast::iequals(coding, "chunked")) {
+      return std::pair{http::status::not_implemented, "only Transfer-Encoding: chunked"};
+    }
+  }
+  if (head.version() >= 11 && head.count(http::field::host) == 0) {
+    return std::pair{kBad, "no Host header"};
+  }
+  if (head.count(http::field::host) > 1) return std::pair{kBad, "more than one Host header"};
+  if (head.method() == http::verb::connect) return std::pair{kBad, "CONNECT is not forwarded"};
   const auto target = head.target();
   const bool asterisk = target == "*" && head.method() == http::verb::options;
   if (!asterisk && (target.empty() || target.front() != '/')) {
-    return "the target must be a path (origin-form)";
+    return std::pair{kBad, "the target must be a path (origin-form)"};
   }
   return std::nullopt;
 }
@@ -149,6 +162,9 @@ void ClientSession::write(HttpResponse response) {
   response_ = std::move(response);
   response_head_ = headBytes(response_);
   writing_ = true;
+  // A client that does not take its answer is dropped after the idle timeout, as HAProxy's
+  // timeout client covers writes too.
+  setDeadline(owner_.limits().client_idle_timeout, /*answer_408=*/false);
   asio::async_write(
       socket_, wireBuffers(response_head_, response_),
       [self = shared_from_this(), keep_alive](boost::system::error_code error, std::size_t) {

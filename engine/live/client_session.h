@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include "engine/live/asio_types.h"
 
 #include "engine/live/forwarding.h"
@@ -43,7 +44,11 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void drain();
   // Closes at once, whatever is in flight.
   void close();
-  bool busy() const { return forwarding_ != nullptr || writing_; }
+  // Forwarding, writing, or with a request partly read: a drain waits for it.
+  bool busy() const {
+    return forwarding_ != nullptr || writing_ || buffer_.size() > 0 ||
+           (parser_ && parser_->got_some());
+  }
 
  private:
   void awaitRequest();
@@ -58,7 +63,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void setDeadline(balancer::Duration after, bool answer_408);
   void clearDeadline();
   void onTimer(const boost::system::error_code& error);
-  std::optional<std::string_view> problemWith(const HttpRequest& head) const;
+  // What the parser lets through but a proxy must refuse, with the status to answer.
+  std::optional<std::pair<http::status, std::string_view>> problemWith(
+      const HttpRequest& head) const;
 
   Socket socket_;
   SessionOwner& owner_;

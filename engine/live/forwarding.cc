@@ -48,7 +48,14 @@ bool Forwarding::sendTry(TryKind kind) {
   const balancer::Decision decision = balancer.choose(core_request_);
   if (!decision.hasHost()) {
     if (kind != TryKind::kFirst) balancer.onRetryFinished();  // retries and hedges
-    if (live_.empty() && !retry_pending_) finishRefused(decision.refusal());
+    if (live_.empty() && !retry_pending_) {
+      if (last_response_) {  // a retry refused: the client hears what the last try got
+        const Outcome last = outcomeOfStatus(last_response_->result_int());
+        finish(last, std::move(last_response_), /*replied=*/true);
+      } else {
+        finishRefused(decision.refusal());
+      }
+    }
     return false;
   }
   admitted_ = true;

@@ -1,5 +1,6 @@
 #include "engine/live/http_messages.h"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <string>
@@ -9,11 +10,18 @@ namespace faultline::live {
 namespace {
 
 // Removes Connection and every header it names, then the fixed hop-by-hop set.
+// Headers that Connection may not take away: what frames the message and says whom it is for.
+bool endToEndForSure(boost::beast::string_view name) {
+  return boost::beast::iequals(name, "host") || boost::beast::iequals(name, "content-length") ||
+         boost::beast::iequals(name, "transfer-encoding");
+}
+
 template <class Fields>
 void removeHopByHop(Fields& fields) {
   std::vector<std::string> named;
-  for (const auto& token : http::token_list(fields[http::field::connection]))
-    named.emplace_back(token);
+  for (const auto& token : http::token_list(fields[http::field::connection])) {
+    if (!endToEndForSure(token)) named.emplace_back(token);
+  }
   for (const auto& name : named)
     fields.erase(name);
   for (const auto field : {http::field::connection, http::field::keep_alive,
@@ -39,6 +47,9 @@ HttpResponse proxyAnswer(http::status status, std::string_view why, unsigned ver
 
 void prepareUpstreamRequest(HttpRequest& request, std::string_view client_address) {
   removeHopByHop(request);
+  // The proxy answered any `Expect: 100-continue` itself and has the whole body: a backend asked
+  // to continue would send an interim 100 the client never sees.
+  request.erase(http::field::expect);
   constexpr const char* kForwardedFor = "X-Forwarded-For";  // Beast 1.74 has no field for it
   std::string chain(request[kForwardedFor]);
   if (!chain.empty()) chain += ", ";
@@ -53,8 +64,12 @@ void prepareDownstreamResponse(HttpResponse& response, bool keep_alive, bool hea
   const auto length = response[http::field::content_length];
   const std::string head_length = head_request ? std::string(length) : std::string();
   removeHopByHop(response);
+  const unsigned status = response.result_int();
+  const bool bodiless = status < 200 || status == 204 || status == 304;  // RFC 9110 6.4.1
   if (head_request) {
     if (!head_length.empty()) response.set(http::field::content_length, head_length);
+  } else if (bodiless) {
+    response.body().clear();  // and its Content-Length, if any, as the backend sent it
   } else {
     response.prepare_payload();
   }

@@ -32,7 +32,7 @@ void prepareUpstreamRequest(HttpRequest& request, std::string_view client_addres
 
 // Turns a backend's response into the one sent to the client: hop-by-hop headers go, and the
 // client's keep-alive wish decides the Connection header. A HEAD response keeps the backend's
-// Content-Length (its body was never sent).
+// Content-Length (its body was never sent), and so do 204 and 304, which have none.
 void prepareDownstreamResponse(HttpResponse& response, bool keep_alive, bool head_request);
 
 // A message's head as one contiguous string. Beast writes a head as one buffer per header line,

@@ -66,7 +66,8 @@ balancer::PrioritySet prioritySet(const std::vector<BackendAddress>& backends) {
 
 Expected<std::unique_ptr<Proxy>, std::string> Proxy::create(asio::io_context& io,
                                                             ProxyConfig config,
-                                                            const tcp::endpoint& listen, Log log) {
+                                                            const tcp::endpoint& listen, Log log,
+                                                            balancer::BalancerEvents* listener) {
   if (config.backends.empty()) return Unexpected(std::string("no backend to forward to"));
   if (!balancer::isKnownStrategy(config.strategy)) {
     return Unexpected("unknown strategy \"" + config.strategy +
@@ -75,7 +76,7 @@ Expected<std::unique_ptr<Proxy>, std::string> Proxy::create(asio::io_context& io
   auto endpoints = resolve(io, config.backends);
   if (!endpoints) return Unexpected(endpoints.error());
   std::unique_ptr<Proxy> proxy(
-      new Proxy(io, std::move(config), std::move(*endpoints), std::move(log)));
+      new Proxy(io, std::move(config), std::move(*endpoints), std::move(log), listener));
   boost::system::error_code error;
   proxy->acceptor_.open(listen.protocol(), error);
   if (!error) proxy->acceptor_.set_option(tcp::acceptor::reuse_address(true), error);
@@ -88,10 +89,12 @@ Expected<std::unique_ptr<Proxy>, std::string> Proxy::create(asio::io_context& io
   return proxy;
 }
 
-Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint> backends, Log log)
+Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint> backends, Log log,
+             balancer::BalancerEvents* listener)
     : io_(io),
       config_(std::move(config)),
       log_(std::move(log)),
+      listener_(listener),
       runtime_(io, config_.seed, config_.time_scale, config_.epoch),
       prober_(io, backends, config_.health_check_path,
               config_.time_scale.toReal(config_.balancer.health_check.timeout),
@@ -103,6 +106,7 @@ Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint
                pools_,  config_.limits,     counters_,
                faults_, config_.time_scale, networkDelays(config_)},
       acceptor_(io),
+      accept_pause_(io),
       drain_timer_(io) {
   const ProxyLimits& limits = config_.limits;
   constexpr std::size_t kMostIdlePerBackend = 1024;
@@ -114,6 +118,11 @@ Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint
 }
 
 Proxy::~Proxy() {
+  *alive_ = false;
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  drain_timer_.cancel();
+  accept_pause_.cancel();
   prober_.stop();
   std::vector<std::shared_ptr<ClientSession>> open;
   for (auto& [raw, session] : sessions_)
@@ -150,16 +159,27 @@ void Proxy::accept() {
     accepting_ = false;
     return;
   }
-  acceptor_.async_accept([this](boost::system::error_code error, Socket socket) {
-    if (draining_) return;
+  acceptor_.async_accept([this, alive = alive_](boost::system::error_code error, Socket socket) {
+    if (!*alive || draining_) return;
     if (!error) {
       SessionOwner& owner = *this;
       auto session = std::make_shared<ClientSession>(std::move(socket), owner);
       sessions_.emplace(session.get(), session);
       session->start();
     }
-    // Out of file descriptors (EMFILE) and the like pass; the next accept may succeed.
-    if (error != asio::error::operation_aborted) accept();
+    if (error == asio::error::operation_aborted) return;
+    if (error == asio::error::no_descriptors || error == asio::error::no_buffer_space ||
+        error == asio::error::no_memory ||
+        error == boost::system::errc::too_many_files_open_in_system) {
+      // Out of descriptors: accepting again at once would spin on the same error; the
+      // connection waits in the backlog meanwhile (HAProxy pauses its listeners the same way).
+      accept_pause_.expires_after(std::chrono::milliseconds(100));
+      accept_pause_.async_wait([this, alive](const boost::system::error_code& e) {
+        if (!e && *alive) accept();
+      });
+      return;
+    }
+    accept();
   });
 }
 
@@ -194,8 +214,8 @@ void Proxy::drain(std::function<void()> done) {
     session->drain();
   if (sessions_.empty()) return finishDrain();
   drain_timer_.expires_after(config_.limits.drain_timeout);
-  drain_timer_.async_wait([this](const boost::system::error_code& error) {
-    if (error) return;
+  drain_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+    if (error || !*alive) return;
     std::vector<std::shared_ptr<ClientSession>> left;
     for (auto& [raw, session] : sessions_)
       left.push_back(session);
@@ -219,6 +239,7 @@ std::optional<std::uint64_t> Proxy::hashKeyOf(const HttpRequest& request) const 
 }
 
 void Proxy::onHostHealthChanged(balancer::HostIndex host, bool healthy) {
+  if (listener_) listener_->onHostHealthChanged(host, healthy);
   if (host_usable_.size() <= host) host_usable_.resize(config_.backends.size(), true);
   if (host_usable_[host] == healthy) return;
   host_usable_[host] = healthy;
@@ -229,6 +250,7 @@ void Proxy::onHostHealthChanged(balancer::HostIndex host, bool healthy) {
 
 void Proxy::onActiveLevelChanged(std::optional<std::uint32_t> from,
                                  std::optional<std::uint32_t> to) {
+  if (listener_) listener_->onActiveLevelChanged(from, to);
   if (!log_) return;
   const auto name = [](std::optional<std::uint32_t> level) {
     return level ? "priority " + std::to_string(*level) : std::string("none");

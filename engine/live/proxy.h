@@ -30,9 +30,11 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   using Log = std::function<void(const std::string&)>;
 
   // Resolves the backends and binds the listener; the error says which failed.
+  // `listener`, when given, hears the balancer's own events as they come (a live run turns them
+  // into the results' events).
   static Expected<std::unique_ptr<Proxy>, std::string> create(
       boost::asio::io_context& io, ProxyConfig config, const boost::asio::ip::tcp::endpoint& listen,
-      Log log = {});
+      Log log = {}, balancer::BalancerEvents* listener = nullptr);
   ~Proxy() override;
 
   // Starts the health checks and accepting clients.
@@ -55,7 +57,8 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
 
  private:
   Proxy(boost::asio::io_context& io, ProxyConfig config,
-        std::vector<boost::asio::ip::tcp::endpoint> backends, Log log);
+        std::vector<boost::asio::ip::tcp::endpoint> backends, Log log,
+        balancer::BalancerEvents* listener);
 
   // SessionOwner
   ForwardingContext& forwarding() override { return context_; }
@@ -76,6 +79,7 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   boost::asio::io_context& io_;
   ProxyConfig config_;
   Log log_;
+  balancer::BalancerEvents* listener_;
   LiveRuntime runtime_;
   HttpProber prober_;
   std::vector<std::unique_ptr<UpstreamPool>> pools_;  // in the balancer's host order
@@ -84,6 +88,9 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   UpstreamFaults faults_;
   ForwardingContext context_;
   Acceptor acceptor_;
+  Timer accept_pause_;
+  // False once the proxy is gone: handlers still queued on the io_context find it so.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::unordered_map<ClientSession*, std::shared_ptr<ClientSession>> sessions_;
   bool accepting_ = false;
   bool draining_ = false;

@@ -36,7 +36,9 @@ struct ProxyLimits {
   std::uint64_t max_body_bytes = 1024 * 1024;
   // Response heads and bodies from backends, beyond which the try fails as a bad gateway.
   std::size_t max_response_header_bytes = 64 * 1024;
-  std::uint64_t max_response_body_bytes = 64 * 1024 * 1024;
+  // Bodies are buffered whole (a streaming proxy would not need to): 8 MiB keeps a thousand slow
+  // clients from holding gigabytes.
+  std::uint64_t max_response_body_bytes = 8 * 1024 * 1024;
   // Client connections open at once; beyond, new ones wait in the kernel's backlog (HAProxy's
   // maxconn behaves so).
   std::size_t max_connections = 10'000;

@@ -15,7 +15,13 @@ UpstreamPool::UpstreamPool(asio::io_context& io, tcp::endpoint endpoint,
       endpoint_(std::move(endpoint)),
       connect_timeout_(connect_timeout),
       idle_timeout_(idle_timeout),
-      max_idle_(max_idle) {}
+      max_idle_(max_idle),
+      sweep_timer_(io) {}
+
+UpstreamPool::~UpstreamPool() {
+  *alive_ = false;
+  sweep_timer_.cancel();
+}
 
 void UpstreamPool::acquire(bool fresh, Acquired done) {
   const auto now = std::chrono::steady_clock::now();
@@ -62,6 +68,34 @@ void UpstreamPool::release(std::unique_ptr<UpstreamConnection> connection) {
   if (idle_.size() >= max_idle_) return;  // closed as it goes
   connection->idle_since = std::chrono::steady_clock::now();
   idle_.push_back(std::move(connection));
+  scheduleSweep();
+}
+
+void UpstreamPool::scheduleSweep() {
+  if (sweep_scheduled_) return;
+  sweep_scheduled_ = true;
+  sweep_timer_.expires_after(std::chrono::seconds(1));
+  sweep_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+    if (error || !*alive) return;
+    sweep_scheduled_ = false;
+    sweep();
+    if (!idle_.empty()) scheduleSweep();
+  });
+}
+
+// A non-blocking peek tells an idle connection's state without reading: nothing to read (would
+// block) is a live connection; end of stream, an error or bytes nobody asked for end it.
+void UpstreamPool::sweep() {
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(idle_, [&](const std::unique_ptr<UpstreamConnection>& connection) {
+    if (now - connection->idle_since > idle_timeout_) return true;
+    char byte = 0;
+    boost::system::error_code error;
+    connection->socket.non_blocking(true, error);
+    if (error) return true;
+    connection->socket.receive(asio::buffer(&byte, 1), Socket::message_peek, error);
+    return error != asio::error::would_block;
+  });
 }
 
 void UpstreamPool::closeIdle() {

@@ -28,8 +28,10 @@ struct UpstreamConnection {
 
 // The connections to one backend: idle keep-alive connections are reused newest first (a
 // connection used recently is the least likely to have been closed by the backend, as Envoy's
-// and HAProxy's pools also prefer), and closed once idle longer than the limit; new ones are
-// connected within the connect timeout.
+// and HAProxy's pools also prefer); new ones are connected within the connect timeout. Once a
+// second, while any is idle, a sweep closes those idle longer than the limit and those the
+// backend closed or wrote to meanwhile (a peek that finds end of stream or stray bytes), so
+// connections closed on the far side do not linger in CLOSE_WAIT.
 class UpstreamPool {
  public:
   using Acquired =
@@ -38,6 +40,7 @@ class UpstreamPool {
   UpstreamPool(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint,
                balancer::Duration connect_timeout, balancer::Duration idle_timeout,
                std::size_t max_idle);
+  ~UpstreamPool();
 
   // An idle connection when there is one (unless `fresh`), else a new one; `done` runs on the
   // io_context, never inside this call. A connect that takes too long fails with timed_out.
@@ -51,6 +54,8 @@ class UpstreamPool {
 
  private:
   void connect(Acquired done);
+  void scheduleSweep();
+  void sweep();
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::endpoint endpoint_;
@@ -58,6 +63,9 @@ class UpstreamPool {
   balancer::Duration idle_timeout_;
   std::size_t max_idle_;
   std::vector<std::unique_ptr<UpstreamConnection>> idle_;  // oldest first
+  Timer sweep_timer_;
+  bool sweep_scheduled_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace faultline::live

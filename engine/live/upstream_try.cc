@@ -18,6 +18,22 @@ bool badResponse(boost::system::error_code error) {
          error != http::error::partial_message;
 }
 
+bool localShortage(boost::system::error_code error) {
+  return error == asio::error::no_descriptors || error == asio::error::no_buffer_space ||
+         error == boost::system::errc::too_many_files_open_in_system ||
+         error == boost::system::errc::address_not_available;
+}
+
+// The request's head as sent; an HTTP/1.0 client's request without Host gets the backend's
+// address as its Host (HTTP/1.1 upstream requires one).
+std::string headOf(const HttpRequest& request, const asio::ip::tcp::endpoint& backend) {
+  if (request.count(http::field::host) > 0) return headBytes(request);
+  HttpRequest with_host = request;
+  with_host.set(http::field::host,
+                backend.address().to_string() + ":" + std::to_string(backend.port()));
+  return headBytes(with_host);
+}
+
 }  // namespace
 
 UpstreamTry::UpstreamTry(asio::io_context& io, UpstreamPool& pool,
@@ -88,11 +104,18 @@ void UpstreamTry::onConnection(boost::system::error_code error,
                                std::unique_ptr<UpstreamConnection> connection) {
   if (finished_) return;  // timed out or cancelled while connecting: the connection just closes
   if (error) {
+    if (localShortage(error)) {
+      // The proxy's own want (file descriptors, ports, buffers), not the host's fault: the try
+      // is given up without a mark against the host.
+      return finish({balancer::Outcome::kCancelled,
+                     proxyAnswer(http::status::service_unavailable, "proxy out of resources",
+                                 request_->version(), false)});
+    }
     // Refused, unreachable or not connected in time: nothing reached the host.
     return finish({balancer::Outcome::kConnectFailure, std::nullopt});
   }
   connection_ = std::move(connection);
-  if (head_.empty()) head_ = headBytes(*request_);
+  if (head_.empty()) head_ = headOf(*request_, pool_.endpoint());
   asio::async_write(connection_->socket, wireBuffers(head_, *request_),
                     [self = shared_from_this()](boost::system::error_code e, std::size_t) {
                       self->onWritten(e);
@@ -105,13 +128,7 @@ void UpstreamTry::onWritten(boost::system::error_code error) {
     if (staleConnection(error)) return retryOnFreshConnection();
     return finish({balancer::Outcome::kReset, std::nullopt});
   }
-  parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(limits_.max_response_header_bytes));
-  parser_->body_limit(limits_.max_response_body_bytes);
-  if (request_->method() == http::verb::head) parser_->skip(true);
-  http::async_read(
-      connection_->socket, connection_->buffer, *parser_,
-      [self = shared_from_this()](boost::system::error_code e, std::size_t) { self->onRead(e); });
+  readResponse();
 }
 
 // A pooled connection the backend had closed: the request died on it before any answer.
@@ -120,6 +137,18 @@ bool UpstreamTry::staleConnection(boost::system::error_code error) const {
   if (parser_ && parser_->got_some()) return false;
   return error == http::error::end_of_stream || error == asio::error::eof ||
          error == asio::error::connection_reset || error == asio::error::broken_pipe;
+}
+
+// Reads an answer; an interim 1xx one (RFC 9110 15.2) is followed by another read, on the same
+// connection, for the final one.
+void UpstreamTry::readResponse() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(limits_.max_response_header_bytes));
+  parser_->body_limit(limits_.max_response_body_bytes);
+  if (request_->method() == http::verb::head) parser_->skip(true);
+  http::async_read(
+      connection_->socket, connection_->buffer, *parser_,
+      [self = shared_from_this()](boost::system::error_code e, std::size_t) { self->onRead(e); });
 }
 
 // No operation is pending on the old connection: it may go.
@@ -139,8 +168,16 @@ void UpstreamTry::onRead(boost::system::error_code error) {
         {badResponse(error) ? balancer::Outcome::kGatewayError : balancer::Outcome::kReset,
          std::nullopt});
   }
+  const unsigned status = parser_->get().result_int();
+  if (status == 101) {  // an upgrade the proxy never asked for (it strips Upgrade)
+    return finish({balancer::Outcome::kGatewayError, std::nullopt});
+  }
+  if (status < 200) return readResponse();  // an interim answer: the final one follows
   HttpResponse response = parser_->release();
-  const bool reusable = response.keep_alive() && !response.need_eof();
+  // Bytes past the response (a body a 204 or a HEAD answer should not have had) would be read
+  // as the next request's answer: such a connection is not reused.
+  const bool reusable =
+      response.keep_alive() && !response.need_eof() && connection_->buffer.size() == 0;
   TryResult result{outcomeOfStatus(response.result_int()), std::move(response)};
   if (reusable) {
     pool_.release(std::move(connection_));

@@ -48,6 +48,7 @@ class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
   void onWritten(boost::system::error_code error);
   void onRead(boost::system::error_code error);
   void retryOnFreshConnection();
+  void readResponse();
   void finish(TryResult result);
   bool staleConnection(boost::system::error_code error) const;
 

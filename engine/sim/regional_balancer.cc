@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "engine/sim/balancer_view.h"
+
 namespace faultline::sim {
 namespace {
 
@@ -68,20 +70,8 @@ RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, co
 }
 
 metrics::BalancerWindowView RegionalBalancer::view(std::uint32_t region_count) const {
-  metrics::BalancerWindowView view;
-  view.region = region_;
+  metrics::BalancerWindowView view = balancerView(*core_, level_region_, region_, region_count);
   if (instance_) view.instance = instance_->name;
-  view.healthy_hosts.assign(region_count, 0);
-  view.load_percent.assign(region_count, 0);
-  const auto& hosts = core_->hosts();
-  const auto& priority = core_->priorityLoad();
-  for (std::uint32_t level = 0; level < hosts.levelCount(); ++level) {
-    const std::uint32_t region = level_region_[level];
-    view.healthy_hosts[region] += static_cast<std::uint32_t>(hosts.healthyHosts(level).size());
-    view.load_percent[region] += priority.percent[level];
-    if (priority.panic[level]) view.panic_regions.push_back(region);
-  }
-  view.active_region = regionOfLevel(core_->activeLevel());
   return view;
 }
 
@@ -106,8 +96,7 @@ void RegionalBalancer::onActiveLevelChanged(std::optional<std::uint32_t> from,
 
 std::optional<std::uint32_t> RegionalBalancer::regionOfLevel(
     std::optional<std::uint32_t> level) const {
-  if (!level) return std::nullopt;
-  return level_region_[*level];
+  return sim::regionOfLevel(level_region_, level);
 }
 
 }  // namespace faultline::sim

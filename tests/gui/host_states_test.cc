@@ -70,14 +70,23 @@ TEST(HostStates, TheTruthAndTheBalancersVerdictsFollowTheEventsUpToTheMoment) {
               ElementsAre(kEjected, kServing, kServing, kServing, kServing));
 }
 
-TEST(HostStates, AHostIsEjectedWhileAnyBalancerHasItMarkedDown) {
+TEST(HostStates, AHostIsEjectedWhileAnyBalancersLastVerdictIsDown) {
   auto result = twoRegions();
-  addEvent(result, 1, results::Event::HOST_MARKED_DOWN, "b/api-1");
-  addEvent(result, 2, results::Event::HOST_MARKED_DOWN, "b/api-1");
-  addEvent(result, 3, results::Event::HOST_MARKED_UP, "b/api-1");
-  EXPECT_EQ(hostStatesAt(result, 3.5)[4], kEjected);
-  addEvent(result, 4, results::Event::HOST_MARKED_UP, "b/api-1");
+  const auto add = [&](double t, results::Event::Kind kind, const char* balancer) {
+    addEvent(result, t, kind, "b/api-1");
+    result.mutable_events(result.events_size() - 1)->set_balancer(balancer);
+  };
+  add(1, results::Event::HOST_MARKED_DOWN, "a");
+  add(2, results::Event::HOST_MARKED_DOWN, "b");
+  add(3, results::Event::HOST_MARKED_UP, "a");
+  EXPECT_EQ(hostStatesAt(result, 3.5)[4], kEjected);  // b still has it down
+  add(4, results::Event::HOST_MARKED_UP, "b");
   EXPECT_EQ(hostStatesAt(result, 4.5)[4], kServing);
+  // One balancer saying "down" twice (checks, then outlier detection) and "up" once: serving.
+  add(5, results::Event::HOST_MARKED_DOWN, "a");
+  add(6, results::Event::HOST_MARKED_DOWN, "a");
+  add(7, results::Event::HOST_MARKED_UP, "a");
+  EXPECT_EQ(hostStatesAt(result, 7.5)[4], kServing);
 }
 
 TEST(HostStates, AFaultThatSlowsOrFailsAHostDegradesItWhileActive) {

@@ -2,6 +2,7 @@
 
 // Clients for the live tests: real sockets on loopback, every wait bounded by a deadline (the
 // io_context runs until the answer or the deadline; never a sleep).
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -164,5 +165,87 @@ inline Exchange sendRaw(asio::io_context& io, std::uint16_t port, std::string by
       io, [&] { return client->result().done; }, deadline);
   return client->result();
 }
+
+// A server that answers by script, bytes as they are, for what a well-behaved backend would not
+// send: reads until a blank line (and the body its Content-Length gives), answers with
+// `respond(request_text)`, and keeps the connection unless the answer is empty (then it closes).
+// Every request's text is kept in `requests`.
+class ScriptedServer {
+ public:
+  using Respond = std::function<std::string(const std::string& request)>;
+
+  ScriptedServer(asio::io_context& io, Respond respond)
+      : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        respond_(std::move(respond)) {
+    accept();
+  }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  // Closes every connection, as a backend's keep-alive timeout does.
+  void closeAll() {
+    for (auto& weak : connections_) {
+      if (auto c = weak.lock()) {
+        boost::system::error_code ignored;
+        c->socket.close(ignored);
+      }
+    }
+  }
+  std::vector<std::string> requests;
+
+ private:
+  struct Connection {
+    explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+    tcp::socket socket;
+    std::string pending;
+    std::array<char, 4096> chunk{};
+    std::string answer;
+  };
+
+  void accept() {
+    acceptor_.async_accept([this](boost::system::error_code error, tcp::socket socket) {
+      if (error) return;
+      auto connection = std::make_shared<Connection>(std::move(socket));
+      connections_.push_back(connection);
+      read(connection);
+      accept();
+    });
+  }
+
+  // The length of the first whole request in `text`, or 0.
+  static std::size_t wholeRequest(const std::string& text) {
+    const auto end = text.find("\r\n\r\n");
+    if (end == std::string::npos) return 0;
+    std::size_t length = 0;
+    const auto at = text.find("Content-Length: ");
+    if (at != std::string::npos && at < end) length = std::stoul(text.substr(at + 16));
+    return text.size() >= end + 4 + length ? end + 4 + length : 0;
+  }
+
+  void read(std::shared_ptr<Connection> c) {
+    c->socket.async_read_some(
+        asio::buffer(c->chunk), [this, c](boost::system::error_code e, std::size_t n) {
+          if (e) return;
+          c->pending.append(c->chunk.data(), n);
+          const std::size_t whole = wholeRequest(c->pending);
+          if (whole == 0) return read(c);
+          const std::string request = c->pending.substr(0, whole);
+          c->pending.erase(0, whole);
+          requests.push_back(request);
+          c->answer = respond_(request);
+          if (c->answer.empty()) {
+            boost::system::error_code ignored;
+            c->socket.close(ignored);
+            return;
+          }
+          asio::async_write(c->socket, asio::buffer(c->answer),
+                            [this, c](boost::system::error_code error, std::size_t) {
+                              if (!error) read(c);
+                            });
+        });
+  }
+
+  tcp::acceptor acceptor_;
+  Respond respond_;
+  std::vector<std::weak_ptr<Connection>> connections_;
+};
 
 }  // namespace faultline::live::testing

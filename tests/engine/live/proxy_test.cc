@@ -413,6 +413,114 @@ TEST_F(ProxyTest, ABackendsNetworkDelayIsWaitedBothWaysOnTheScaledClock) {
   EXPECT_LT(took, std::chrono::seconds(5));
 }
 
+// The proxy in front of one scripted server (no synthetic backend).
+Proxy& scriptedProxy(asio::io_context& io, std::unique_ptr<Proxy>& slot, std::uint16_t port) {
+  scenario::Balancer balancer;
+  balancer.set_strategy("round-robin");
+  balancer.mutable_health_check()->set_enabled(false);
+  auto spec = sim::buildBalancerSpec(balancer, std::nullopt);
+  ProxyConfig config;
+  config.strategy = spec->strategy;
+  config.balancer = spec->config;
+  config.backends.push_back(BackendAddress{.name = "scripted", .host = "127.0.0.1", .port = port});
+  auto created =
+      Proxy::create(io, std::move(config), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  EXPECT_TRUE(created);
+  slot = std::move(*created);
+  slot->start();
+  return *slot;
+}
+
+// An interim 100 and bytes past an answer never reach the next client: the 1xx is skipped, and
+// a connection with stray bytes is not reused.
+TEST_F(ProxyTest, InterimAnswersAndStrayBytesNeverReachTheNextClient) {
+  int n = 0;
+  ScriptedServer server(io_, [&](const std::string& request) {
+    ++n;
+    const std::string who = request.substr(4, request.find(' ', 4) - 4);
+    if (who == "/interim") {
+      return std::string("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: ") +
+             std::to_string(who.size()) + "\r\n\r\n" + who;
+    }
+    if (who == "/stray") return std::string("HTTP/1.1 204 No Content\r\n\r\nsecret for /stray");
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(who.size()) + "\r\n\r\n" + who;
+  });
+  scriptedProxy(io_, proxy_, server.port());
+  const auto body = [&](const std::string& target) {
+    const Exchange answer = send(io_, proxy_->port(), get(target));
+    return std::to_string(answer.status()) + " " + answer.response.body();
+  };
+  EXPECT_EQ(body("/interim"), "200 /interim");
+  EXPECT_EQ(body("/bob"), "200 /bob");
+  EXPECT_EQ(body("/stray"), "204 ");
+  EXPECT_EQ(body("/carol"), "200 /carol");
+  EXPECT_EQ(body("/dave"), "200 /dave");
+}
+
+TEST_F(ProxyTest, TheUpstreamRequestKeepsItsHostAndLosesExpect) {
+  ScriptedServer server(io_, [](const std::string&) {
+    return std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  });
+  scriptedProxy(io_, proxy_, server.port());
+  // Connection naming Host must not take it away; Expect was answered by the proxy itself.
+  const Exchange named = sendRaw(
+      io_, proxy_->port(),
+      "POST /a HTTP/1.1\r\nHost: shop\r\nConnection: close, Host\r\nExpect: 100-continue\r\n"
+      "Content-Length: 3\r\n\r\nabc");
+  EXPECT_THAT(named.raw, HasSubstr("HTTP/1.1 100 Continue"));
+  EXPECT_THAT(named.raw, HasSubstr("HTTP/1.1 200 OK"));
+  // HTTP/1.0 without Host: the backend still gets one.
+  const Exchange old = sendRaw(io_, proxy_->port(), "GET /b HTTP/1.0\r\n\r\n");
+  EXPECT_THAT(old.raw, StartsWith("HTTP/1.0 200"));
+  ASSERT_EQ(server.requests.size(), 2u);
+  EXPECT_THAT(server.requests[0], HasSubstr("Host: shop\r\n"));
+  EXPECT_THAT(server.requests[0], ::testing::Not(HasSubstr("Expect")));
+  EXPECT_THAT(server.requests[0], HasSubstr("\r\n\r\nabc"));
+  EXPECT_THAT(server.requests[1], HasSubstr("Host: 127.0.0.1:"));
+}
+
+TEST_F(ProxyTest, TransferCodingsOtherThanChunkedAreNotImplemented) {
+  addBackends(1);
+  startProxy(configFor("round-robin"));
+  for (const char* coding : {"identity", "gzip, chunked", "chunked, gzip"}) {
+    SCOPED_TRACE(coding);
+    const Exchange answer =
+        sendRaw(io_, proxy_->port(),
+                std::string("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + coding +
+                    "\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_THAT(answer.raw, StartsWith("HTTP/1.1 501"));
+    EXPECT_THAT(answer.raw, ::testing::Not(HasSubstr("HTTP/1.1 200")));
+  }
+  EXPECT_EQ(backends_[0]->stats().requests, 0u);
+}
+
+TEST_F(ProxyTest, ADrainWaitsForARequestStillArriving) {
+  addBackends(1);
+  startProxy(configFor("round-robin"));
+  auto client = std::make_shared<RawClient>(
+      io_, proxy_->port(), "POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345");
+  client->start();
+  ASSERT_TRUE(runUntil(io_, [&] { return proxy_->openConnections() == 1; }));
+  runFor(io_, std::chrono::milliseconds(50));  // the half body is in
+  bool drained = false;
+  proxy_->drain([&] { drained = true; });
+  runFor(io_, std::chrono::milliseconds(50));
+  EXPECT_FALSE(drained);
+  EXPECT_EQ(proxy_->openConnections(), 1u);
+}
+
+TEST_F(ProxyTest, PooledConnectionsTheBackendClosedAreSweptAway) {
+  ScriptedServer server(io_, [](const std::string&) {
+    return std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  });
+  scriptedProxy(io_, proxy_, server.port());
+  EXPECT_EQ(send(io_, proxy_->port(), get("/")).status(), 200u);
+  ASSERT_EQ(proxy_->idleUpstreamConnections(0), 1u);
+  server.closeAll();
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return proxy_->idleUpstreamConnections(0) == 0; }, std::chrono::seconds(5)));
+}
+
 TEST_F(ProxyTest, TenThousandConnectionsLeaveNoDescriptorBehind) {
   addBackends(2);
   startProxy(configFor("round-robin"));

@@ -1,0 +1,148 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "balancer/runtime.h"
+#include "balancer/time.h"
+#include "engine/sim/arrival_process.h"
+#include "engine/sim/world_spec.h"
+
+namespace faultline::live {
+
+// Where a client region's requests go: its proxy (or a backend, for a test).
+struct LoadTarget {
+  std::string host = "127.0.0.1";  // an IPv4 or IPv6 literal
+  std::uint16_t port = 0;
+};
+
+// What one client region sends, in the terms of the simulator's ClientSpec (engine/sim/
+// world_spec.h) so that a scenario means the same traffic live as simulated.
+struct LoadPlan {
+  // Requests per second over time, from the generator's start: the simulator's piecewise-linear
+  // schedule (sim::rateSchedule gives a scenario's pattern times its surges). Starts at time zero.
+  std::vector<sim::RateSegment> rate;
+  balancer::Duration duration{};  // arrivals stop then; requests in flight drain
+  balancer::Duration timeout{};   // per request, from its intended time; zero: none
+  // Whatever is still unanswered this long after the duration is given up as kUnfinished: the
+  // bound on the drain when there is no timeout (the simulator's 60 s without one).
+  balancer::Duration drain_limit = std::chrono::seconds(60);
+  // Connections open at once at most; a request finding none free waits for one, FIFO.
+  std::uint32_t max_connections = 1024;
+  // An idle keep-alive connection older than this is closed rather than reused: shorter than the
+  // proxy's and the synthetic backend's 60 s, so a request is rarely sent on a connection the
+  // server has just closed (which would fail it: there is no silent retry).
+  balancer::Duration idle_timeout = std::chrono::seconds(30);
+  // Random streams keyed as the simulator keys a client's: (seed, component, client index). The
+  // same seed and index give exactly the arrival times and keys of the simulated client.
+  std::uint64_t seed = 1;
+  std::uint32_t stream_index = 0;
+  std::string target_path = "/";
+  // When set, every request carries a key in `key_header` (decimal), drawn as the simulator draws
+  // it, for the hashing strategies (the proxy reads the same header by default).
+  std::optional<sim::RequestKeySpec> request_keys;
+  std::string key_header = "x-faultline-key";
+  std::uint64_t max_response_bytes = 64 * 1024 * 1024;  // a larger answer breaks as kReset
+};
+
+// A constant rate from time zero, as a LoadPlan's `rate`.
+std::vector<sim::RateSegment> constantRate(double requests_per_s);
+
+// The plan of a scenario's open-loop client `client` (its rate, timeout and keys, the run's
+// duration, drain limit and seed); nullopt for a closed-loop client, which this does not model.
+// The client's retries are not applied: a request is tried once.
+std::optional<LoadPlan> loadPlanFor(const sim::WorldSpec& world, std::uint32_t client);
+
+// One request's fate, handed to the callback as it ends.
+struct LoadResult {
+  enum class Failure : std::uint8_t {
+    kNone,        // an HTTP answer came (whatever its status)
+    kTimeout,     // no answer within the timeout from the intended time (the connection is closed)
+    kRefused,     // no connection could be made
+    kReset,       // the connection broke (reset, closed, or an answer that could not be parsed)
+    kUnfinished,  // still unanswered at the drain limit
+  };
+
+  std::uint64_t index = 0;                  // arrival number, from 0
+  balancer::TimePoint intended{};           // when the schedule said to send it
+  std::optional<balancer::TimePoint> sent;  // when it went on the wire; nullopt: it never did
+  balancer::TimePoint answered{};           // when the answer (or the failure) came
+  unsigned status = 0;                      // 0 without an HTTP answer
+  Failure failure = Failure::kNone;
+  std::string served_by;             // the answer's x-faultline-host header, if any
+  std::optional<std::uint64_t> key;  // the key the request carried, if any
+
+  // What a user waited: from the intended time, not the send (see LoadGenerator).
+  balancer::Duration latency() const { return answered - intended; }
+};
+
+namespace detail {
+class LoadCore;
+}
+
+// The clients of one region, live: an open-loop HTTP/1.1 load generator sending GETs at the
+// plan's rates to one target over keep-alive connections.
+//
+// Open loop: arrivals are the simulator's Poisson process with a piecewise-linear rate
+// (sim::ArrivalProcess), and they never wait for answers. Latency is measured from each request's
+// INTENDED send time, not from when it went out, which is how wrk2 avoids coordinated omission
+// (Gil Tene, "How NOT to Measure Latency", 2013; github.com/giltene/wrk2): a load generator that
+// waits for a slow answer before sending the next request, and starts its clock when it finally
+// sends, measures the stall once instead of for every request it delayed, and reports a tail far
+// better than what users see. Here the wait for a free connection, and the event loop falling
+// behind, count in the latency: a request overdue goes out at once, its intended time kept.
+//
+// Arrivals are scheduled by one timer re-armed to the next intended time (not one per request);
+// each connection carries one request at a time and has one deadline timer, re-armed only when
+// it fires early. A request whose connection breaks fails: there is no silent retry (a client's
+// retries are a separate feature). A timeout closes its connection, since the answer may still
+// come on it.
+//
+// Everything runs on the io_context's one thread: call every member from it (or while it is not
+// running). The clock must advance in real time (the proxy's LiveRuntime), so that results line up
+// with what the proxy saw; only its now() is read. The callback may call stop() but must not
+// destroy the generator. The io_context must outlive the generator.
+class LoadGenerator {
+ public:
+  using OnResult = std::function<void(const LoadResult&)>;
+
+  // Throws boost::system::system_error when the target's host is not an IP address literal.
+  LoadGenerator(boost::asio::io_context& io, balancer::Runtime& clock, LoadTarget target,
+                LoadPlan plan, OnResult on_result);
+  ~LoadGenerator();
+  LoadGenerator(const LoadGenerator&) = delete;
+  LoadGenerator& operator=(const LoadGenerator&) = delete;
+
+  // Schedules the arrivals from clock.now(); once.
+  void start();
+  // No more arrivals; requests waiting or in flight are abandoned (no callback), connections
+  // closed.
+  void stop();
+  // Arrivals are over and every request has ended (or stop() was called).
+  bool finished() const;
+  // When start() was called: the plan's time zero.
+  balancer::TimePoint origin() const;
+
+  struct Stats {
+    std::uint64_t scheduled = 0;         // arrivals so far
+    std::uint64_t sent = 0;              // went on the wire
+    std::uint64_t answered = 0;          // got an HTTP answer, whatever its status
+    std::uint64_t failed = 0;            // ended without one
+    std::uint64_t late = 0;              // went on the wire more than 1 ms after the intended time
+    std::uint32_t open_connections = 0;  // connecting, busy or idle
+    std::uint32_t waiting = 0;           // requests waiting for a connection
+  };
+  Stats stats() const;
+
+ private:
+  std::shared_ptr<detail::LoadCore> core_;
+};
+
+}  // namespace faultline::live
