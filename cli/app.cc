@@ -39,9 +39,7 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   if (app.get_subcommands().empty()) {
     err << "faultline: a subcommand is required: run, compare, report, proxy, scenarios or "
-           "strategies "
-           "(see "
-           "--help)\n";
+           "strategies (see --help)\n";
     return kExitBadInput;
   }
   if (app.got_subcommand("run")) return runScenario(run, out, err);

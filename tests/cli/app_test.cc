@@ -45,8 +45,9 @@ TEST(CliAppTest, VersionPrintsNameAndVersion) {
 TEST(CliAppTest, NoSubcommandIsBadInput) {
   const auto result = runCommand({});
   EXPECT_EQ(result.exit_code, kExitBadInput);
-  EXPECT_THAT(result.err,
-              HasSubstr("a subcommand is required: run, compare, report, scenarios or strategies"));
+  EXPECT_THAT(
+      result.err,
+      HasSubstr("a subcommand is required: run, compare, report, proxy, scenarios or strategies"));
   EXPECT_THAT(result.out, IsEmpty());
 }
 
