@@ -21,6 +21,8 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   app.set_version_flag("--version", std::string("faultline ") + metrics::kVersion);
   RunArguments run;
   addRunCommand(app, run);
+  RunArguments live;
+  addLiveCommand(app, live);
   CompareArguments compare;
   addCompareCommand(app, compare);
   ReportArguments report;
@@ -38,11 +40,12 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
 
   if (app.get_subcommands().empty()) {
-    err << "faultline: a subcommand is required: run, compare, report, proxy, scenarios or "
-           "strategies (see --help)\n";
+    err << "faultline: a subcommand is required: run, live, compare, report, proxy, "
+           "scenarios or strategies (see --help)\n";
     return kExitBadInput;
   }
   if (app.got_subcommand("run")) return runScenario(run, out, err);
+  if (app.got_subcommand("live")) return runLiveScenario(live, out, err);
   if (app.got_subcommand("compare")) return compareStrategies(compare, out, err);
   if (app.got_subcommand("report")) return writeReport(report, out, err);
   if (app.got_subcommand("proxy")) return runProxy(proxy, out, err);

@@ -1,13 +1,16 @@
 #include "cli/run_command.h"
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "cli/report_command.h"
 #include "cli/scenario_errors.h"
+#include "engine/live/live_run.h"
 #include "engine/metrics/result_recorder.h"
 #include "engine/sim/simulation.h"
 #include "engine/sim/world_builder.h"
@@ -19,8 +22,14 @@
 
 namespace faultline::cli {
 
-void addRunCommand(CLI::App& app, RunArguments& arguments) {
-  auto* run = app.add_subcommand("run", "Simulate a scenario and print its summary");
+namespace {
+
+// What runs a scenario: the simulator, or live mode. An error names the field path at fault.
+using Engine = std::function<Expected<sim::RunStatus, sim::ConfigError>(
+    const sim::WorldSpec&, metrics::Observer&, const std::atomic<bool>*)>;
+
+// The options `run` and `live` share.
+void addScenarioOptions(CLI::App* run, RunArguments& arguments) {
   run->add_option("scenario", arguments.scenario,
                   "A built-in scenario (faultline scenarios list) or a .textproto/.json file")
       ->required();
@@ -41,7 +50,8 @@ void addRunCommand(CLI::App& app, RunArguments& arguments) {
   run->add_flag("-q,--quiet", arguments.quiet, "Print no summary");
 }
 
-int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& err) {
+int runWith(const RunArguments& arguments, const char* command, const std::string& mode,
+            const Engine& engine, std::ostream& out, std::ostream& err) {
   auto loaded = scenarios::loadScenario(arguments.scenario);
   if (!loaded) {
     printLoadError(loaded.error(), err);
@@ -52,7 +62,7 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   if (arguments.seed) {
     auto seed = scenarios::parseSeed(*arguments.seed);
     if (!seed) {
-      err << "faultline run: --seed: " << seed.error() << '\n';
+      err << "faultline " << command << ": --seed: " << seed.error() << '\n';
       return kExitBadInput;
     }
     overrides.seed = *seed;
@@ -60,25 +70,27 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   if (arguments.duration) {
     auto duration = scenarios::parseDuration(*arguments.duration);
     if (!duration) {
-      err << "faultline run: --duration: " << duration.error() << '\n';
+      err << "faultline " << command << ": --duration: " << duration.error() << '\n';
       return kExitBadInput;
     }
     overrides.duration = *duration;
   }
   auto spec = sim::buildWorldSpec(loaded->scenario, overrides);
   if (!spec) {
-    printConfigError(spec.error(), loaded->source_map, "run", err);
+    printConfigError(spec.error(), loaded->source_map, command, err);
     return kExitBadInput;
   }
+  spec->layout.mode = mode;
   // The report reads the results file back: the one --json names, or one of its own.
   std::optional<std::string> json = arguments.json;
   if (arguments.report) {
     if (json && *json == "-") {
-      err << "faultline run: --report reads the results back from a file: not with --json -\n";
+      err << "faultline " << command
+          << ": --report reads the results back from a file: not with --json -\n";
       return kExitBadInput;
     }
     if (auto problem = prepareReportDirectory(*arguments.report)) {
-      err << "faultline run: " << *problem << '\n';
+      err << "faultline " << command << ": " << *problem << '\n';
       return kExitBadInput;
     }
     if (!json) json = (std::filesystem::path(*arguments.report) / "results.json").string();
@@ -88,12 +100,12 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   if (json) {
     std::error_code ec;
     if (std::filesystem::is_directory(*json, ec)) {
-      err << "faultline run: --json: is a directory: " << *json << '\n';
+      err << "faultline " << command << ": --json: is a directory: " << *json << '\n';
       return kExitBadInput;
     }
     auto opened = reports::ResultsFileWriter::open(*json, out);
     if (!opened) {
-      err << "faultline run: --json: " << opened.error() << '\n';
+      err << "faultline " << command << ": --json: " << opened.error() << '\n';
       return kExitBadInput;
     }
     writer = std::move(*opened);
@@ -106,16 +118,21 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   observers.add(writer ? static_cast<metrics::Observer&>(*writer) : recorder);
   observers.add(progress);
   const StopOnSignal stop;
-  const sim::RunStatus status = sim::simulate(*spec, observers, &stop.requested());
+  const auto ran = engine(*spec, observers, &stop.requested());
+  if (!ran) {
+    printConfigError(ran.error(), loaded->source_map, command, err);
+    return kExitBadInput;
+  }
+  const sim::RunStatus status = *ran;
   if (!status.finished()) {
     // The writer goes out of scope uncommitted: its temporary file is removed.
     const bool json_to_stdout = arguments.json && *arguments.json == "-";
     const char* what = status.end == sim::RunEnd::kStopped ? "interrupted" : "stopped";
-    err << "faultline run: " << what
+    err << "faultline " << command << ": " << what
         << (json_to_stdout ? "; the JSON on standard output is cut short\n"
                            : "; nothing written\n");
     if (status.end == sim::RunEnd::kRunaway) {
-      err << "faultline run: " << status.message << '\n';
+      err << "faultline " << command << ": " << status.message << '\n';
       return kExitBadInput;
     }
     return 128 + stop.signal();
@@ -124,19 +141,19 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
   const bool json_to_stdout = arguments.json && *arguments.json == "-";
   if (writer) {
     if (auto committed = writer->commit(); !committed) {
-      err << "faultline run: cannot write results: " << committed.error() << '\n';
+      err << "faultline " << command << ": cannot write results: " << committed.error() << '\n';
       return kExitFailure;
     }
   }
   if (arguments.report) {
     auto written = reports::readResultsFile(*json);
     if (!written) {
-      err << "faultline run: --report: " << written.error() << '\n';
+      err << "faultline " << command << ": --report: " << written.error() << '\n';
       return kExitFailure;
     }
     if (auto problem =
             writeReportsInto(*arguments.report, reports::AnyResults(std::move(*written)))) {
-      err << "faultline run: " << *problem << '\n';
+      err << "faultline " << command << ": " << *problem << '\n';
       return kExitFailure;
     }
   }
@@ -144,6 +161,54 @@ int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& 
     out << reports::renderSummary(writer ? writer->resultWithoutWindows() : recorder.result());
   }
   return kExitOk;
+}
+
+}  // namespace
+
+void addRunCommand(CLI::App& app, RunArguments& arguments) {
+  auto* run = app.add_subcommand("run", "Simulate a scenario and print its summary");
+  addScenarioOptions(run, arguments);
+}
+
+int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& err) {
+  return runWith(
+      arguments, "run", "sim",
+      [](const sim::WorldSpec& spec, metrics::Observer& observer,
+         const std::atomic<bool>* stop) -> Expected<sim::RunStatus, sim::ConfigError> {
+        return sim::simulate(spec, observer, stop);
+      },
+      out, err);
+}
+
+void addLiveCommand(CLI::App& app, RunArguments& arguments) {
+  auto* live = app.add_subcommand(
+      "live",
+      "Run a scenario on real sockets on this machine (backends, proxies, load) in real time");
+  addScenarioOptions(live, arguments);
+  live->add_option("--time-scale", arguments.time_scale,
+                   "Run the scenario X times faster than the wall clock (every duration shrunk, "
+                   "rates raised alike; latencies are reported in scenario time)")
+      ->check(CLI::Range(0.001, 1000.0))
+      ->capture_default_str();
+  live->add_option("--rate-scale", arguments.rate_scale,
+                   "Multiply every client's rate by Y, to fit what loopback can carry")
+      ->check(CLI::Range(0.000001, 1000.0))
+      ->capture_default_str();
+}
+
+int runLiveScenario(const RunArguments& arguments, std::ostream& out, std::ostream& err) {
+  live::LiveOptions options;
+  options.time_scale = live::TimeScale(arguments.time_scale);
+  options.rate_scale = arguments.rate_scale;
+  return runWith(
+      arguments, "live", "live",
+      [&options](const sim::WorldSpec& spec, metrics::Observer& observer,
+                 const std::atomic<bool>* stop) -> Expected<sim::RunStatus, sim::ConfigError> {
+        auto ran = live::runLive(spec, options, observer, stop);
+        if (!ran) return Unexpected(sim::ConfigError{ran.error().path, ran.error().message});
+        return *ran;
+      },
+      out, err);
 }
 
 }  // namespace faultline::cli

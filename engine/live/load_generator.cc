@@ -168,8 +168,10 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     ++stats_.answered;
     if (!reusable) close(connection);
     const auto host = parser.get()["x-faultline-host"];
+    const auto reason = parser.get()["x-faultline-reason"];
     deliver(request, connection.sent, Failure::kNone, parser.get().result_int(),
-            std::string_view(host.data(), host.size()));
+            std::string_view(host.data(), host.size()),
+            std::string_view(reason.data(), reason.size()));
     if (stopped_ || finished()) return;
     if (reusable) return release(connection);
     serveWaiting();
@@ -211,7 +213,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
   }
 
   void armArrivalTimer(TimePoint at) {
-    arrival_timer_.expires_after(at - clock_.now());
+    arrival_timer_.expires_after(plan_.time_scale.toReal(at - clock_.now()));
     arrival_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
       if (error || self->stopped_) return;
       if (self->arrivals_over_) return self->giveUpUnfinished();
@@ -223,6 +225,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     Request request{stats_.scheduled++, intended, kNever, std::nullopt};
     if (plan_.timeout > Duration::zero()) request.deadline = intended + plan_.timeout;
     if (keys_) request.key = drawKey(request.index);
+    if (on_arrival_) on_arrival_(request.index, intended);
     // A request never overtakes one already waiting for a connection.
     if (!waiting_.empty()) return wait(request);
     dispatch(request);
@@ -249,7 +252,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     while (!idle_.empty()) {
       LoadConnection& connection = *idle_.back();
       idle_.pop_back();
-      if (now - connection.idle_since > plan_.idle_timeout) {
+      if (now - connection.idle_since > plan_.time_scale.toScenario(plan_.idle_timeout)) {
         close(connection);
         continue;
       }
@@ -311,7 +314,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
   void armDeadline(LoadConnection& connection, TimePoint now) {
     if (connection.current.deadline == kNever) return;
     connection.timer_armed = true;
-    connection.timer.expires_after(connection.current.deadline - now);
+    connection.timer.expires_after(plan_.time_scale.toReal(connection.current.deadline - now));
     connection.timer.async_wait(
         [c = connection.shared_from_this()](const boost::system::error_code& error) {
           c->timer_armed = false;
@@ -358,7 +361,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
   // deadline (the queue is in arrival order, so deadlines only grow along it).
   void armQueueTimer() {
     queue_timer_armed_ = true;
-    queue_timer_.expires_after(waiting_.front().deadline - clock_.now());
+    queue_timer_.expires_after(plan_.time_scale.toReal(waiting_.front().deadline - clock_.now()));
     queue_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
       self->queue_timer_armed_ = false;
       if (error || self->stopped_) return;
@@ -412,7 +415,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
   }
 
   void deliver(const Request& request, std::optional<TimePoint> sent, Failure failure,
-               unsigned status = 0, std::string_view served_by = {}) {
+               unsigned status = 0, std::string_view served_by = {}, std::string_view reason = {}) {
     result_.index = request.index;
     result_.intended = request.intended;
     result_.sent = sent;
@@ -420,6 +423,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     result_.status = status;
     result_.failure = failure;
     result_.served_by.assign(served_by);
+    result_.reason.assign(reason);
     result_.key = request.key;
     if (on_result_) on_result_(result_);
     // The last answer: nothing more will happen, and no timer should keep io_context::run() busy.
@@ -455,6 +459,11 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
   tcp::endpoint endpoint_;
   LoadPlan plan_;
   LoadGenerator::OnResult on_result_;
+
+ public:
+  LoadGenerator::OnArrival on_arrival_;
+
+ private:
   sim::ArrivalProcess arrivals_;
   sim::CounterRng key_draws_;
   std::optional<sim::KeySampler> keys_;
@@ -483,6 +492,10 @@ LoadGenerator::LoadGenerator(asio::io_context& io, balancer::Runtime& clock, Loa
 
 LoadGenerator::~LoadGenerator() {
   core_->stop();
+}
+
+void LoadGenerator::onArrival(OnArrival on_arrival) {
+  core_->on_arrival_ = std::move(on_arrival);
 }
 
 void LoadGenerator::start() {

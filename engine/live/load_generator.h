@@ -12,6 +12,7 @@
 
 #include "balancer/runtime.h"
 #include "balancer/time.h"
+#include "engine/live/time_scale.h"
 #include "engine/sim/arrival_process.h"
 #include "engine/sim/world_spec.h"
 
@@ -50,6 +51,9 @@ struct LoadPlan {
   std::optional<sim::RequestKeySpec> request_keys;
   std::string key_header = "x-faultline-key";
   std::uint64_t max_response_bytes = 64 * 1024 * 1024;  // a larger answer breaks as kReset
+  // The clock's scale (time_scale.h): the plan's times are scenario times, as the clock reads
+  // them, and waited shrunk by it; idle_timeout is real time.
+  TimeScale time_scale;
 };
 
 // A constant rate from time zero, as a LoadPlan's `rate`.
@@ -77,6 +81,7 @@ struct LoadResult {
   unsigned status = 0;                      // 0 without an HTTP answer
   Failure failure = Failure::kNone;
   std::string served_by;             // the answer's x-faultline-host header, if any
+  std::string reason;                // its x-faultline-reason header (a proxy's own answer), if any
   std::optional<std::uint64_t> key;  // the key the request carried, if any
 
   // What a user waited: from the intended time, not the send (see LoadGenerator).
@@ -112,6 +117,8 @@ class LoadCore;
 class LoadGenerator {
  public:
   using OnResult = std::function<void(const LoadResult&)>;
+  // A request arrives (is due to be sent): its arrival number and intended time.
+  using OnArrival = std::function<void(std::uint64_t index, balancer::TimePoint intended)>;
 
   // Throws boost::system::system_error when the target's host is not an IP address literal.
   LoadGenerator(boost::asio::io_context& io, balancer::Runtime& clock, LoadTarget target,
@@ -120,6 +127,8 @@ class LoadGenerator {
   LoadGenerator(const LoadGenerator&) = delete;
   LoadGenerator& operator=(const LoadGenerator&) = delete;
 
+  // Told of every arrival as it comes, before the request is sent; set before start().
+  void onArrival(OnArrival on_arrival);
   // Schedules the arrivals from clock.now(); once.
   void start();
   // No more arrivals; requests waiting or in flight are abandoned (no callback), connections

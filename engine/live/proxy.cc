@@ -56,7 +56,7 @@ balancer::PrioritySet prioritySet(const std::vector<BackendAddress>& backends) {
     members[backend.level].push_back(static_cast<balancer::HostIndex>(i));
     hosts.push_back(balancer::HostDescriptor{.address = i,
                                              .name = backend.name,
-                                             .locality = {backend.level, backend.zone},
+                                             .locality = {backend.region, backend.zone},
                                              .weight = std::max(1u, backend.weight)});
   }
   return balancer::PrioritySet(std::move(hosts), std::move(members));

@@ -20,6 +20,8 @@ struct BackendAddress {
   std::uint16_t port = 0;
   std::uint32_t weight = 1;
   std::uint32_t level = 0;  // priority level (failover order): 0 first
+  // Where it runs, as zone-aware routing compares it with the proxy's own region and zones.
+  std::uint32_t region = 0;
   std::uint32_t zone = 0;
   // A network trip each way between the proxy and this backend, in scenario time: what a live
   // run adds on loopback for the scenario's links (0 in front of real backends).

@@ -47,7 +47,8 @@ TEST(CliAppTest, NoSubcommandIsBadInput) {
   EXPECT_EQ(result.exit_code, kExitBadInput);
   EXPECT_THAT(
       result.err,
-      HasSubstr("a subcommand is required: run, compare, report, proxy, scenarios or strategies"));
+      HasSubstr(
+          "a subcommand is required: run, live, compare, report, proxy, scenarios or strategies"));
   EXPECT_THAT(result.out, IsEmpty());
 }
 

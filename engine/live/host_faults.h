@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/live/synthetic_backend.h"
+#include "engine/sim/fault_spec.h"
+
+namespace faultline::live {
+
+// The host faults striking one live backend, and what they make of it: the simulator's
+// World::refreshHostFaults on a real server. Overlapping faults add up as they do there: a host
+// is down while any crash, outage or pause strikes it; slowdowns multiply; error and reset
+// shares combine as independent draws; latencies add.
+class HostFaults {
+ public:
+  explicit HostFaults(SyntheticBackend& backend) : backend_(backend) {}
+
+  // The faults now striking the host (indices into `faults`), applied to the backend. Whether it
+  // serves afterwards.
+  bool apply(const std::vector<std::uint32_t>& striking, const std::vector<sim::FaultSpec>& faults);
+
+  bool serving() const { return !crashed_ && !dark_ && !paused_; }
+
+ private:
+  SyntheticBackend& backend_;
+  bool crashed_ = false;
+  bool dark_ = false;
+  bool paused_ = false;
+};
+
+}  // namespace faultline::live

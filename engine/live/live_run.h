@@ -1,0 +1,50 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "balancer/expected.h"
+#include "engine/live/time_scale.h"
+#include "engine/metrics/observer.h"
+#include "engine/sim/run_status.h"
+#include "engine/sim/world_spec.h"
+
+namespace faultline::live {
+
+struct LiveOptions {
+  // How much faster than the wall clock the scenario runs (time_scale.h): 10 runs a 10-minute
+  // scenario in one minute, at ten times the request rate per real second.
+  TimeScale time_scale;
+  // Multiplies every client's rate: below 1 to keep a scaled run within what loopback and two
+  // cores can carry. The load on each backend falls with it (its capacity does not).
+  double rate_scale = 1;
+  // Told of what happens on the way (backends out of use, faults); may be empty.
+  std::function<void(const std::string&)> log;
+};
+
+// A part of a scenario live mode cannot run yet, named by its field path as the loader names
+// scenario errors.
+struct LiveError {
+  std::string path;
+  std::string message;
+};
+
+// Whether live mode can run the scenario: a balancer tier, closed-loop clients, clients that
+// retry, and faults on links, DNS, the balancer tier or refusing connections are the simulator's
+// alone for now.
+std::optional<LiveError> liveSupport(const sim::WorldSpec& spec);
+
+// Runs a scenario on loopback, in (scaled) real time: every backend host a SyntheticBackend,
+// every client region's balancer a Proxy with the real balancer core (the scenario's network
+// trips waited on loopback), every client region's traffic a LoadGenerator; host faults applied
+// on their timeline. The observer hears what it hears from a simulated run (the layout, windows
+// with the same counts and views, host and failover events, faults, the summary), so the results
+// file, the reports and the desktop app read a live run unchanged. Blocks until the run and its
+// drain end, or `stop` is set (checked ten times a second).
+Expected<sim::RunStatus, LiveError> runLive(const sim::WorldSpec& spec, const LiveOptions& options,
+                                            metrics::Observer& observer,
+                                            const std::atomic<bool>* stop);
+
+}  // namespace faultline::live

@@ -1,0 +1,64 @@
+#include <string>
+
+#include "engine/live/live_run.h"
+
+namespace faultline::live {
+namespace {
+
+std::optional<LiveError> unsupportedFault(const sim::WorldSpec& spec) {
+  for (std::size_t f = 0; f < spec.faults.size(); ++f) {
+    const char* what = nullptr;
+    switch (spec.faults[f].kind) {
+      case sim::FaultKind::kConnectionRefused:
+        what = "connection_refused";
+        break;
+      case sim::FaultKind::kNetworkPartition:
+        what = "network_partition";
+        break;
+      case sim::FaultKind::kLinkDegradation:
+        what = "link_degradation";
+        break;
+      case sim::FaultKind::kBalancerCrash:
+        what = "balancer_crash";
+        break;
+      case sim::FaultKind::kDnsFailure:
+        what = "dns_failure";
+        break;
+      case sim::FaultKind::kDnsStale:
+        what = "dns_stale";
+        break;
+      default:
+        continue;
+    }
+    std::string message = "live mode does not apply ";
+    message += what;
+    message += " faults yet: run this scenario in the simulator (faultline run)";
+    return LiveError{"faults[" + std::to_string(f) + "]", std::move(message)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<LiveError> liveSupport(const sim::WorldSpec& spec) {
+  if (spec.tier) {
+    return LiveError{"balancer.tier",
+                     "live mode runs client-side balancers only: a balancer tier is the "
+                     "simulator's for now"};
+  }
+  for (std::size_t c = 0; c < spec.clients.size(); ++c) {
+    const auto& client = spec.clients[c];
+    const std::string region = spec.layout.regions[client.region].name;
+    if (client.closed_loop) {
+      return LiveError{"regions[" + std::to_string(client.region) + "].clients.closed_loop",
+                       "live mode sends open-loop traffic only (region " + region + ")"};
+    }
+    if (client.retry.max_retries > 0) {
+      return LiveError{"regions[" + std::to_string(client.region) + "].clients.retry",
+                       "live mode's clients do not retry yet (region " + region + ")"};
+    }
+  }
+  return unsupportedFault(spec);
+}
+
+}  // namespace faultline::live

@@ -1,0 +1,370 @@
+#include "engine/live/live_world.h"
+
+#include <algorithm>
+
+#include "engine/sim/balancer_view.h"
+
+namespace faultline::live {
+
+namespace asio = boost::asio;
+using balancer::Duration;
+using balancer::TimePoint;
+using metrics::RequestOutcome;
+
+struct LiveWorld::ClientRegion {
+  std::uint32_t region = 0;
+  std::uint32_t index = 0;                     // in spec.clients
+  std::vector<std::uint32_t> level_region;     // the failover order: priority level -> region
+  std::vector<std::uint32_t> host_of_backend;  // proxy backend index -> world host
+  std::unique_ptr<BalancerListener> listener;
+  std::unique_ptr<Proxy> proxy;
+  std::unique_ptr<LoadGenerator> load;
+  std::unordered_map<std::uint64_t, std::uint32_t> sent_in_epoch;  // arrival -> fault epoch
+};
+
+// A proxy's balancer events, told to the observer as a simulated balancer's are.
+class LiveWorld::BalancerListener final : public balancer::BalancerEvents {
+ public:
+  BalancerListener(LiveWorld& world, ClientRegion& client) : world_(world), client_(client) {}
+
+  void onHostHealthChanged(balancer::HostIndex host, bool healthy) override {
+    world_.observer_.onHostHealthChanged(
+        metrics::HostHealthEvent{.time = world_.clock_.now(),
+                                 .balancer_region = client_.region,
+                                 .host = client_.host_of_backend[host],
+                                 .healthy = healthy});
+  }
+  void onActiveLevelChanged(std::optional<std::uint32_t> from,
+                            std::optional<std::uint32_t> to) override {
+    world_.observer_.onFailover(
+        metrics::FailoverEvent{.time = world_.clock_.now(),
+                               .balancer_region = client_.region,
+                               .from_region = sim::regionOfLevel(client_.level_region, from),
+                               .to_region = sim::regionOfLevel(client_.level_region, to)});
+  }
+
+ private:
+  LiveWorld& world_;
+  ClientRegion& client_;
+};
+
+namespace {
+
+// How a client's request ended, in the results' terms: the proxy's own answers say why in
+// x-faultline-reason; a backend's 503 is its full queue.
+RequestOutcome outcomeOf(const LoadResult& result) {
+  switch (result.failure) {
+    case LoadResult::Failure::kTimeout:
+      return RequestOutcome::kTimeout;
+    case LoadResult::Failure::kRefused:
+      return RequestOutcome::kConnectionRefused;
+    case LoadResult::Failure::kReset:
+      return RequestOutcome::kConnectionReset;
+    case LoadResult::Failure::kUnfinished:
+      return RequestOutcome::kUnfinished;
+    case LoadResult::Failure::kNone:
+      break;
+  }
+  if (result.status < 400) return RequestOutcome::kOk;
+  const std::string& why = result.reason;
+  if (why == "no_healthy_host") return RequestOutcome::kNoHealthyHost;
+  if (why == "circuit_open") return RequestOutcome::kCircuitOpen;
+  if (why == "rate_limited") return RequestOutcome::kRateLimited;
+  if (why == "load_shed") return RequestOutcome::kLoadShed;
+  if (why == "upstream connect failure") return RequestOutcome::kConnectionRefused;
+  if (why == "upstream reset before response") return RequestOutcome::kConnectionReset;
+  if (why == "upstream timeout") return RequestOutcome::kTimeout;
+  return result.status == 503 ? RequestOutcome::kRejected : RequestOutcome::kBackendError;
+}
+
+}  // namespace
+
+LiveWorld::LiveWorld(const sim::WorldSpec& spec, const LiveOptions& options,
+                     metrics::Observer& observer)
+    : spec_(spec),
+      options_(options),
+      observer_(observer),
+      io_(1),
+      epoch_(std::chrono::steady_clock::now()),
+      clock_(io_, spec.seed, options.time_scale, epoch_),
+      metrics_(spec.layout),
+      striking_(spec.hosts.size()),
+      fault_now_(spec.faults.size()) {
+  buildBackends();
+  buildClients();
+}
+
+LiveWorld::~LiveWorld() = default;
+
+void LiveWorld::buildBackends() {
+  for (std::uint32_t h = 0; h < spec_.hosts.size(); ++h) {
+    const sim::HostSpec& host = spec_.hosts[h];
+    const sim::GroupSpec& group = spec_.groups[host.group];
+    SyntheticBackendConfig config;
+    config.name = spec_.layout.hosts[h].name;
+    config.service_time = group.service;
+    config.workers = group.workers;
+    config.queue_limit = group.queue_limit;
+    config.error_probability = group.error_probability;
+    config.seed = spec_.seed * 0x9e3779b97f4a7c15ULL + h;
+    config.time_scale = options_.time_scale;
+    backends_.push_back(std::make_unique<SyntheticBackend>(io_, config));
+    host_by_name_.emplace(config.name, h);
+  }
+  for (auto& backend : backends_)
+    host_faults_.emplace_back(*backend);
+}
+
+ProxyConfig LiveWorld::proxyConfigFor(const sim::ClientSpec& client) const {
+  ProxyConfig config;
+  config.strategy = spec_.balancer.strategy;
+  config.strategy_options = spec_.balancer.options;
+  config.balancer = spec_.balancer.config;
+  if (config.balancer.zone_aware) {  // as the simulator's client-side balancer learns its zones
+    config.balancer.zone_aware->local_region = client.region;
+    config.balancer.zone_aware->local_zone_shares = client.zone_shares;
+  }
+  config.health_check_path = "/healthz";
+  config.seed = spec_.seed + client.region;
+  config.time_scale = options_.time_scale;
+  config.epoch = epoch_;
+  config.limits.request_timeout = Duration::zero();  // the clients' own timeouts decide
+  const auto& order = spec_.layout.regions[client.region].failover_order;
+  for (std::uint32_t level = 0; level < order.size(); ++level) {
+    for (std::uint32_t h = 0; h < spec_.hosts.size(); ++h) {
+      const sim::HostSpec& host = spec_.hosts[h];
+      if (host.region != order[level]) continue;
+      config.backends.push_back(
+          BackendAddress{.name = spec_.layout.hosts[h].name,
+                         .host = "127.0.0.1",
+                         .port = backends_[h]->port(),
+                         .weight = spec_.groups[host.group].weight,
+                         .level = level,
+                         .region = host.region,
+                         .zone = host.zone,
+                         .one_way_delay = spec_.network.baseDelay(client.region, host.region)});
+    }
+  }
+  return config;
+}
+
+void LiveWorld::buildClients() {
+  for (std::uint32_t c = 0; c < spec_.clients.size(); ++c) {
+    const sim::ClientSpec& spec_client = spec_.clients[c];
+    auto client = std::make_unique<ClientRegion>();
+    client->region = spec_client.region;
+    client->index = c;
+    client->level_region = spec_.layout.regions[spec_client.region].failover_order;
+    ProxyConfig config = proxyConfigFor(spec_client);
+    for (const auto& backend : config.backends)
+      client->host_of_backend.push_back(host_by_name_.at(backend.name));
+    client->listener = std::make_unique<BalancerListener>(*this, *client);
+    auto proxy = Proxy::create(io_, std::move(config),
+                               asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
+                               options_.log, client->listener.get());
+    if (!proxy) throw std::runtime_error(proxy.error());
+    client->proxy = std::move(*proxy);
+    auto plan = loadPlanFor(spec_, c);
+    if (!plan) throw std::runtime_error("a closed-loop client");  // liveSupport() refused it
+    for (auto& segment : plan->rate) {
+      segment.rate_per_s *= options_.rate_scale;
+      segment.slope_per_s2 *= options_.rate_scale;
+    }
+    plan->time_scale = options_.time_scale;
+    ClientRegion& ref = *client;
+    client->load = std::make_unique<LoadGenerator>(
+        io_, clock_, LoadTarget{"127.0.0.1", client->proxy->port()}, std::move(*plan),
+        [this, &ref](const LoadResult& result) { onResult(ref, result); });
+    client->load->onArrival(
+        [this, &ref](std::uint64_t index, TimePoint intended) { onArrival(ref, index, intended); });
+    clients_.push_back(std::move(client));
+  }
+}
+
+// A one-shot action at a scenario time, on the run's clock.
+void LiveWorld::at(TimePoint when, std::function<void()> what) {
+  auto timer = std::make_unique<Timer>(io_);
+  timer->expires_at(epoch_ + options_.time_scale.toReal(when - balancer::kRunStart));
+  timer->async_wait([what = std::move(what)](const boost::system::error_code& error) {
+    if (!error) what();
+  });
+  timers_.push_back(std::move(timer));
+}
+
+void LiveWorld::scheduleFaults() {
+  for (std::uint32_t f = 0; f < spec_.faults.size(); ++f) {
+    for (std::size_t step = 0; step < spec_.faults[f].steps.size(); ++step)
+      at(spec_.faults[f].steps[step].at, [this, f, step] { onFaultStep(f, step); });
+  }
+}
+
+// A fault starts, moves along its ramp, or ends: the hosts it strikes now get the faults that
+// strike them now (World::onFaultStep, live).
+void LiveWorld::onFaultStep(std::uint32_t fault, std::size_t step) {
+  const sim::FaultSpec& spec = spec_.faults[fault];
+  const TimePoint now = clock_.now();
+  const bool starting = step == 0;
+  const bool ending = step + 1 == spec.steps.size();
+  if (starting || ending) {
+    metrics_.setFaultActive(fault, starting, now);
+    observer_.onFault(metrics::FaultEvent{.time = now, .fault = fault, .started = starting});
+    if (options_.log) {
+      options_.log((starting ? "fault starts: " : "fault ends: ") +
+                   spec_.layout.faults[fault].name);
+    }
+  }
+  fault_now_[fault] = spec.steps[step];
+  const sim::FaultStep& struck = fault_now_[fault];
+  for (std::uint32_t position = 0; position < spec.hosts.size(); ++position) {
+    const std::uint32_t host = spec.hosts[position];
+    auto& faults = striking_[host];
+    const bool strikes = !ending && struck.first_struck <= position && position < struck.end_struck;
+    const auto found = std::find(faults.begin(), faults.end(), fault);
+    if (strikes == (found != faults.end())) continue;
+    if (strikes) {
+      faults.push_back(fault);
+    } else {
+      faults.erase(found);
+    }
+    const bool was_serving = host_faults_[host].serving();
+    const bool serving = host_faults_[host].apply(faults, spec_.faults);
+    if (serving != was_serving) {
+      observer_.onHostStateChanged(
+          metrics::HostStateEvent{.time = now, .host = host, .serving = serving});
+    }
+  }
+}
+
+void LiveWorld::scheduleWindow(TimePoint end) {
+  at(end, [this, end] {
+    if (finished_) return;
+    closeWindow(end);
+    scheduleWindow(end + spec_.layout.window);
+  });
+}
+
+// The proxies' tries since the last window, as the simulator records each one.
+void LiveWorld::recordTries(TimePoint at) {
+  std::uint64_t tries = 0;
+  std::uint64_t retries = 0;
+  std::uint64_t hedges = 0;
+  for (const auto& client : clients_) {
+    tries += client->proxy->counters().tries;
+    retries += client->proxy->counters().retries;
+    hedges += client->proxy->counters().hedges;
+  }
+  for (; retries_seen_ < retries; ++retries_seen_, ++tries_seen_)
+    metrics_.recordTry(at, metrics::TryKind::kRetry);
+  for (; hedges_seen_ < hedges; ++hedges_seen_, ++tries_seen_)
+    metrics_.recordTry(at, metrics::TryKind::kHedge);
+  for (; tries_seen_ < tries; ++tries_seen_)
+    metrics_.recordTry(at, metrics::TryKind::kFirst);
+}
+
+// A window closes as in the simulator: the requests completed in it, each host's truth and each
+// balancer's own view at its end.
+void LiveWorld::closeWindow(TimePoint end) {
+  recordTries(end);
+  metrics::WindowStats window;
+  metrics_.closeWindow(end, window);
+  const auto regions = static_cast<std::uint32_t>(spec_.layout.regions.size());
+  window.region_state.assign(regions, {});
+  for (std::uint32_t h = 0; h < spec_.hosts.size(); ++h) {
+    auto& state = window.region_state[spec_.hosts[h].region];
+    ++state.hosts;
+    if (host_faults_[h].serving()) ++state.hosts_up;
+  }
+  for (const auto& client : clients_) {
+    window.balancers.push_back(sim::balancerView(client->proxy->balancer(), client->level_region,
+                                                 client->region, regions));
+  }
+  observer_.onWindowClosed(window);
+  observer_.onProgress(
+      metrics::Progress{.simulated = end, .duration = spec_.layout.duration, .events = 0});
+  window_start_ = end;
+}
+
+// Arrivals reach the metrics in time order (their concurrency integral needs it): the loop may
+// hand over a late one, which counts now.
+void LiveWorld::onArrival(ClientRegion& client, std::uint64_t index, TimePoint intended) {
+  last_arrival_ = std::max(last_arrival_, std::min(intended, clock_.now()));
+  metrics_.recordArrival(last_arrival_);
+  client.sent_in_epoch.emplace(index, metrics_.faultEpoch());
+}
+
+void LiveWorld::onResult(ClientRegion& client, const LoadResult& result) {
+  const auto sent = client.sent_in_epoch.find(result.index);
+  if (sent == client.sent_in_epoch.end()) return;  // never arrived (cannot happen)
+  metrics::CompletedRequest done;
+  done.at = std::max(clock_.now(), last_arrival_);
+  done.fault_epoch = sent->second;
+  client.sent_in_epoch.erase(sent);
+  done.client_region = client.region;
+  done.outcome = outcomeOf(result);
+  done.latency = result.latency();
+  if (const auto host = host_by_name_.find(result.served_by); host != host_by_name_.end()) {
+    done.serving_region = spec_.hosts[host->second].region;
+  }
+  metrics_.recordCompletion(done);
+  finishIfDone();
+}
+
+// Once every client's arrivals are over and answered, the last window closes where the drain
+// ended and the run is summed up.
+void LiveWorld::finishIfDone() {
+  if (finished_) return;
+  for (const auto& client : clients_) {
+    if (!client->load->finished()) return;
+  }
+  finished_ = true;
+  const TimePoint end = std::max(clock_.now(), window_start_);
+  if (end > window_start_) closeWindow(end);
+  observer_.onRunFinished(metrics_.summary(end, 0));
+  io_.stop();
+}
+
+sim::RunStatus LiveWorld::run(const std::atomic<bool>* stop) {
+  observer_.onRunStarted(spec_.layout);
+  for (auto& client : clients_)
+    client->proxy->start();
+  scheduleFaults();
+  scheduleWindow(balancer::kRunStart + spec_.layout.window);
+  for (auto& client : clients_)
+    client->load->start();
+  if (clients_.empty()) {
+    finishIfDone();
+    return {};
+  }
+  bool stopped = false;
+  Timer watch(io_);
+  std::function<void()> check = [&] {
+    watch.expires_after(std::chrono::milliseconds(100));
+    watch.async_wait([&](const boost::system::error_code& error) {
+      if (error) return;
+      if (stop != nullptr && stop->load()) {
+        stopped = true;
+        io_.stop();
+        return;
+      }
+      check();
+    });
+  };
+  check();
+  io_.run();
+  if (stopped || !finished_) return sim::RunStatus{sim::RunEnd::kStopped, "stopped"};
+  return {};
+}
+
+Expected<sim::RunStatus, LiveError> runLive(const sim::WorldSpec& spec, const LiveOptions& options,
+                                            metrics::Observer& observer,
+                                            const std::atomic<bool>* stop) {
+  if (auto unsupported = liveSupport(spec)) return Unexpected(std::move(*unsupported));
+  try {
+    LiveWorld world(spec, options, observer);
+    return world.run(stop);
+  } catch (const std::exception& error) {
+    return Unexpected(LiveError{"", std::string("cannot set up the live run: ") + error.what()});
+  }
+}
+
+}  // namespace faultline::live

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/live/host_faults.h"
+#include "engine/live/live_run.h"
+#include "engine/live/live_runtime.h"
+#include "engine/live/load_generator.h"
+#include "engine/live/proxy.h"
+#include "engine/live/synthetic_backend.h"
+#include "engine/metrics/metrics_collector.h"
+
+namespace faultline::live {
+
+// One live run (live_run.h): the backends, a proxy and a load generator per client region, the
+// faults' timeline and the windows, all on one io_context. Built whole, then run once.
+class LiveWorld {
+ public:
+  LiveWorld(const sim::WorldSpec& spec, const LiveOptions& options, metrics::Observer& observer);
+  ~LiveWorld();
+
+  sim::RunStatus run(const std::atomic<bool>* stop);
+
+ private:
+  // A client region: its proxy, its traffic, and what its requests were sent into.
+  struct ClientRegion;
+  class BalancerListener;
+
+  void buildBackends();
+  void buildClients();
+  ProxyConfig proxyConfigFor(const sim::ClientSpec& client) const;
+  void scheduleFaults();
+  void onFaultStep(std::uint32_t fault, std::size_t step);
+  void scheduleWindow(balancer::TimePoint end);
+  void closeWindow(balancer::TimePoint end);
+  void recordTries(balancer::TimePoint at);
+  void onArrival(ClientRegion& client, std::uint64_t index, balancer::TimePoint intended);
+  void onResult(ClientRegion& client, const LoadResult& result);
+  void finishIfDone();
+  void at(balancer::TimePoint when, std::function<void()> what);
+
+  const sim::WorldSpec& spec_;
+  LiveOptions options_;
+  metrics::Observer& observer_;
+  boost::asio::io_context io_;
+  std::chrono::steady_clock::time_point epoch_;
+  LiveRuntime clock_;
+  metrics::MetricsCollector metrics_;
+  std::vector<std::unique_ptr<SyntheticBackend>> backends_;
+  std::vector<HostFaults> host_faults_;
+  std::vector<std::vector<std::uint32_t>> striking_;  // per host: the faults striking it now
+  std::vector<sim::FaultStep> fault_now_;
+  std::vector<std::unique_ptr<ClientRegion>> clients_;
+  std::unordered_map<std::string, std::uint32_t> host_by_name_;
+  std::vector<std::unique_ptr<Timer>> timers_;
+  balancer::TimePoint last_arrival_{};
+  balancer::TimePoint window_start_{};
+  std::uint64_t tries_seen_ = 0;
+  std::uint64_t retries_seen_ = 0;
+  std::uint64_t hedges_seen_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace faultline::live
