@@ -5,6 +5,7 @@
 #include "cli/catalog_commands.h"
 #include "cli/compare_command.h"
 #include "cli/exit_codes.h"
+#include "cli/fidelity_command.h"
 #include "cli/proxy_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
@@ -31,6 +32,8 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   addCatalogCommands(app, catalog);
   ProxyArguments proxy;
   addProxyCommand(app, proxy);
+  FidelityArguments fidelity;
+  addFidelityCommand(app, fidelity);
 
   try {
     app.parse(argc, argv);
@@ -40,8 +43,8 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
 
   if (app.get_subcommands().empty()) {
-    err << "faultline: a subcommand is required: run, live, compare, report, proxy, "
-           "scenarios or strategies (see --help)\n";
+    err << "faultline: a subcommand is required: run, live, fidelity, compare, report, "
+           "proxy, scenarios or strategies (see --help)\n";
     return kExitBadInput;
   }
   if (app.got_subcommand("run")) return runScenario(run, out, err);
@@ -49,6 +52,7 @@ int runMain(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (app.got_subcommand("compare")) return compareStrategies(compare, out, err);
   if (app.got_subcommand("report")) return writeReport(report, out, err);
   if (app.got_subcommand("proxy")) return runProxy(proxy, out, err);
+  if (app.got_subcommand("fidelity")) return compareFidelity(fidelity, out, err);
   if (app.got_subcommand("strategies")) return listStrategies(out);
   auto* scenarios = app.get_subcommand("scenarios");
   if (scenarios->got_subcommand("list")) return listScenarios(out);

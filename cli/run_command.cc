@@ -199,12 +199,13 @@ void addLiveCommand(CLI::App& app, RunArguments& arguments) {
 int runLiveScenario(const RunArguments& arguments, std::ostream& out, std::ostream& err) {
   live::LiveOptions options;
   options.time_scale = live::TimeScale(arguments.time_scale);
-  options.rate_scale = arguments.rate_scale;
   return runWith(
       arguments, "live", "live",
-      [&options](const sim::WorldSpec& spec, metrics::Observer& observer,
-                 const std::atomic<bool>* stop) -> Expected<sim::RunStatus, sim::ConfigError> {
-        auto ran = live::runLive(spec, options, observer, stop);
+      [&](const sim::WorldSpec& spec, metrics::Observer& observer,
+          const std::atomic<bool>* stop) -> Expected<sim::RunStatus, sim::ConfigError> {
+        sim::WorldSpec scaled = spec;
+        live::scaleRates(scaled, arguments.rate_scale);
+        auto ran = live::runLive(scaled, options, observer, stop);
         if (!ran) return Unexpected(sim::ConfigError{ran.error().path, ran.error().message});
         return *ran;
       },

@@ -17,9 +17,6 @@ struct LiveOptions {
   // How much faster than the wall clock the scenario runs (time_scale.h): 10 runs a 10-minute
   // scenario in one minute, at ten times the request rate per real second.
   TimeScale time_scale;
-  // Multiplies every client's rate: below 1 to keep a scaled run within what loopback and two
-  // cores can carry. The load on each backend falls with it (its capacity does not).
-  double rate_scale = 1;
   // Told of what happens on the way (backends out of use, faults); may be empty.
   std::function<void(const std::string&)> log;
 };
@@ -30,6 +27,11 @@ struct LiveError {
   std::string path;
   std::string message;
 };
+
+// Multiplies every client's rate (and what the layout says of it): below 1 to keep a run within
+// what loopback and two cores can carry. The load on each backend falls with it (its capacity
+// does not), so a comparison runs the simulator on the same scaled world.
+void scaleRates(sim::WorldSpec& spec, double factor);
 
 // Whether live mode can run the scenario: a balancer tier, closed-loop clients, clients that
 // retry, and faults on links, DNS, the balancer tier or refusing connections are the simulator's

@@ -40,6 +40,17 @@ std::optional<LiveError> unsupportedFault(const sim::WorldSpec& spec) {
 
 }  // namespace
 
+void scaleRates(sim::WorldSpec& spec, double factor) {
+  for (auto& client : spec.clients) {
+    for (auto& segment : client.rate) {
+      segment.rate_per_s *= factor;
+      segment.slope_per_s2 *= factor;
+    }
+  }
+  for (auto& region : spec.layout.regions)
+    region.client_rate_rps *= factor;
+}
+
 std::optional<LiveError> liveSupport(const sim::WorldSpec& spec) {
   if (spec.tier) {
     return LiveError{"balancer.tier",

@@ -166,10 +166,6 @@ void LiveWorld::buildClients() {
     client->proxy = std::move(*proxy);
     auto plan = loadPlanFor(spec_, c);
     if (!plan) throw std::runtime_error("a closed-loop client");  // liveSupport() refused it
-    for (auto& segment : plan->rate) {
-      segment.rate_per_s *= options_.rate_scale;
-      segment.slope_per_s2 *= options_.rate_scale;
-    }
     plan->time_scale = options_.time_scale;
     ClientRegion& ref = *client;
     client->load = std::make_unique<LoadGenerator>(

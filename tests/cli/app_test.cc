@@ -45,10 +45,8 @@ TEST(CliAppTest, VersionPrintsNameAndVersion) {
 TEST(CliAppTest, NoSubcommandIsBadInput) {
   const auto result = runCommand({});
   EXPECT_EQ(result.exit_code, kExitBadInput);
-  EXPECT_THAT(
-      result.err,
-      HasSubstr(
-          "a subcommand is required: run, live, compare, report, proxy, scenarios or strategies"));
+  EXPECT_THAT(result.err, HasSubstr("a subcommand is required: run, live, fidelity, compare, "
+                                    "report, proxy, scenarios or strategies"));
   EXPECT_THAT(result.out, IsEmpty());
 }
 

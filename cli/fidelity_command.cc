@@ -1,0 +1,144 @@
+#include "cli/fidelity_command.h"
+
+#include <filesystem>
+
+#include "cli/exit_codes.h"
+#include "cli/interrupt.h"
+#include "cli/progress_bar.h"
+#include "cli/scenario_errors.h"
+#include "engine/live/live_run.h"
+#include "engine/metrics/result_recorder.h"
+#include "engine/sim/simulation.h"
+#include "engine/sim/world_builder.h"
+#include "reports/fidelity.h"
+#include "reports/results_io.h"
+#include "scenarios/loader.h"
+#include "scenarios/user_input.h"
+
+namespace faultline::cli {
+
+void addFidelityCommand(CLI::App& app, FidelityArguments& arguments) {
+  auto* fidelity = app.add_subcommand(
+      "fidelity", "Run a scenario in the simulator and live on loopback, and compare them");
+  fidelity->add_option("scenario", arguments.scenario, "A built-in scenario or a file")->required();
+  fidelity->add_option("--strategy", arguments.strategy,
+                       "Balancing strategy instead of the scenario's");
+  fidelity->add_option("--seed", arguments.seed, "Seed instead of the scenario's")->type_name("N");
+  fidelity->add_option("--duration", arguments.duration, "Duration instead of the scenario's");
+  fidelity
+      ->add_option("--time-scale", arguments.time_scale,
+                   "Run the live side X times faster than the wall clock")
+      ->check(CLI::Range(0.001, 1000.0))
+      ->capture_default_str();
+  fidelity
+      ->add_option("--rate-scale", arguments.rate_scale,
+                   "Multiply every client's rate by Y, in both runs")
+      ->check(CLI::Range(0.000001, 1000.0))
+      ->capture_default_str();
+  fidelity->add_option("--out", arguments.out, "Write both results (sim.json, live.json) into DIR")
+      ->type_name("DIR");
+}
+
+namespace {
+
+Expected<sim::WorldSpec, int> worldOf(const FidelityArguments& arguments, std::ostream& err) {
+  auto loaded = scenarios::loadScenario(arguments.scenario);
+  if (!loaded) {
+    printLoadError(loaded.error(), err);
+    return Unexpected(kExitBadInput);
+  }
+  sim::RunOverrides overrides;
+  overrides.strategy = arguments.strategy;
+  if (arguments.seed) {
+    auto seed = scenarios::parseSeed(*arguments.seed);
+    if (!seed) {
+      err << "faultline fidelity: --seed: " << seed.error() << '\n';
+      return Unexpected(kExitBadInput);
+    }
+    overrides.seed = *seed;
+  }
+  if (arguments.duration) {
+    auto duration = scenarios::parseDuration(*arguments.duration);
+    if (!duration) {
+      err << "faultline fidelity: --duration: " << duration.error() << '\n';
+      return Unexpected(kExitBadInput);
+    }
+    overrides.duration = *duration;
+  }
+  auto spec = sim::buildWorldSpec(loaded->scenario, overrides);
+  if (!spec) {
+    printConfigError(spec.error(), loaded->source_map, "fidelity", err);
+    return Unexpected(kExitBadInput);
+  }
+  if (auto unsupported = live::liveSupport(*spec)) {
+    printConfigError({unsupported->path, unsupported->message}, loaded->source_map, "fidelity",
+                     err);
+    return Unexpected(kExitBadInput);
+  }
+  live::scaleRates(*spec, arguments.rate_scale);
+  return std::move(*spec);
+}
+
+}  // namespace
+
+int compareFidelity(const FidelityArguments& arguments, std::ostream& out, std::ostream& err) {
+  auto spec = worldOf(arguments, err);
+  if (!spec) return spec.error();
+  if (arguments.out) {
+    std::error_code ec;
+    std::filesystem::create_directories(*arguments.out, ec);
+    if (ec) {
+      err << "faultline fidelity: --out: cannot create " << *arguments.out << ": " << ec.message()
+          << '\n';
+      return kExitBadInput;
+    }
+  }
+  const StopOnSignal stop;
+  metrics::ResultRecorder sim_recorder;
+  {
+    ProgressBar progress(stderr);
+    metrics::ObserverList observers;
+    observers.add(sim_recorder);
+    observers.add(progress);
+    spec->layout.mode = "sim";
+    if (!sim::simulate(*spec, observers, &stop.requested()).finished()) {
+      err << "faultline fidelity: interrupted; nothing written\n";
+      return 128 + stop.signal();
+    }
+  }
+  metrics::ResultRecorder live_recorder;
+  {
+    ProgressBar progress(stderr);
+    metrics::ObserverList observers;
+    observers.add(live_recorder);
+    observers.add(progress);
+    spec->layout.mode = "live";
+    live::LiveOptions options;
+    options.time_scale = live::TimeScale(arguments.time_scale);
+    auto ran = live::runLive(*spec, options, observers, &stop.requested());
+    if (!ran) {
+      err << "faultline fidelity: " << ran.error().message << '\n';
+      return kExitFailure;
+    }
+    if (!ran->finished()) {
+      err << "faultline fidelity: interrupted; nothing written\n";
+      return 128 + stop.signal();
+    }
+  }
+  const auto& sim = sim_recorder.result();
+  const auto& live = live_recorder.result();
+  if (arguments.out) {
+    for (const auto& [name, result] :
+         {std::pair{"sim.json", &sim}, std::pair{"live.json", &live}}) {
+      const auto path = (std::filesystem::path(*arguments.out) / name).string();
+      if (auto written = reports::writeFileAtomically(path, reports::toJson(*result)); !written) {
+        err << "faultline fidelity: " << written.error() << '\n';
+        return kExitFailure;
+      }
+    }
+  }
+  out << reports::renderFidelity(sim, live, reports::compareFidelity(sim, live));
+  return kExitOk;
+}
+
+}  // namespace faultline::cli

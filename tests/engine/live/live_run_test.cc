@@ -1,0 +1,118 @@
+// A scenario run live on loopback (engine/live/live_world.cc) against the same scenario
+// simulated: the same arrivals, the results' shape, the events of a crash, and what live mode
+// refuses. Real time: a few seconds per run, scaled.
+#include "engine/live/live_run.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "engine/metrics/result_recorder.h"
+#include "engine/sim/simulation.h"
+#include "engine/sim/world_builder.h"
+#include "tests/engine/sim/world_test_support.h"
+#include "tests/support/builtin_runs.h"
+
+namespace faultline::live {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+// One region, four hosts, a crash of one from 1.5 s to 3 s; health checks fast enough to see it.
+constexpr const char* kSmall = R"(
+  name: "small"
+  duration_s: 4
+  seed: 3
+  regions {
+    name: "r0"
+    zones: ["a"]
+    backends { group: "api" count: 4 workers: 4 service_time { exponential { mean_ms: 5 } } }
+    clients { rate_rps: 200 timeout_ms: 1000 }
+  }
+  balancer {
+    strategy: "least-request"
+    health_check { interval_ms: 200 timeout_ms: 100 unhealthy_threshold: 2 healthy_threshold: 2 }
+  }
+  faults { name: "one down" host_crash { hosts { region: "r0" count: 1 } } start_s: 1.5 end_s: 3 }
+)";
+
+sim::WorldSpec world(const std::string& text) {
+  auto spec = sim::buildWorldSpec(sim::testing::parseScenario(text), {});
+  EXPECT_TRUE(spec) << (spec ? "" : spec.error().message);
+  return *spec;
+}
+
+results::RunResult live(const sim::WorldSpec& spec, double time_scale) {
+  metrics::ResultRecorder recorder;
+  LiveOptions options;
+  options.time_scale = TimeScale(time_scale);
+  auto ran = runLive(spec, options, recorder, nullptr);
+  EXPECT_TRUE(ran) << (ran ? "" : ran.error().path + ": " + ran.error().message);
+  EXPECT_TRUE(ran && ran->finished());
+  return recorder.takeResult();
+}
+
+TEST(LiveRun, ASmallScenarioRunsLiveWithTheSimulatorsArrivalsAndEvents) {
+  const sim::WorldSpec spec = world(kSmall);
+  const results::RunResult result = live(spec, 2);  // 2 s of real time
+  metrics::ResultRecorder recorder;
+  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
+  const results::RunResult simulated = recorder.takeResult();
+  // The same Poisson arrivals, request for request (the generator draws them as the simulator).
+  EXPECT_EQ(result.summary().requests_total(), simulated.summary().requests_total());
+  EXPECT_GT(result.summary().requests_total(), 700);
+  // Failures only from the crash; a loose bound: a handful of requests either way.
+  EXPECT_NEAR(result.summary().availability(), simulated.summary().availability(), 0.02);
+  EXPECT_GT(result.summary().latency_ms().p50(), 2.0);  // 5 ms mean service: not instant
+  // One window per second of scenario time, the last one ending at the drain.
+  ASSERT_GE(result.windows_size(), 4);
+  EXPECT_EQ(result.windows(0).end_s(), 1.0);
+  EXPECT_EQ(result.windows(0).regions(0).hosts(), 4);
+  EXPECT_EQ(result.windows(1).regions(0).hosts_up(), 3);  // down from 1.5 s
+  EXPECT_EQ(result.windows(3).regions(0).hosts_up(), 4);  // back at 3 s
+  ASSERT_EQ(result.windows(0).balancers_size(), 1);
+  EXPECT_EQ(result.windows(0).balancers(0).healthy_hosts(0), 4);
+  std::set<int> kinds;
+  for (const auto& event : result.events())
+    kinds.insert(event.kind());
+  for (const auto kind :
+       {results::Event::FAULT_STARTED, results::Event::HOST_DOWN, results::Event::HOST_MARKED_DOWN,
+        results::Event::FAULT_ENDED, results::Event::HOST_UP, results::Event::HOST_MARKED_UP}) {
+    EXPECT_THAT(kinds, Contains(kind)) << results::Event::Kind_Name(kind);
+  }
+  ASSERT_EQ(result.summary().faults_size(), 1);
+  EXPECT_TRUE(result.summary().faults(0).detected());
+  EXPECT_LT(result.summary().faults(0).time_to_detect_s(), 1.0);
+}
+
+TEST(LiveRun, RatesScaleInTheLayoutToo) {
+  sim::WorldSpec spec = world(kSmall);
+  scaleRates(spec, 0.5);
+  EXPECT_DOUBLE_EQ(spec.layout.regions[0].client_rate_rps, 100);
+  EXPECT_DOUBLE_EQ(spec.clients[0].rate[0].rate_per_s, 100);
+}
+
+TEST(LiveRun, WhatOnlyTheSimulatorModelsIsRefusedByItsField) {
+  const auto refused = [](const char* name) {
+    auto spec = sim::buildWorldSpec(faultline::testing::builtInScenario(name), {});
+    EXPECT_TRUE(spec);
+    return liveSupport(*spec);
+  };
+  const auto tier = refused("dns-failover");
+  ASSERT_TRUE(tier);
+  EXPECT_EQ(tier->path, "balancer.tier");
+  const auto partition = refused("cross-region-partition");
+  ASSERT_TRUE(partition);
+  EXPECT_THAT(partition->path, HasSubstr("faults["));
+  EXPECT_THAT(partition->message, HasSubstr("network_partition"));
+  const auto retries = refused("retry-storm");
+  ASSERT_TRUE(retries);
+  EXPECT_THAT(retries->path, HasSubstr("clients.retry"));
+  EXPECT_FALSE(refused("region-outage"));
+  EXPECT_FALSE(refused("bench-3region"));
+}
+
+}  // namespace
+}  // namespace faultline::live
