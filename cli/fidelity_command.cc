@@ -6,6 +6,7 @@
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "cli/scenario_errors.h"
+#include "cli/world_loading.h"
 #include "engine/live/live_run.h"
 #include "engine/metrics/result_recorder.h"
 #include "engine/sim/simulation.h"
@@ -42,41 +43,17 @@ void addFidelityCommand(CLI::App& app, FidelityArguments& arguments) {
 namespace {
 
 Expected<sim::WorldSpec, int> worldOf(const FidelityArguments& arguments, std::ostream& err) {
-  auto loaded = scenarios::loadScenario(arguments.scenario);
-  if (!loaded) {
-    printLoadError(loaded.error(), err);
+  auto world =
+      loadWorld({arguments.scenario, arguments.strategy, arguments.seed, arguments.duration},
+                "fidelity", err);
+  if (!world) return Unexpected(world.error());
+  if (auto unsupported = live::liveSupport(world->spec)) {
+    printConfigError({unsupported->path, unsupported->message}, world->loaded.source_map,
+                     "fidelity", err);
     return Unexpected(kExitBadInput);
   }
-  sim::RunOverrides overrides;
-  overrides.strategy = arguments.strategy;
-  if (arguments.seed) {
-    auto seed = scenarios::parseSeed(*arguments.seed);
-    if (!seed) {
-      err << "faultline fidelity: --seed: " << seed.error() << '\n';
-      return Unexpected(kExitBadInput);
-    }
-    overrides.seed = *seed;
-  }
-  if (arguments.duration) {
-    auto duration = scenarios::parseDuration(*arguments.duration);
-    if (!duration) {
-      err << "faultline fidelity: --duration: " << duration.error() << '\n';
-      return Unexpected(kExitBadInput);
-    }
-    overrides.duration = *duration;
-  }
-  auto spec = sim::buildWorldSpec(loaded->scenario, overrides);
-  if (!spec) {
-    printConfigError(spec.error(), loaded->source_map, "fidelity", err);
-    return Unexpected(kExitBadInput);
-  }
-  if (auto unsupported = live::liveSupport(*spec)) {
-    printConfigError({unsupported->path, unsupported->message}, loaded->source_map, "fidelity",
-                     err);
-    return Unexpected(kExitBadInput);
-  }
-  live::scaleRates(*spec, arguments.rate_scale);
-  return std::move(*spec);
+  live::scaleRates(world->spec, arguments.rate_scale);
+  return std::move(world->spec);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "cli/progress_bar.h"
 #include "cli/report_command.h"
 #include "cli/scenario_errors.h"
+#include "cli/world_loading.h"
 #include "engine/live/live_run.h"
 #include "engine/metrics/result_recorder.h"
 #include "engine/sim/simulation.h"
@@ -52,34 +53,11 @@ void addScenarioOptions(CLI::App* run, RunArguments& arguments) {
 
 int runWith(const RunArguments& arguments, const char* command, const std::string& mode,
             const Engine& engine, std::ostream& out, std::ostream& err) {
-  auto loaded = scenarios::loadScenario(arguments.scenario);
-  if (!loaded) {
-    printLoadError(loaded.error(), err);
-    return kExitBadInput;
-  }
-  sim::RunOverrides overrides;
-  overrides.strategy = arguments.strategy;
-  if (arguments.seed) {
-    auto seed = scenarios::parseSeed(*arguments.seed);
-    if (!seed) {
-      err << "faultline " << command << ": --seed: " << seed.error() << '\n';
-      return kExitBadInput;
-    }
-    overrides.seed = *seed;
-  }
-  if (arguments.duration) {
-    auto duration = scenarios::parseDuration(*arguments.duration);
-    if (!duration) {
-      err << "faultline " << command << ": --duration: " << duration.error() << '\n';
-      return kExitBadInput;
-    }
-    overrides.duration = *duration;
-  }
-  auto spec = sim::buildWorldSpec(loaded->scenario, overrides);
-  if (!spec) {
-    printConfigError(spec.error(), loaded->source_map, command, err);
-    return kExitBadInput;
-  }
+  auto world = loadWorld(
+      {arguments.scenario, arguments.strategy, arguments.seed, arguments.duration}, command, err);
+  if (!world) return world.error();
+  auto& loaded = world->loaded;
+  auto* spec = &world->spec;
   spec->layout.mode = mode;
   // The report reads the results file back: the one --json names, or one of its own.
   std::optional<std::string> json = arguments.json;
@@ -120,7 +98,7 @@ int runWith(const RunArguments& arguments, const char* command, const std::strin
   const StopOnSignal stop;
   const auto ran = engine(*spec, observers, &stop.requested());
   if (!ran) {
-    printConfigError(ran.error(), loaded->source_map, command, err);
+    printConfigError(ran.error(), loaded.source_map, command, err);
     return kExitBadInput;
   }
   const sim::RunStatus status = *ran;

@@ -234,15 +234,7 @@ Expected<std::unique_ptr<AdminServer>, std::string> AdminServer::create(asio::io
                                                                         const tcp::endpoint& listen,
                                                                         Proxy& proxy) {
   std::unique_ptr<AdminServer> server(new AdminServer(io, proxy));
-  boost::system::error_code error;
-  server->acceptor_.open(listen.protocol(), error);
-  if (!error) server->acceptor_.set_option(Acceptor::reuse_address(true), error);
-  if (!error) server->acceptor_.bind(listen, error);
-  if (!error) server->acceptor_.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return Unexpected("admin: cannot listen on " + listen.address().to_string() + ":" +
-                      std::to_string(listen.port()) + ": " + error.message());
-  }
+  if (auto error = listenOn(server->acceptor_, listen)) return Unexpected("admin: " + *error);
   return server;
 }
 

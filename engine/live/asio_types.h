@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <optional>
+#include <string>
 
 namespace faultline::live {
 
@@ -17,5 +19,10 @@ using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
 using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor>;
 using Timer = boost::asio::basic_waitable_timer<
     std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>, Executor>;
+
+// Opens, binds (with SO_REUSEADDR, so a restarted proxy need not wait out TIME_WAIT) and listens;
+// the error, if any, says "cannot listen on ADDRESS:PORT: why".
+std::optional<std::string> listenOn(Acceptor& acceptor,
+                                    const boost::asio::ip::tcp::endpoint& endpoint);
 
 }  // namespace faultline::live

@@ -77,15 +77,7 @@ Expected<std::unique_ptr<Proxy>, std::string> Proxy::create(asio::io_context& io
   if (!endpoints) return Unexpected(endpoints.error());
   std::unique_ptr<Proxy> proxy(
       new Proxy(io, std::move(config), std::move(*endpoints), std::move(log), listener));
-  boost::system::error_code error;
-  proxy->acceptor_.open(listen.protocol(), error);
-  if (!error) proxy->acceptor_.set_option(tcp::acceptor::reuse_address(true), error);
-  if (!error) proxy->acceptor_.bind(listen, error);
-  if (!error) proxy->acceptor_.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return Unexpected("cannot listen on " + listen.address().to_string() + ":" +
-                      std::to_string(listen.port()) + ": " + error.message());
-  }
+  if (auto error = listenOn(proxy->acceptor_, listen)) return Unexpected(std::move(*error));
   return proxy;
 }
 
