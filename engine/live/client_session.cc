@@ -160,13 +160,13 @@ void ClientSession::write(HttpResponse response) {
   if (owner_.draining()) response.keep_alive(false);
   const bool keep_alive = response.keep_alive();
   response_ = std::move(response);
-  response_head_ = headBytes(response_);
+  response_wire_ = wireOf(headBytes(response_), response_);
   writing_ = true;
   // A client that does not take its answer is dropped after the idle timeout, as HAProxy's
   // timeout client covers writes too.
   setDeadline(owner_.limits().client_idle_timeout, /*answer_408=*/false);
-  asio::async_write(
-      socket_, wireBuffers(response_head_, response_),
+  asyncWriteWire(
+      socket_, response_wire_,
       [self = shared_from_this(), keep_alive](boost::system::error_code error, std::size_t) {
         self->onWritten(error, keep_alive);
       });

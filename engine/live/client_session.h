@@ -78,7 +78,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool answer_408_ = false;
   std::shared_ptr<Forwarding> forwarding_;
   HttpResponse response_;  // being written
-  std::string response_head_;
+  Wire response_wire_;     // its bytes as written
   bool writing_ = false;
   bool closed_ = false;
 };

@@ -115,11 +115,11 @@ void UpstreamTry::onConnection(boost::system::error_code error,
     return finish({balancer::Outcome::kConnectFailure, std::nullopt});
   }
   connection_ = std::move(connection);
-  if (head_.empty()) head_ = headOf(*request_, pool_.endpoint());
-  asio::async_write(connection_->socket, wireBuffers(head_, *request_),
-                    [self = shared_from_this()](boost::system::error_code e, std::size_t) {
-                      self->onWritten(e);
-                    });
+  if (wire_.bytes.empty()) wire_ = wireOf(headOf(*request_, pool_.endpoint()), *request_);
+  asyncWriteWire(connection_->socket, wire_,
+                 [self = shared_from_this()](boost::system::error_code e, std::size_t) {
+                   self->onWritten(e);
+                 });
 }
 
 void UpstreamTry::onWritten(boost::system::error_code error) {

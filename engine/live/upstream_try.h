@@ -63,7 +63,7 @@ class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
   balancer::Duration per_try_timeout_;
   std::unique_ptr<UpstreamConnection> connection_;
   std::optional<http::response_parser<http::string_body>> parser_;
-  std::string head_;  // the request's head as written
+  Wire wire_;  // the request as written
   bool timed_out_ = false;
   bool finished_ = false;
   bool retried_stale_ = false;
