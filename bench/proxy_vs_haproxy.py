@@ -474,6 +474,17 @@ def bench(args, targets, tools, pin, tmp, processes, machine):
         print(f"\nfaultline / haproxy: throughput {throughput:.3f} (target >= 1.0: "
               f"{'met' if throughput >= 1.0 else 'MISSED'}), p99 {p99_ratio:.3f} "
               f"(target <= 1.2: {'met' if p99_ratio <= 1.2 else 'MISSED'})")
+        # The runs alternate, so each faultline run has a HAProxy run just before it on the same
+        # machine: the median of those pairs' ratios is not moved by a machine that changes speed
+        # between runs (a neighbour's load), as the ratio of the two medians is.
+        paired_rate = statistics.median(
+            f["requests_per_s"] / h["requests_per_s"]
+            for h, f in zip(runs["haproxy"], runs["faultline"]))
+        paired_p99 = statistics.median(
+            f["p99_ms"] / h["p99_ms"] for h, f in zip(runs["haproxy"], runs["faultline"]))
+        ratios.update({"paired_throughput": paired_rate, "paired_p99": paired_p99})
+        print(f"paired, run by run (median of {len(runs['haproxy'])} ratios): throughput "
+              f"{paired_rate:.3f}, p99 {paired_p99:.3f}")
     return {
         "machine": machine,
         "settings": {"runs": args.runs, "duration_s": args.duration,
