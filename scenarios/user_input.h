@@ -17,4 +17,13 @@ Expected<balancer::Duration, std::string> parseDuration(std::string_view text);
 // "010" is ten).
 Expected<std::uint64_t, std::string> parseSeed(std::string_view text);
 
+struct HostPort {
+  std::string host;  // a name or an address literal, brackets removed for IPv6
+  std::uint16_t port = 0;
+};
+
+// "10.0.0.7:8080", "[::1]:8080", "api.internal:80". The error says what is wrong with it.
+// `allow_port_zero`: a listen address may ask the OS for a port.
+Expected<HostPort, std::string> parseHostPort(std::string_view text, bool allow_port_zero);
+
 }  // namespace faultline::scenarios

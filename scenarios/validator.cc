@@ -20,6 +20,7 @@
 #include "scenarios/tier_rules.h"
 #include "scenarios/topology_index.h"
 #include "scenarios/traffic_rules.h"
+#include "scenarios/user_input.h"
 #include "scenarios/zone_rules.h"
 
 namespace faultline::scenarios {
@@ -227,6 +228,20 @@ class Validator {
     }
   }
 
+  // Real addresses for `faultline proxy --config`: one well-formed HOST:PORT per instance.
+  void checkAddresses(const std::string& path, const BackendGroup& backend) {
+    if (backend.addresses().empty()) return;
+    if (static_cast<std::uint64_t>(backend.addresses_size()) != backend.count()) {
+      rules_.report(path + ".addresses",
+                    fmt::format("must give one address per instance: {} for count {}",
+                                backend.addresses_size(), backend.count()));
+    }
+    for (int i = 0; i < backend.addresses_size(); ++i) {
+      auto parsed = parseHostPort(backend.addresses(i), /*allow_port_zero=*/false);
+      if (!parsed) rules_.report(fmt::format("{}.addresses[{}]", path, i), parsed.error());
+    }
+  }
+
   void checkBackend(const std::string& path, const BackendGroup& backend) {
     rules_.checkCount(path + ".count", backend.count(), 1, kMaxGroupCount);
     if (backend.has_workers())
@@ -237,6 +252,7 @@ class Validator {
     rules_.checkNumber(path + ".error_probability", backend.error_probability(),
                        {.at_least = 0, .at_most = 1});
     if (backend.has_weight()) rules_.checkCount(path + ".weight", backend.weight(), 1, kMaxWeight);
+    checkAddresses(path, backend);
     if (!backend.has_service_time()) {
       rules_.report(path + ".service_time",
                     "is required: one of exponential, lognormal, constant or uniform");

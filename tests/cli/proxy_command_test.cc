@@ -10,6 +10,7 @@
 
 #include "cli/app.h"
 #include "cli/exit_codes.h"
+#include "tests/support/temp_dir.h"
 
 namespace faultline::cli {
 namespace {
@@ -70,7 +71,65 @@ TEST(ProxyCommandTest, BadArgumentsExitWithTwoNamingTheOption) {
   EXPECT_EQ(run({"proxy", "--backend", "127.0.0.1:80", "--admin", "9901"}, err), kExitBadInput);
   EXPECT_THAT(err, HasSubstr("--admin"));
   EXPECT_EQ(run({"proxy"}, err), kExitBadInput);  // no backend: never an open proxy
-  EXPECT_THAT(err, HasSubstr("--backend"));
+  EXPECT_THAT(err, HasSubstr("--backend: at least one, or --config"));
+}
+
+// Two regions; us-east's balancer fails over to us-west. Line numbers matter: missing addresses
+// of us-west's group are reported at the group, line 11.
+constexpr const char* kDeployment = R"(name: "deployment"
+duration_s: 60
+regions {
+  name: "us-east"
+  backends { group: "api"  count: 2  weight: 3  service_time { constant { value_ms: 5 } }
+             addresses: ["10.0.0.1:8080", "10.0.0.2:8080"] }
+  clients { rate_rps: 100 }
+}
+regions {
+  name: "us-west"
+  backends { group: "api"  count: 1  service_time { constant { value_ms: 5 } }
+             addresses: ["10.1.0.1:8080"] }
+}
+network { links { from: "us-east"  to: "us-west"  one_way_ms: 30 } }
+balancer { strategy: "least-request"  locality { failover: BY_LATENCY } }
+)";
+
+TEST(ProxyCommandTest, AConfigRunsARegionsBalancerInFrontOfItsGroupsAddresses) {
+  const faultline::testing::TempDir dir;
+  ProxyArguments arguments;
+  arguments.config = dir.write("deployment.textproto", kDeployment).string();
+  arguments.region = "us-east";
+  std::ostringstream err;
+  auto plan = proxyPlanFromConfig(arguments, err);
+  ASSERT_TRUE(plan) << err.str();
+  EXPECT_EQ(plan->config.strategy, "least-request");
+  ASSERT_EQ(plan->config.backends.size(), 3u);
+  EXPECT_EQ(plan->config.backends[0].name, "10.0.0.1:8080");
+  EXPECT_EQ(plan->config.backends[0].weight, 3u);
+  EXPECT_EQ(plan->config.backends[0].level, 0u);
+  EXPECT_EQ(plan->config.backends[2].host, "10.1.0.1");
+  EXPECT_EQ(plan->config.backends[2].level, 1u);  // us-west: the failover
+  arguments.strategy = "maglev";                  // the command line wins over the file
+  EXPECT_EQ(proxyPlanFromConfig(arguments, err)->config.strategy, "maglev");
+}
+
+TEST(ProxyCommandTest, AConfigsProblemsExitTwoAtTheirPlace) {
+  const faultline::testing::TempDir dir;
+  std::string without = kDeployment;
+  without.replace(without.find("             addresses: [\"10.1.0.1:8080\"] }"),
+                  std::string("             addresses: [\"10.1.0.1:8080\"] }").size(), "}");
+  const auto file = dir.write("deployment.textproto", without).string();
+  std::string err;
+  EXPECT_EQ(run({"proxy", "--config", file.c_str(), "--region", "us-east"}, err), kExitBadInput);
+  EXPECT_THAT(err, HasSubstr("deployment.textproto:11:3: regions[1].backends[0].addresses"));
+  EXPECT_THAT(err, HasSubstr("needs the addresses"));
+  EXPECT_EQ(run({"proxy", "--config", file.c_str()}, err), kExitBadInput);
+  EXPECT_THAT(err, HasSubstr("--region: the scenario has several regions; name one of us-east, "
+                             "us-west"));
+  EXPECT_EQ(run({"proxy", "--config", file.c_str(), "--region", "mars"}, err), kExitBadInput);
+  EXPECT_THAT(err, HasSubstr("no region is named"));
+  EXPECT_EQ(run({"proxy", "--config", file.c_str(), "--backend", "127.0.0.1:80"}, err),
+            kExitBadInput);
+  EXPECT_THAT(err, HasSubstr("excludes"));
 }
 
 TEST(ProxyCommandTest, AnAddressInUseIsAFailureToListen) {

@@ -49,5 +49,20 @@ TEST(UserInputSeed, DecimalFromZeroToTheLargest64BitNumber) {
   }
 }
 
+TEST(UserInputHostPort, ReadsHostPortsAsPeopleWriteThem) {
+  auto v4 = parseHostPort("10.0.0.7:8080", false);
+  ASSERT_TRUE(v4);
+  EXPECT_EQ(v4->host, "10.0.0.7");
+  EXPECT_EQ(v4->port, 8080);
+  auto v6 = parseHostPort("[::1]:80", false);
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_TRUE(parseHostPort("localhost:0", /*allow_port_zero=*/true));
+  for (const char* bad :
+       {"10.0.0.7", ":80", "::1:80", "host:", "host:65536", "host:8o", "host:0", "host:-1"}) {
+    EXPECT_FALSE(parseHostPort(bad, false)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace faultline::scenarios

@@ -58,6 +58,22 @@ TEST(ScenarioValidatorTest, NameIsRequired) {
   EXPECT_THAT(check(s), ElementsAre(diagnosticAt("name", "is required")));
 }
 
+TEST(ScenarioValidatorTest, BackendAddressesAreOnePerInstanceAndHostPort) {
+  Scenario s = validScenario();
+  auto& group = *s.mutable_regions(0)->mutable_backends(0);
+  group.set_count(2);
+  group.add_addresses("10.0.0.7:8080");
+  group.add_addresses("[::1]:80");
+  EXPECT_THAT(check(s), IsEmpty());
+  group.add_addresses("api.internal:70000");
+  EXPECT_THAT(check(s), ElementsAre(diagnosticAt("regions[0].backends[0].addresses",
+                                                 "must give one address per instance: 3 for "
+                                                 "count 2"),
+                                    diagnosticAt("regions[0].backends[0].addresses[2]",
+                                                 "\"api.internal:70000\" is not HOST:PORT: the "
+                                                 "port must be a number from 1 to 65535")));
+}
+
 TEST(ScenarioValidatorTest, NameMustBeLowercaseIdentifier) {
   Scenario s = validScenario();
   s.set_name("Region_Outage");
