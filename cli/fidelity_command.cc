@@ -78,7 +78,12 @@ int compareFidelity(const FidelityArguments& arguments, std::ostream& out, std::
     observers.add(sim_recorder);
     observers.add(progress);
     spec->layout.mode = "sim";
-    if (!sim::simulate(*spec, observers, &stop.requested()).finished()) {
+    const sim::RunStatus status = sim::simulate(*spec, observers, &stop.requested());
+    if (status.end == sim::RunEnd::kRunaway) {
+      err << "faultline fidelity: the simulation ran away: " << status.message << '\n';
+      return kExitBadInput;
+    }
+    if (!status.finished()) {
       err << "faultline fidelity: interrupted; nothing written\n";
       return 128 + stop.signal();
     }
@@ -114,8 +119,10 @@ int compareFidelity(const FidelityArguments& arguments, std::ostream& out, std::
       }
     }
   }
-  out << reports::renderFidelity(sim, live, reports::compareFidelity(sim, live));
-  return kExitOk;
+  const reports::Fidelity fidelity = reports::compareFidelity(sim, live);
+  out << reports::renderFidelity(sim, live, fidelity);
+  // A trust check that failed is a failure a script should see.
+  return fidelity.held() ? kExitOk : kExitFailure;
 }
 
 }  // namespace faultline::cli

@@ -125,6 +125,12 @@ Expected<std::uint32_t, std::string> regionOf(const ProxyArguments& arguments,
 }  // namespace
 
 Expected<ProxyPlan, int> proxyPlanFromConfig(const ProxyArguments& arguments, std::ostream& err) {
+  if (arguments.retries > 0 || arguments.no_health_checks) {
+    // The file's balancer section says it all; two sources would leave one silently ignored.
+    err << "faultline proxy: --retries and --no-health-checks go with --backend; with --config, "
+           "set them in the file's balancer section\n";
+    return Unexpected(kExitBadInput);
+  }
   auto plan = commonPlan(arguments);
   if (!plan) {
     err << "faultline proxy: " << plan.error() << '\n';
@@ -140,11 +146,17 @@ Expected<ProxyPlan, int> proxyPlanFromConfig(const ProxyArguments& arguments, st
     err << "faultline proxy: " << region.error() << '\n';
     return Unexpected(kExitBadInput);
   }
+  if (spec.balancer.config.zone_aware || spec.balancer.config.locality_weights) {
+    printConfigError({"balancer.zone_routing",
+                      "faultline proxy does not route by zone yet (it does not know its "
+                      "clients' zones)"},
+                     world->loaded.source_map, "proxy", err);
+    return Unexpected(kExitBadInput);
+  }
   live::ProxyConfig& config = plan->config;
   config.strategy = spec.balancer.strategy;
   config.strategy_options = spec.balancer.options;
   config.balancer = spec.balancer.config;
-  if (config.balancer.zone_aware) config.balancer.zone_aware->local_region = *region;
   // The region's failover order: its own backends first, then the next regions', as its
   // simulated balancer sees them.
   const auto& order = spec.layout.regions[*region].failover_order;

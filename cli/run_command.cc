@@ -25,8 +25,15 @@ namespace faultline::cli {
 
 namespace {
 
-// What runs a scenario: the simulator, or live mode. An error names the field path at fault.
-using Engine = std::function<Expected<sim::RunStatus, sim::ConfigError>(
+// Why an engine did not run a scenario: what it asks for cannot be run (the field path at fault,
+// exit 2), or the run failed on this machine (exit 1).
+struct EngineError {
+  sim::ConfigError error;
+  bool bad_input = true;
+};
+
+// What runs a scenario: the simulator, or live mode.
+using Engine = std::function<Expected<sim::RunStatus, EngineError>(
     const sim::WorldSpec&, metrics::Observer&, const std::atomic<bool>*)>;
 
 // The options `run` and `live` share.
@@ -98,7 +105,11 @@ int runWith(const RunArguments& arguments, const char* command, const std::strin
   const StopOnSignal stop;
   const auto ran = engine(*spec, observers, &stop.requested());
   if (!ran) {
-    printConfigError(ran.error(), loaded.source_map, command, err);
+    if (!ran.error().bad_input) {
+      err << "faultline " << command << ": " << ran.error().error.message << '\n';
+      return kExitFailure;
+    }
+    printConfigError(ran.error().error, loaded.source_map, command, err);
     return kExitBadInput;
   }
   const sim::RunStatus status = *ran;
@@ -151,10 +162,8 @@ void addRunCommand(CLI::App& app, RunArguments& arguments) {
 int runScenario(const RunArguments& arguments, std::ostream& out, std::ostream& err) {
   return runWith(
       arguments, "run", "sim",
-      [](const sim::WorldSpec& spec, metrics::Observer& observer,
-         const std::atomic<bool>* stop) -> Expected<sim::RunStatus, sim::ConfigError> {
-        return sim::simulate(spec, observer, stop);
-      },
+      [](const sim::WorldSpec& spec, metrics::Observer& observer, const std::atomic<bool>* stop)
+          -> Expected<sim::RunStatus, EngineError> { return sim::simulate(spec, observer, stop); },
       out, err);
 }
 
@@ -180,11 +189,14 @@ int runLiveScenario(const RunArguments& arguments, std::ostream& out, std::ostre
   return runWith(
       arguments, "live", "live",
       [&](const sim::WorldSpec& spec, metrics::Observer& observer,
-          const std::atomic<bool>* stop) -> Expected<sim::RunStatus, sim::ConfigError> {
+          const std::atomic<bool>* stop) -> Expected<sim::RunStatus, EngineError> {
         sim::WorldSpec scaled = spec;
         live::scaleRates(scaled, arguments.rate_scale);
         auto ran = live::runLive(scaled, options, observer, stop);
-        if (!ran) return Unexpected(sim::ConfigError{ran.error().path, ran.error().message});
+        if (!ran) {
+          return Unexpected(
+              EngineError{{ran.error().path, ran.error().message}, ran.error().unsupported});
+        }
         return *ran;
       },
       out, err);

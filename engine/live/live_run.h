@@ -26,6 +26,9 @@ struct LiveOptions {
 struct LiveError {
   std::string path;
   std::string message;
+  // The scenario asks for what live mode lacks (bad input, exit 2), rather than the run failing
+  // on this machine (a port taken, out of descriptors).
+  bool unsupported = true;
 };
 
 // Multiplies every client's rate (and what the layout says of it): below 1 to keep a run within

@@ -5,10 +5,19 @@
 namespace faultline::live {
 namespace {
 
+// Faults are named by their name: a shortened run leaves out those it never reaches, so their
+// place in the list is not the scenario's.
+LiveError faultError(const sim::WorldSpec& spec, std::size_t fault, const std::string& what) {
+  std::string message = "fault \"" + spec.layout.faults[fault].name + "\": live mode " + what;
+  message += " yet: run this scenario in the simulator (faultline run)";
+  return LiveError{"faults", std::move(message)};
+}
+
 std::optional<LiveError> unsupportedFault(const sim::WorldSpec& spec) {
   for (std::size_t f = 0; f < spec.faults.size(); ++f) {
+    const sim::FaultSpec& fault = spec.faults[f];
     const char* what = nullptr;
-    switch (spec.faults[f].kind) {
+    switch (fault.kind) {
       case sim::FaultKind::kConnectionRefused:
         what = "connection_refused";
         break;
@@ -28,12 +37,16 @@ std::optional<LiveError> unsupportedFault(const sim::WorldSpec& spec) {
         what = "dns_stale";
         break;
       default:
-        continue;
+        break;
     }
-    std::string message = "live mode does not apply ";
-    message += what;
-    message += " faults yet: run this scenario in the simulator (faultline run)";
-    return LiveError{"faults[" + std::to_string(f) + "]", std::move(message)};
+    if (what != nullptr)
+      return faultError(spec, f, std::string("does not apply ") + what + " faults");
+    const bool ramps =
+        fault.ramp_up > sim::Duration::zero() || fault.ramp_down > sim::Duration::zero();
+    if (ramps && !sim::strikesOutright(fault.kind) && fault.kind != sim::FaultKind::kTrafficSurge) {
+      return faultError(spec, f,
+                        "applies this kind of fault at full strength only, without a ramp");
+    }
   }
   return std::nullopt;
 }
@@ -68,6 +81,11 @@ std::optional<LiveError> liveSupport(const sim::WorldSpec& spec) {
       return LiveError{"regions[" + std::to_string(client.region) + "].clients.retry",
                        "live mode's clients do not retry yet (region " + region + ")"};
     }
+  }
+  if (spec.balancer.config.zone_aware || spec.balancer.config.locality_weights) {
+    return LiveError{"balancer.zone_routing",
+                     "live mode does not route by zone yet (its clients do not say their zone): "
+                     "run this scenario in the simulator"};
   }
   return unsupportedFault(spec);
 }

@@ -231,12 +231,23 @@ void LiveWorld::onFaultStep(std::uint32_t fault, std::size_t step) {
   }
 }
 
+// Windows close on their timer when nothing else happens, and before any arrival or completion
+// that comes after their end: the metrics see one clock that never goes back.
 void LiveWorld::scheduleWindow(TimePoint end) {
   at(end, [this, end] {
     if (finished_) return;
-    closeWindow(end);
+    advanceTo(clock_.now());
     scheduleWindow(end + spec_.layout.window);
   });
+}
+
+TimePoint LiveWorld::advanceTo(TimePoint at) {
+  last_event_ = std::max(last_event_, at);
+  while (!finished_ && next_window_end_ <= last_event_) {
+    closeWindow(next_window_end_);
+    next_window_end_ += spec_.layout.window;
+  }
+  return last_event_;
 }
 
 // The proxies' tries since the last window, as the simulator records each one.
@@ -249,12 +260,15 @@ void LiveWorld::recordTries(TimePoint at) {
     retries += client->proxy->counters().retries;
     hedges += client->proxy->counters().hedges;
   }
+  // Within the window that closes at `at`, not in the next (a window ending at the warm-up's end
+  // keeps its tries out of the summary).
+  const TimePoint within = at - Duration(1);
   for (; retries_seen_ < retries; ++retries_seen_, ++tries_seen_)
-    metrics_.recordTry(at, metrics::TryKind::kRetry);
+    metrics_.recordTry(within, metrics::TryKind::kRetry);
   for (; hedges_seen_ < hedges; ++hedges_seen_, ++tries_seen_)
-    metrics_.recordTry(at, metrics::TryKind::kHedge);
+    metrics_.recordTry(within, metrics::TryKind::kHedge);
   for (; tries_seen_ < tries; ++tries_seen_)
-    metrics_.recordTry(at, metrics::TryKind::kFirst);
+    metrics_.recordTry(within, metrics::TryKind::kFirst);
 }
 
 // A window closes as in the simulator: the requests completed in it, each host's truth and each
@@ -281,10 +295,9 @@ void LiveWorld::closeWindow(TimePoint end) {
 }
 
 // Arrivals reach the metrics in time order (their concurrency integral needs it): the loop may
-// hand over a late one, which counts now.
+// hand over a late one, which counts at the latest time the metrics saw.
 void LiveWorld::onArrival(ClientRegion& client, std::uint64_t index, TimePoint intended) {
-  last_arrival_ = std::max(last_arrival_, std::min(intended, clock_.now()));
-  metrics_.recordArrival(last_arrival_);
+  metrics_.recordArrival(advanceTo(std::min(intended, clock_.now())));
   client.sent_in_epoch.emplace(index, metrics_.faultEpoch());
 }
 
@@ -292,7 +305,7 @@ void LiveWorld::onResult(ClientRegion& client, const LoadResult& result) {
   const auto sent = client.sent_in_epoch.find(result.index);
   if (sent == client.sent_in_epoch.end()) return;  // never arrived (cannot happen)
   metrics::CompletedRequest done;
-  done.at = std::max(clock_.now(), last_arrival_);
+  done.at = advanceTo(clock_.now());
   done.fault_epoch = sent->second;
   client.sent_in_epoch.erase(sent);
   done.client_region = client.region;
@@ -305,15 +318,16 @@ void LiveWorld::onResult(ClientRegion& client, const LoadResult& result) {
   finishIfDone();
 }
 
-// Once every client's arrivals are over and answered, the last window closes where the drain
-// ended and the run is summed up.
+// Once the scenario's duration has passed and every client's requests are answered (or given
+// up at the drain limit), the last window closes where the drain ended and the run is summed
+// up, as the simulator ends a run.
 void LiveWorld::finishIfDone() {
-  if (finished_) return;
+  if (finished_ || !traffic_over_) return;
   for (const auto& client : clients_) {
     if (!client->load->finished()) return;
   }
+  const TimePoint end = advanceTo(clock_.now());
   finished_ = true;
-  const TimePoint end = std::max(clock_.now(), window_start_);
   if (end > window_start_) closeWindow(end);
   observer_.onRunFinished(metrics_.summary(end, 0));
   io_.stop();
@@ -324,13 +338,15 @@ sim::RunStatus LiveWorld::run(const std::atomic<bool>* stop) {
   for (auto& client : clients_)
     client->proxy->start();
   scheduleFaults();
-  scheduleWindow(balancer::kRunStart + spec_.layout.window);
-  for (auto& client : clients_)
-    client->load->start();
-  if (clients_.empty()) {
+  next_window_end_ = balancer::kRunStart + spec_.layout.window;
+  scheduleWindow(next_window_end_);
+  at(balancer::kRunStart + spec_.layout.duration, [this] {
+    traffic_over_ = true;
     finishIfDone();
-    return {};
-  }
+  });
+  // From the run's start, as the faults and windows: the time spent setting up is not a shift.
+  for (auto& client : clients_)
+    client->load->start(balancer::kRunStart);
   bool stopped = false;
   Timer watch(io_);
   std::function<void()> check = [&] {
@@ -359,7 +375,8 @@ Expected<sim::RunStatus, LiveError> runLive(const sim::WorldSpec& spec, const Li
     LiveWorld world(spec, options, observer);
     return world.run(stop);
   } catch (const std::exception& error) {
-    return Unexpected(LiveError{"", std::string("cannot set up the live run: ") + error.what()});
+    return Unexpected(
+        LiveError{"", std::string("the live run failed: ") + error.what(), /*unsupported=*/false});
   }
 }
 

@@ -36,6 +36,8 @@ class LiveWorld {
   void scheduleFaults();
   void onFaultStep(std::uint32_t fault, std::size_t step);
   void scheduleWindow(balancer::TimePoint end);
+  // The metrics' clock: never backwards, and every window ending at or before it closed first.
+  balancer::TimePoint advanceTo(balancer::TimePoint at);
   void closeWindow(balancer::TimePoint end);
   void recordTries(balancer::TimePoint at);
   void onArrival(ClientRegion& client, std::uint64_t index, balancer::TimePoint intended);
@@ -57,8 +59,10 @@ class LiveWorld {
   std::vector<std::unique_ptr<ClientRegion>> clients_;
   std::unordered_map<std::string, std::uint32_t> host_by_name_;
   std::vector<std::unique_ptr<Timer>> timers_;
-  balancer::TimePoint last_arrival_{};
+  balancer::TimePoint last_event_{};  // the latest time handed to the metrics
   balancer::TimePoint window_start_{};
+  balancer::TimePoint next_window_end_{};
+  bool traffic_over_ = false;  // the scenario's duration has passed
   std::uint64_t tries_seen_ = 0;
   std::uint64_t retries_seen_ = 0;
   std::uint64_t hedges_seen_ = 0;

@@ -115,10 +115,10 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
                    "\r\nUser-Agent: faultline-load\r\n";
   }
 
-  void start() {
+  void start(std::optional<TimePoint> origin) {
     assert(!started_);
     started_ = true;
-    origin_ = clock_.now();
+    origin_ = origin.value_or(clock_.now());
     next_ = arrivals_.next();
     onArrivalTimer();
   }
@@ -498,8 +498,8 @@ void LoadGenerator::onArrival(OnArrival on_arrival) {
   core_->on_arrival_ = std::move(on_arrival);
 }
 
-void LoadGenerator::start() {
-  core_->start();
+void LoadGenerator::start(std::optional<balancer::TimePoint> origin) {
+  core_->start(origin);
 }
 
 void LoadGenerator::stop() {

@@ -129,8 +129,9 @@ class LoadGenerator {
 
   // Told of every arrival as it comes, before the request is sent; set before start().
   void onArrival(OnArrival on_arrival);
-  // Schedules the arrivals from clock.now(); once.
-  void start();
+  // Schedules the arrivals from `origin` (clock.now() by default); once. Arrivals already due
+  // then go out at once, their intended times kept.
+  void start(std::optional<balancer::TimePoint> origin = std::nullopt);
   // No more arrivals; requests waiting or in flight are abandoned (no callback), connections
   // closed.
   void stop();
