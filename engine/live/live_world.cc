@@ -74,7 +74,9 @@ RequestOutcome outcomeOf(const LoadResult& result) {
   if (why == "upstream connect failure") return RequestOutcome::kConnectionRefused;
   if (why == "upstream reset before response") return RequestOutcome::kConnectionReset;
   if (why == "upstream timeout") return RequestOutcome::kTimeout;
-  return result.status == 503 ? RequestOutcome::kRejected : RequestOutcome::kBackendError;
+  if (why == "injected error") return RequestOutcome::kInjectedError;
+  if (why == "queue full") return RequestOutcome::kRejected;
+  return RequestOutcome::kBackendError;  // a base error, a gray failure's, another backend's
 }
 
 }  // namespace

@@ -708,6 +708,11 @@ Response BackendCore::makeResponse(const Request& request, unsigned status,
   response.set("x-faultline-forwarded-for", request["X-Forwarded-For"]);
   response.set("x-faultline-body-bytes", std::to_string(request.body().size()));
   response.set(http::field::content_type, "text/plain");
+  // Why it failed, as the results file its causes (a live run reads it: "injected error",
+  // "queue full", "backend error", "gray failure"), the proxy's own answers carrying theirs alike.
+  if (status >= 400 && !body.empty() && body.back() == '\n') {
+    response.set("x-faultline-reason", boost::beast::string_view(body.data(), body.size() - 1));
+  }
   response.keep_alive(request.keep_alive());
   if (request.method() == http::verb::head) {  // the length of the body it would have had
     response.content_length(body.size());

@@ -87,6 +87,20 @@ TEST(LiveRun, ASmallScenarioRunsLiveWithTheSimulatorsArrivalsAndEvents) {
   EXPECT_LT(result.summary().faults(0).time_to_detect_s(), 1.0);
 }
 
+// An errors fault's answers are filed as the simulator files them: injected errors.
+TEST(LiveRun, FailuresAreFiledByTheirCauseAsTheSimulatorFilesThem) {
+  std::string text = kSmall;
+  text.replace(text.find("faults {"), std::string::npos,
+               R"(faults { name: "errors" errors { hosts { region: "r0" } probability: 1 }
+                           start_s: 1 end_s: 2 })");
+  const sim::WorldSpec spec = world(text);
+  const results::RunResult result = live(spec, 2);
+  const auto& failures = result.summary().failures();
+  EXPECT_GT(failures.injected_error(), 100);  // every request of that second
+  EXPECT_EQ(failures.backend_error(), 0);
+  EXPECT_EQ(failures.rejected(), 0);
+}
+
 TEST(LiveRun, RatesScaleInTheLayoutToo) {
   sim::WorldSpec spec = world(kSmall);
   scaleRates(spec, 0.5);
