@@ -1,6 +1,7 @@
 #include "engine/live/forwarding.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace faultline::live {
 
@@ -21,6 +22,32 @@ Forwarding::Forwarding(ForwardingContext& context, HttpRequest request,
   upstream_request_ = std::make_shared<HttpRequest>(std::move(request));
   core_request_.id = ++context_.next_request_id;
   core_request_.hash_key = hash_key;
+  if (!context_.zone_header.empty()) core_request_.zone = zoneOf(*upstream_request_);
+}
+
+// The zone the request says it comes from; zone 0 when it says nothing readable (zone-aware
+// routing ignores a zone it does not know).
+std::uint32_t Forwarding::zoneOf(const HttpRequest& request) const {
+  const auto said = request[context_.zone_header];
+  std::uint32_t zone = 0;
+  const auto [end, error] = std::from_chars(said.data(), said.data() + said.size(), zone);
+  return error == std::errc() && end == said.data() + said.size() ? zone : 0;
+}
+
+// The trip to the backend before the try is sent (or its loss), and the trip back to take when
+// the answer leaves.
+void Forwarding::addNetwork(TryEffect& effect, std::size_t backend) const {
+  const std::uint32_t zone = core_request_.zone;
+  if (const auto out = context_.network.trip(backend, zone, /*back=*/false)) {
+    effect.delay += context_.scale.toReal(*out);
+  } else {
+    effect.lost = true;
+  }
+  effect.trip_back = PendingTrip{.paths = &context_.network,
+                                 .backend = backend,
+                                 .zone = zone,
+                                 .back = true,
+                                 .scale = context_.scale};
 }
 
 void Forwarding::start() {
@@ -74,9 +101,7 @@ bool Forwarding::sendTry(TryKind kind) {
   const balancer::HostDescriptor& target = balancer.hosts().host(host);
   UpstreamPool& pool = *context_.pools[target.address];
   TryEffect effect = context_.faults.empty() ? TryEffect{} : context_.faults.draw(target.name);
-  const balancer::Duration trip = context_.network_delays[target.address];
-  effect.delay += trip;
-  effect.return_delay = trip;
+  addNetwork(effect, target.address);
   attempt.upstream = std::make_shared<UpstreamTry>(
       context_.io, pool, upstream_request_, context_.limits,
       context_.scale.toReal(balancer.retryPolicy().config().per_try_timeout),

@@ -9,6 +9,7 @@
 
 #include "balancer/load_balancer.h"
 #include "engine/live/http_messages.h"
+#include "engine/live/network_paths.h"
 #include "engine/live/proxy_config.h"
 #include "engine/live/upstream_faults.h"
 #include "engine/live/upstream_pool.h"
@@ -40,7 +41,8 @@ struct ForwardingContext {
   ProxyCounters& counters;
   UpstreamFaults& faults;  // injected through the admin endpoint
   TimeScale scale;
-  std::vector<balancer::Duration> network_delays;  // one way, real time, per backend
+  NetworkPaths& network;
+  const std::string& zone_header;  // empty: every request comes from zone 0
   std::uint64_t next_request_id = 0;
 };
 
@@ -73,6 +75,8 @@ class Forwarding : public std::enable_shared_from_this<Forwarding> {
   };
   enum class TryKind { kFirst, kRetry, kHedge };
 
+  std::uint32_t zoneOf(const HttpRequest& request) const;
+  void addNetwork(TryEffect& effect, std::size_t backend) const;
   bool sendTry(TryKind kind);
   void onTryEnded(std::uint64_t try_id, TryResult result);
   void afterFailedTry(balancer::Outcome outcome, std::optional<HttpResponse> response);

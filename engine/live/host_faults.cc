@@ -14,12 +14,11 @@ double either(double a, double b) {
 }  // namespace
 
 bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
-                       const std::vector<sim::FaultSpec>& faults) {
+                       const std::vector<sim::FaultSpec>& faults, balancer::TimePoint now) {
   bool crashed = false;
   bool dark = false;
   bool paused = false;
-  balancer::Duration added{};
-  double latency_share = 0;
+  std::vector<LatencyFault> latencies;
   double error_share = 0;
   unsigned error_status = 500;
   double slowdown = 1;
@@ -29,6 +28,8 @@ bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
   balancer::Duration reset_after{};
   for (const std::uint32_t index : striking) {
     const sim::FaultSpec& fault = faults[index];
+    // Within [start, end) by construction; a timer a hair early must not make it negative.
+    const double intensity = std::clamp(fault.intensityAt(now), 0.0, 1.0);
     switch (fault.kind) {
       case sim::FaultKind::kHostCrash:
         crashed = true;
@@ -41,23 +42,24 @@ bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
         paused = true;
         break;
       case sim::FaultKind::kLatency:
-        added += fault.delay.latency;  // its mean; jitter and ramps are the simulator's
-        latency_share = std::max(latency_share, fault.probability);
+        latencies.push_back(LatencyFault{fault.delay, fault.probability, intensity});
         break;
       case sim::FaultKind::kErrors:
         if (error_share == 0) error_status = fault.status;
-        error_share = either(error_share, fault.probability);
+        error_share = either(error_share, fault.probability * intensity);
         break;
       case sim::FaultKind::kBrownout:
-        if (fault.capacity_loss < 1) slowdown /= 1 - fault.capacity_loss;
+        // A total loss makes the factor infinite: the backend caps the stretched time, as the
+        // simulator does.
+        slowdown /= 1 - fault.capacity_loss * intensity;
         break;
       case sim::FaultKind::kGrayFailure:
-        slowdown *= fault.slowdown;
+        slowdown *= 1 + (fault.slowdown - 1) * intensity;
         if (gray_share == 0) gray_status = fault.status;
-        gray_share = either(gray_share, fault.probability);
+        gray_share = either(gray_share, fault.probability * intensity);
         break;
       case sim::FaultKind::kConnectionReset:
-        reset_share = either(reset_share, fault.probability);
+        reset_share = either(reset_share, fault.probability * intensity);
         reset_after = std::max(reset_after, fault.reset_after);
         break;
       default:
@@ -72,7 +74,7 @@ bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
   dark_ = dark;
   crashed_ = crashed;
   paused_ = paused;
-  backend_.setExtraLatency(added, latency_share);
+  backend_.setLatencyFaults(std::move(latencies));
   backend_.setInjectedErrors(error_share, error_status);
   backend_.setSlowdown(slowdown);
   backend_.setGrayErrors(gray_share, gray_status);

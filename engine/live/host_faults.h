@@ -16,9 +16,11 @@ class HostFaults {
  public:
   explicit HostFaults(SyntheticBackend& backend) : backend_(backend) {}
 
-  // The faults now striking the host (indices into `faults`), applied to the backend. Whether it
+  // The faults now striking the host (indices into `faults`), applied to the backend at their
+  // strength at `now` (below 1 on a ramp; the simulator's FaultSpec::intensityAt). Whether it
   // serves afterwards.
-  bool apply(const std::vector<std::uint32_t>& striking, const std::vector<sim::FaultSpec>& faults);
+  bool apply(const std::vector<std::uint32_t>& striking, const std::vector<sim::FaultSpec>& faults,
+             balancer::TimePoint now);
 
   bool serving() const { return !crashed_ && !dark_ && !paused_; }
 

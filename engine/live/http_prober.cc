@@ -19,14 +19,15 @@ using asio::ip::tcp;
 class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
  public:
   ProbeExchange(asio::io_context& io, tcp::endpoint endpoint, const std::string& path,
-                balancer::Duration timeout, balancer::Duration trip,
-                std::function<void(bool)> report)
+                balancer::Duration timeout, std::optional<balancer::Duration> trip_out,
+                PendingTrip trip_back, std::function<void(bool)> report)
       : socket_(io),
         deadline_(io),
         trip_timer_(io),
         endpoint_(std::move(endpoint)),
         timeout_(timeout),
-        trip_(trip),
+        trip_out_(trip_out),
+        trip_back_(trip_back),
         report_(std::move(report)) {
     request_.method(http::verb::get);
     request_.target(path);
@@ -44,8 +45,9 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
     deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
       if (!e) self->conclude(false);
     });
-    if (trip_ <= balancer::Duration::zero()) return connect();
-    trip_timer_.expires_after(trip_);  // the probe's way out
+    if (!trip_out_) return;  // lost on the way: the deadline fails it
+    if (*trip_out_ <= balancer::Duration::zero()) return connect();
+    trip_timer_.expires_after(*trip_out_);  // the probe's way out
     trip_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
       if (!e && !self->concluded_) self->connect();
     });
@@ -79,10 +81,12 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   // What the host said travels back before the balancer hears it.
   void answerBack(bool passed) {
     if (concluded_) return;
-    if (trip_ <= balancer::Duration::zero()) return conclude(passed);
+    const auto back = trip_back_.take();
+    if (back && *back <= balancer::Duration::zero()) return conclude(passed);
     boost::system::error_code ignored;
     socket_.close(ignored);
-    trip_timer_.expires_after(trip_);
+    if (!back) return;  // lost on the way back: the deadline fails it
+    trip_timer_.expires_after(*back);
     trip_timer_.async_wait([self = shared_from_this(), passed](const boost::system::error_code& e) {
       if (!e) self->conclude(passed);
     });
@@ -104,7 +108,8 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   Timer trip_timer_;
   tcp::endpoint endpoint_;
   balancer::Duration timeout_;
-  balancer::Duration trip_;
+  std::optional<balancer::Duration> trip_out_;
+  PendingTrip trip_back_;
   std::function<void(bool)> report_;
   http::request<http::empty_body> request_;
   boost::beast::flat_buffer buffer_;
@@ -113,12 +118,13 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
 };
 
 HttpProber::HttpProber(asio::io_context& io, std::vector<tcp::endpoint> hosts, std::string path,
-                       balancer::Duration timeout, std::vector<balancer::Duration> network_delays)
+                       balancer::Duration timeout, NetworkPaths* network, TimeScale scale)
     : io_(io),
       hosts_(std::move(hosts)),
       path_(std::move(path)),
       timeout_(timeout),
-      network_delays_(std::move(network_delays)) {}
+      network_(network),
+      scale_(scale) {}
 
 HttpProber::~HttpProber() {
   stop();
@@ -135,10 +141,16 @@ void HttpProber::stop() {
 void HttpProber::probe(balancer::HostIndex host, std::uint64_t probe_id) {
   if (!*alive_ || host >= hosts_.size()) return;
   std::erase_if(in_flight_, [](const auto& weak) { return weak.expired(); });
-  const balancer::Duration trip =
-      host < network_delays_.size() ? network_delays_[host] : balancer::Duration::zero();
+  std::optional<balancer::Duration> out = balancer::Duration::zero();
+  PendingTrip back;
+  if (network_ != nullptr) {
+    out = network_->trip(host, std::nullopt, /*back=*/false);
+    if (out) out = scale_.toReal(*out);
+    back = PendingTrip{
+        .paths = network_, .backend = host, .zone = std::nullopt, .back = true, .scale = scale_};
+  }
   auto exchange =
-      std::make_shared<ProbeExchange>(io_, hosts_[host], path_, timeout_, trip,
+      std::make_shared<ProbeExchange>(io_, hosts_[host], path_, timeout_, out, back,
                                       [this, alive = alive_, host, probe_id](bool passed) {
                                         if (*alive && balancer_ != nullptr)
                                           balancer_->onProbeResult(host, probe_id, passed);

@@ -8,6 +8,7 @@
 
 #include "balancer/load_balancer.h"
 #include "balancer/prober.h"
+#include "engine/live/network_paths.h"
 
 namespace faultline::live {
 
@@ -19,11 +20,11 @@ class ProbeExchange;
 // deadline (the check timeout) only frees its socket.
 class HttpProber final : public balancer::Prober {
  public:
-  // `network_delays`: a trip each way to each host, real time (a live run's links; none before
-  // real backends).
+  // `network`: the trips each way to each host, in scenario time shrunk by `scale` (a live run's
+  // links); null: none (real backends).
   HttpProber(boost::asio::io_context& io, std::vector<boost::asio::ip::tcp::endpoint> hosts,
-             std::string path, balancer::Duration timeout,
-             std::vector<balancer::Duration> network_delays = {});
+             std::string path, balancer::Duration timeout, NetworkPaths* network = nullptr,
+             TimeScale scale = TimeScale());
   ~HttpProber() override;
 
   // The balancer that hears the answers; set once it exists (it needs the prober first).
@@ -38,7 +39,8 @@ class HttpProber final : public balancer::Prober {
   std::vector<boost::asio::ip::tcp::endpoint> hosts_;
   std::string path_;
   balancer::Duration timeout_;
-  std::vector<balancer::Duration> network_delays_;
+  NetworkPaths* network_;
+  TimeScale scale_;
   balancer::LoadBalancer* balancer_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::vector<std::weak_ptr<ProbeExchange>> in_flight_;

@@ -37,8 +37,8 @@ struct LiveError {
 void scaleRates(sim::WorldSpec& spec, double factor);
 
 // Whether live mode can run the scenario: a balancer tier, closed-loop clients, clients that
-// retry, and faults on links, DNS, the balancer tier or refusing connections are the simulator's
-// alone for now.
+// retry, and faults on DNS, the balancer tier or refusing connections are the simulator's alone
+// for now.
 std::optional<LiveError> liveSupport(const sim::WorldSpec& spec);
 
 // Runs a scenario on loopback, in (scaled) real time: every backend host a SyntheticBackend,

@@ -5,15 +5,6 @@
 namespace faultline::live {
 namespace {
 
-// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", 2014):
-// one addition and a mix per draw; streams seeded apart never meet in practice.
-std::uint64_t splitMix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 // A one-shot timer over a steady_timer. The handler holds the shared state, not the timer: a
 // wait that completed just before the timer was destroyed (its handler already queued) finds the
 // state disarmed and does nothing.
@@ -65,9 +56,9 @@ class AsioTimer final : public balancer::Timer {
 LiveRuntime::LiveRuntime(boost::asio::io_context& io, std::uint64_t seed, TimeScale scale,
                          std::chrono::steady_clock::time_point epoch)
     : io_(io), scale_(scale), epoch_(epoch) {
-  std::uint64_t seeder = seed;
+  SplitMix64 seeder(seed);
   for (auto& stream : streams_)
-    stream = splitMix(seeder);
+    stream = SplitMix64(seeder.next());
 }
 
 balancer::TimePoint LiveRuntime::now() const {
@@ -80,11 +71,11 @@ std::unique_ptr<balancer::Timer> LiveRuntime::createTimer(std::function<void()> 
 }
 
 std::uint64_t LiveRuntime::random() {
-  return splitMix(streams_[0]);
+  return streams_[0].next();
 }
 
 std::uint64_t LiveRuntime::randomFor(balancer::RandomUse use) {
-  return splitMix(streams_[1 + static_cast<std::size_t>(use)]);
+  return streams_[1 + static_cast<std::size_t>(use)].next();
 }
 
 }  // namespace faultline::live

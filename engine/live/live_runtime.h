@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "balancer/runtime.h"
+#include "engine/live/split_mix64.h"
 #include "engine/live/time_scale.h"
 
 namespace faultline::live {
@@ -38,7 +39,7 @@ class LiveRuntime final : public balancer::Runtime {
   boost::asio::io_context& io_;
   TimeScale scale_;
   std::chrono::steady_clock::time_point epoch_;
-  std::array<std::uint64_t, kStreams> streams_{};
+  std::array<SplitMix64, kStreams> streams_{};
 };
 
 }  // namespace faultline::live

@@ -21,12 +21,6 @@ std::optional<LiveError> unsupportedFault(const sim::WorldSpec& spec) {
       case sim::FaultKind::kConnectionRefused:
         what = "connection_refused";
         break;
-      case sim::FaultKind::kNetworkPartition:
-        what = "network_partition";
-        break;
-      case sim::FaultKind::kLinkDegradation:
-        what = "link_degradation";
-        break;
       case sim::FaultKind::kBalancerCrash:
         what = "balancer_crash";
         break;
@@ -41,12 +35,6 @@ std::optional<LiveError> unsupportedFault(const sim::WorldSpec& spec) {
     }
     if (what != nullptr)
       return faultError(spec, f, std::string("does not apply ") + what + " faults");
-    const bool ramps =
-        fault.ramp_up > sim::Duration::zero() || fault.ramp_down > sim::Duration::zero();
-    if (ramps && !sim::strikesOutright(fault.kind) && fault.kind != sim::FaultKind::kTrafficSurge) {
-      return faultError(spec, f,
-                        "applies this kind of fault at full strength only, without a ramp");
-    }
   }
   return std::nullopt;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/live/live_links.h"
 #include "engine/sim/balancer_view.h"
 
 namespace faultline::live {
@@ -9,6 +10,7 @@ namespace faultline::live {
 namespace asio = boost::asio;
 using balancer::Duration;
 using balancer::TimePoint;
+using namespace std::chrono_literals;
 using metrics::RequestOutcome;
 
 struct LiveWorld::ClientRegion {
@@ -91,7 +93,8 @@ LiveWorld::LiveWorld(const sim::WorldSpec& spec, const LiveOptions& options,
       clock_(io_, spec.seed, options.time_scale, epoch_),
       metrics_(spec.layout),
       striking_(spec.hosts.size()),
-      fault_now_(spec.faults.size()) {
+      fault_now_(spec.faults.size()),
+      link_faults_(spec.faults, spec.network.regionCount()) {
   buildBackends();
   buildClients();
 }
@@ -127,6 +130,7 @@ ProxyConfig LiveWorld::proxyConfigFor(const sim::ClientSpec& client) const {
     config.balancer.zone_aware->local_zone_shares = client.zone_shares;
   }
   config.health_check_path = "/healthz";
+  config.zone_header = "x-faultline-zone";  // said by the run's own load generator
   config.seed = spec_.seed + client.region;
   config.time_scale = options_.time_scale;
   config.epoch = epoch_;
@@ -160,6 +164,9 @@ void LiveWorld::buildClients() {
     ProxyConfig config = proxyConfigFor(spec_client);
     for (const auto& backend : config.backends)
       client->host_of_backend.push_back(host_by_name_.at(backend.name));
+    config.network =
+        std::make_shared<LiveLinks>(spec_, link_faults_, clock_, spec_client.region,
+                                    client->host_of_backend, spec_.seed * 31 + spec_client.region);
     client->listener = std::make_unique<BalancerListener>(*this, *client);
     auto proxy = Proxy::create(io_, std::move(config),
                                asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
@@ -197,7 +204,7 @@ void LiveWorld::scheduleFaults() {
 }
 
 // A fault starts, moves along its ramp, or ends: the hosts it strikes now get the faults that
-// strike them now (World::onFaultStep, live).
+// strike them now, and the links it cuts or degrades change (World::onFaultStep, live).
 void LiveWorld::onFaultStep(std::uint32_t fault, std::size_t step) {
   const sim::FaultSpec& spec = spec_.faults[fault];
   const TimePoint now = clock_.now();
@@ -210,9 +217,17 @@ void LiveWorld::onFaultStep(std::uint32_t fault, std::size_t step) {
       options_.log((starting ? "fault starts: " : "fault ends: ") +
                    spec_.layout.faults[fault].name);
     }
+    if (sim::onLinks(spec.kind)) link_faults_.set(fault, starting);
   }
   fault_now_[fault] = spec.steps[step];
+  strikeHosts(fault, ending);
+}
+
+// The hosts a fault strikes at its current step gain it, those it no longer strikes lose it.
+void LiveWorld::strikeHosts(std::uint32_t fault, bool ending) {
+  const sim::FaultSpec& spec = spec_.faults[fault];
   const sim::FaultStep& struck = fault_now_[fault];
+  const TimePoint now = clock_.now();
   for (std::uint32_t position = 0; position < spec.hosts.size(); ++position) {
     const std::uint32_t host = spec.hosts[position];
     auto& faults = striking_[host];
@@ -225,11 +240,55 @@ void LiveWorld::onFaultStep(std::uint32_t fault, std::size_t step) {
       faults.erase(found);
     }
     const bool was_serving = host_faults_[host].serving();
-    const bool serving = host_faults_[host].apply(faults, spec_.faults);
+    const bool serving = host_faults_[host].apply(faults, spec_.faults, now);
     if (serving != was_serving) {
       observer_.onHostStateChanged(
           metrics::HostStateEvent{.time = now, .host = host, .serving = serving});
     }
+  }
+}
+
+// A fault that slows or fails hosts grows across its ramp up and fades across its ramp down
+// (FaultSpec::intensityAt); the simulator reads its strength at every try, a live backend holds
+// what it was last given, so the hosts of faults on a ramp are given their strength again at
+// every tick: 50 ticks across the shortest ramp, no closer than 10 ms of real time.
+void LiveWorld::scheduleRampRefresh() {
+  Duration shortest = Duration::max();
+  for (const sim::FaultSpec& fault : spec_.faults) {
+    if (sim::strikesOutright(fault.kind) || sim::onLinks(fault.kind))
+      continue;  // in steps; per trip
+    for (const Duration ramp : {fault.ramp_up, fault.ramp_down}) {
+      if (ramp > Duration::zero()) shortest = std::min(shortest, ramp);
+    }
+  }
+  if (shortest == Duration::max()) return;
+  ramp_tick_ = std::max<Duration>(shortest / 50, options_.time_scale.toScenario(10ms));
+  ramp_timer_ = std::make_unique<Timer>(io_);
+  rampTick(balancer::kRunStart + ramp_tick_);
+}
+
+void LiveWorld::rampTick(TimePoint when) {
+  ramp_timer_->expires_at(epoch_ + options_.time_scale.toReal(when - balancer::kRunStart));
+  ramp_timer_->async_wait([this, when](const boost::system::error_code& error) {
+    if (error || finished_ || traffic_over_) return;
+    refreshRamps();
+    rampTick(when + ramp_tick_);
+  });
+}
+
+// The hosts struck by a fault on its ramp, or just past its ramp up (so full strength is given
+// once it is reached), get every fault striking them at its strength now.
+void LiveWorld::refreshRamps() {
+  const TimePoint now = clock_.now();
+  const auto ramping = [&](std::uint32_t f) {
+    const sim::FaultSpec& fault = spec_.faults[f];
+    return !sim::strikesOutright(fault.kind) &&
+           (now - fault.start < fault.ramp_up + ramp_tick_ || fault.end - now < fault.ramp_down);
+  };
+  for (std::uint32_t host = 0; host < striking_.size(); ++host) {
+    const auto& faults = striking_[host];
+    if (std::any_of(faults.begin(), faults.end(), ramping))
+      host_faults_[host].apply(faults, spec_.faults, now);
   }
 }
 
@@ -340,6 +399,7 @@ sim::RunStatus LiveWorld::run(const std::atomic<bool>* stop) {
   for (auto& client : clients_)
     client->proxy->start();
   scheduleFaults();
+  scheduleRampRefresh();
   next_window_end_ = balancer::kRunStart + spec_.layout.window;
   scheduleWindow(next_window_end_);
   at(balancer::kRunStart + spec_.layout.duration, [this] {

@@ -13,6 +13,7 @@
 #include "engine/live/proxy.h"
 #include "engine/live/synthetic_backend.h"
 #include "engine/metrics/metrics_collector.h"
+#include "engine/sim/link_faults.h"
 
 namespace faultline::live {
 
@@ -35,6 +36,10 @@ class LiveWorld {
   ProxyConfig proxyConfigFor(const sim::ClientSpec& client) const;
   void scheduleFaults();
   void onFaultStep(std::uint32_t fault, std::size_t step);
+  void strikeHosts(std::uint32_t fault, bool ending);
+  void scheduleRampRefresh();
+  void rampTick(balancer::TimePoint when);
+  void refreshRamps();
   void scheduleWindow(balancer::TimePoint end);
   // The metrics' clock: never backwards, and every window ending at or before it closed first.
   balancer::TimePoint advanceTo(balancer::TimePoint at);
@@ -56,6 +61,9 @@ class LiveWorld {
   std::vector<HostFaults> host_faults_;
   std::vector<std::vector<std::uint32_t>> striking_;  // per host: the faults striking it now
   std::vector<sim::FaultStep> fault_now_;
+  sim::LinkFaults link_faults_;
+  std::unique_ptr<Timer> ramp_timer_;  // while faults that slow or fail hosts ramp
+  balancer::Duration ramp_tick_{};
   std::vector<std::unique_ptr<ClientRegion>> clients_;
   std::unordered_map<std::string, std::uint32_t> host_by_name_;
   std::vector<std::unique_ptr<Timer>> timers_;

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "balancer/load_balancer.h"
 #include "balancer/strategy_options.h"
 #include "balancer/time.h"
+#include "engine/live/network_paths.h"
 #include "engine/live/time_scale.h"
 
 namespace faultline::live {
@@ -23,8 +25,8 @@ struct BackendAddress {
   // Where it runs, as zone-aware routing compares it with the proxy's own region and zones.
   std::uint32_t region = 0;
   std::uint32_t zone = 0;
-  // A network trip each way between the proxy and this backend, in scenario time: what a live
-  // run adds on loopback for the scenario's links (0 in front of real backends).
+  // A network trip each way between the proxy and this backend, in scenario time (0 in front of
+  // real backends); ProxyConfig::network, when set, decides instead.
   balancer::Duration one_way_delay{};
 };
 
@@ -74,6 +76,13 @@ struct ProxyConfig {
   // The header whose value is a request's key for the hashing strategies (ring-hash, maglev),
   // as Envoy's hash_policy header; a request without it is placed at random, as in Envoy.
   std::string hash_key_header = "x-faultline-key";
+  // The header that says which zone of the proxy's region a request comes from (a decimal zone
+  // index), for zone-aware routing; empty: every request comes from zone 0. Only a live run's own
+  // load generator says it: a proxy in front of real clients has no reason to trust it.
+  std::string zone_header;
+  // The network to the backends (a live run's stand-in for the scenario's links, faults
+  // included); null: each backend's fixed one_way_delay.
+  std::shared_ptr<NetworkPaths> network;
   std::uint64_t seed = 1;
   // A live run's clock (time_scale.h): the balancer's timers, the network trips and the retry
   // backoffs are scenario durations; the limits above stay in real time.

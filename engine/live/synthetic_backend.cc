@@ -1,4 +1,5 @@
 #include "engine/live/synthetic_backend.h"
+#include "engine/live/split_mix64.h"
 
 #include <algorithm>
 #include <array>
@@ -47,24 +48,6 @@ constexpr Duration kLingeringClose = std::chrono::seconds(1);
 // An accept that fails for want of resources (EMFILE) is tried again after this long rather than
 // at once, in a loop that would spin.
 constexpr Duration kAcceptRetry = std::chrono::milliseconds(50);
-
-// SplitMix64 (Steele, Lea and Flood, "Fast Splittable Pseudorandom Number Generators", OOPSLA
-// 2014): one backend's sequential stream. Live timing is not reproducible anyway, so a backend
-// needs no per-request counter keys as the simulator's hosts do, only its own seed.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-    return z ^ (z >> 31);
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 // The host as a whole. A dark host is dark whatever else strikes it, a crashed one crashed
 // whether paused or not (World::refreshHostFaults: dark, then crashes, then pauses).
@@ -116,7 +99,7 @@ class BackendCore : public std::enable_shared_from_this<BackendCore> {
     changeMode([&] { paused_ = paused; });
   }
   void setInjectedErrors(double probability, unsigned status);
-  void setExtraLatency(Duration added, double probability);
+  void setLatencyFaults(std::vector<LatencyFault> faults) { latency_faults_ = std::move(faults); }
   void setSlowdown(double factor) { slowdown_ = factor; }
   void setGrayErrors(double probability, unsigned status);
   void setResetProbability(double probability, Duration reset_after);
@@ -177,8 +160,7 @@ class BackendCore : public std::enable_shared_from_this<BackendCore> {
   bool paused_ = false;
   double injected_error_probability_ = 0;
   unsigned injected_status_ = 500;
-  Duration extra_latency_{};
-  double extra_latency_probability_ = 0;
+  std::vector<LatencyFault> latency_faults_;
   double slowdown_ = 1;
   double gray_error_probability_ = 0;
   unsigned gray_status_ = 500;
@@ -573,11 +555,6 @@ void BackendCore::setInjectedErrors(double probability, unsigned status) {
   injected_status_ = status >= 100 && status <= 599 ? status : 500;
 }
 
-void BackendCore::setExtraLatency(Duration added, double probability) {
-  extra_latency_ = added;
-  extra_latency_probability_ = probability;
-}
-
 void BackendCore::setGrayErrors(double probability, unsigned status) {
   assert(status >= 100 && status <= 599);
   gray_error_probability_ = probability;
@@ -671,7 +648,7 @@ void BackendCore::startWaiting() {
 
 // World::serviceWithFaults: the slowdown stretches the drawn time, kept at a day at most.
 Duration BackendCore::drawServiceTime() {
-  const Duration service = config_.service_time.sample(sim::uniformOpen(random_.next()));
+  const Duration service = config_.service_time.sample(random_.uniform());
   if (slowdown_ == 1.0 || service == Duration::zero()) return config_.time_scale.toReal(service);
   const double stretched = static_cast<double>(service.count()) * slowdown_;
   if (!(stretched > 0)) return Duration::zero();
@@ -679,17 +656,21 @@ Duration BackendCore::drawServiceTime() {
       std::llround(stretched < sim::kLongestServiceNs ? stretched : sim::kLongestServiceNs)));
 }
 
-// World::answerDelay and probeLatency: the latency fault delays its share of every answer.
+// World::faultLatency and probeLatency: each latency fault delays its share of every answer by
+// a draw of its delay at its strength; overlapping ones add up.
 Duration BackendCore::drawAnswerDelay() {
-  if (extra_latency_ <= Duration::zero()) return Duration::zero();
-  return draw(extra_latency_probability_) ? config_.time_scale.toReal(extra_latency_)
-                                          : Duration::zero();
+  Duration added{};
+  for (const LatencyFault& fault : latency_faults_) {
+    if (!draw(fault.probability)) continue;
+    added += fault.delay.sample(fault.intensity, random_.uniform(), random_.uniform());
+  }
+  return added > Duration::zero() ? config_.time_scale.toReal(added) : Duration::zero();
 }
 
 bool BackendCore::draw(double probability) {
   if (probability <= 0) return false;
   if (probability >= 1) return true;
-  return sim::uniformOpen(random_.next()) < probability;
+  return random_.uniform() < probability;
 }
 
 void BackendCore::answer(BackendConnection& connection, unsigned status, std::string body) {
@@ -772,8 +753,8 @@ void SyntheticBackend::setInjectedErrors(double probability, unsigned status) {
   core_->setInjectedErrors(probability, status);
 }
 
-void SyntheticBackend::setExtraLatency(balancer::Duration added, double probability) {
-  core_->setExtraLatency(added, probability);
+void SyntheticBackend::setLatencyFaults(std::vector<LatencyFault> faults) {
+  core_->setLatencyFaults(std::move(faults));
 }
 
 void SyntheticBackend::setSlowdown(double factor) {

@@ -10,6 +10,7 @@
 
 #include "balancer/time.h"
 #include "engine/live/time_scale.h"
+#include "engine/sim/fault_delay.h"
 #include "engine/sim/service_time.h"
 
 namespace faultline::live {
@@ -32,6 +33,14 @@ struct SyntheticBackendConfig {
   // A live run's clock (time_scale.h): service times, the latency fault's delay and the reset
   // fault's hold are scenario durations, waited shrunk by it. The idle timeout is real time.
   TimeScale time_scale;
+};
+
+// A latency fault as it strikes a backend now: its share of answers, its delay, its strength
+// (below 1 on a ramp).
+struct LatencyFault {
+  sim::AddedDelay delay;
+  double probability = 1;
+  double intensity = 1;
 };
 
 namespace detail {
@@ -83,8 +92,9 @@ class SyntheticBackend {
   void setPaused(bool paused);
   // errors fault: that share of requests is answered at once with `status`; probes pass.
   void setInjectedErrors(double probability, unsigned status);
-  // latency fault: that share of answers (probes included) is delayed by `added`.
-  void setExtraLatency(balancer::Duration added, double probability);
+  // latency faults: each delays its share of answers (probes included) by a draw of its delay
+  // at its strength; they add up. Replaces those set before.
+  void setLatencyFaults(std::vector<LatencyFault> faults);
   // Brownout (factor 1 / (1 - capacity_loss)) or gray failure (its slowdown): service times are
   // multiplied; probes are unaffected.
   void setSlowdown(double factor);

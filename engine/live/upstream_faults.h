@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "balancer/time.h"
+#include "engine/live/network_paths.h"
+#include "engine/live/split_mix64.h"
 
 namespace faultline::live {
 
@@ -26,10 +28,12 @@ struct UpstreamFault {
   double probability = 1;  // the share of tries it strikes (Toxiproxy's toxicity)
 };
 
-// What the faults do to one try: its delay, and whether it is answered or broken instead of sent.
+// What the faults and the network do to one try: its delay, and whether it is answered or broken
+// instead of sent, or lost on the way.
 struct TryEffect {
-  balancer::Duration delay{};         // before the try is sent
-  balancer::Duration return_delay{};  // before its answer is handed back (a network trip back)
+  balancer::Duration delay{};  // before the try is sent (latency faults, the trip out)
+  bool lost = false;           // lost on the way out: only a timeout (or the request's end) ends it
+  PendingTrip trip_back;       // what its answer's way back takes, drawn as it leaves the backend
   std::optional<unsigned> status;
   bool reset = false;
 };
@@ -38,7 +42,7 @@ struct TryEffect {
 // stream of their own so that injecting a fault never shifts the balancer's picks.
 class UpstreamFaults {
  public:
-  explicit UpstreamFaults(std::uint64_t seed) : state_(seed ^ 0x6a09e667f3bcc909ULL) {}
+  explicit UpstreamFaults(std::uint64_t seed) : random_(seed ^ 0x6a09e667f3bcc909ULL) {}
 
   // Adds a fault and returns it with its id.
   UpstreamFault add(UpstreamFault fault);
@@ -52,11 +56,9 @@ class UpstreamFaults {
   TryEffect draw(const std::string& backend);
 
  private:
-  double uniform();
-
   std::vector<UpstreamFault> faults_;
   std::uint64_t next_id_ = 1;
-  std::uint64_t state_;
+  SplitMix64 random_;
 };
 
 }  // namespace faultline::live

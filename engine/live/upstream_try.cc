@@ -53,11 +53,11 @@ void UpstreamTry::start() {
   if (per_try_timeout_ > balancer::Duration::zero()) {
     deadline_.expires_after(per_try_timeout_);
     deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
-      if (error || self->finished_) return;
-      self->timed_out_ = true;
+      if (error || !self->done_) return;
       self->finish({balancer::Outcome::kTimeout, std::nullopt});
     });
   }
+  if (effect_.lost) return;  // lost on the way out: the backend never hears of it
   if (effect_.delay > balancer::Duration::zero()) {
     injected_delay_.expires_after(effect_.delay);
     injected_delay_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
@@ -186,28 +186,33 @@ void UpstreamTry::onRead(boost::system::error_code error) {
 }
 
 // A connection not given back is closed: its state is unknown (timed out, broken). It is kept
-// until the try goes, as an operation on it may still be pending.
+// until the try goes, as an operation on it may still be pending. What the backend answered (or
+// how its connection failed) comes back over the network, within the per-try timeout; a timeout
+// is the proxy's own verdict and is known at once.
 void UpstreamTry::finish(TryResult result) {
-  if (finished_ && done_ == nullptr) return;
+  if (!done_) return;  // told already, or cancelled
+  const bool timeout = result.outcome == balancer::Outcome::kTimeout;
+  if (finished_ && !timeout) return;  // its answer is on its way back already (or lost)
   finished_ = true;
-  deadline_.cancel();
   injected_delay_.cancel();
   if (connection_) {
     boost::system::error_code ignored;
     connection_->socket.close(ignored);
   }
-  // What the backend answered (or how its connection failed) comes back over the network; a
-  // timeout is the proxy's own verdict and is known at once.
-  const bool travels = result.outcome != balancer::Outcome::kTimeout;
-  if (travels && effect_.return_delay > balancer::Duration::zero() && done_) {
-    injected_delay_.expires_after(effect_.return_delay);
-    injected_delay_.async_wait([self = shared_from_this(), result = std::move(result)](
-                                   const boost::system::error_code& error) mutable {
-      if (error) return;
-      if (auto done = std::exchange(self->done_, nullptr)) done(std::move(result));
-    });
-    return;
-  }
+  if (timeout) return tell(std::move(result));
+  const auto back = effect_.trip_back.take();
+  if (!back) return;  // lost on the way back: only a timeout (or the request's end) ends the try
+  if (*back <= balancer::Duration::zero()) return tell(std::move(result));
+  injected_delay_.expires_after(*back);
+  injected_delay_.async_wait([self = shared_from_this(), result = std::move(result)](
+                                 const boost::system::error_code& error) mutable {
+    if (!error) self->tell(std::move(result));
+  });
+}
+
+void UpstreamTry::tell(TryResult result) {
+  deadline_.cancel();
+  injected_delay_.cancel();
   if (auto done = std::exchange(done_, nullptr)) done(std::move(result));
 }
 

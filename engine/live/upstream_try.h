@@ -50,6 +50,7 @@ class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
   void retryOnFreshConnection();
   void readResponse();
   void finish(TryResult result);
+  void tell(TryResult result);
   bool staleConnection(boost::system::error_code error) const;
 
   boost::asio::io_context& io_;
@@ -64,7 +65,6 @@ class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
   std::unique_ptr<UpstreamConnection> connection_;
   std::optional<http::response_parser<http::string_body>> parser_;
   Wire wire_;  // the request as written
-  bool timed_out_ = false;
   bool finished_ = false;
   bool retried_stale_ = false;
 };

@@ -24,7 +24,7 @@ World::World(const WorldSpec& spec, metrics::Observer& observer)
       faults_of_host_(spec.hosts.size()),
       fault_active_(spec.faults.size(), false),
       fault_now_(spec.faults.size()),
-      link_faults_(std::size_t{spec.network.regionCount()} * spec.network.regionCount()),
+      link_faults_(spec.faults, spec.network.regionCount()),
       probe_jitter_(spec.seed, Component::kProbes, 0),
       probe_fault_draws_(spec.seed, Component::kProbeFaults, 0) {
   buildHosts();

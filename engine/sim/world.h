@@ -14,6 +14,7 @@
 #include "engine/sim/arrival_process.h"
 #include "engine/sim/kernel.h"
 #include "engine/sim/key_sampler.h"
+#include "engine/sim/link_faults.h"
 #include "engine/sim/random_streams.h"
 #include "engine/sim/regional_balancer.h"
 #include "engine/sim/ring_queue.h"
@@ -325,7 +326,7 @@ class World final : private ProbeTransport {
   // The delay of a trip from region `from` to `to` through the faults on that link, or nullopt
   // when the trip is lost. `draws` gives the two uniforms per fault (loss, jitter).
   // Called only while some link fault is active, so the std::function costs nothing otherwise.
-  using LinkDraws = std::function<std::pair<double, double>(std::uint32_t fault)>;
+  using LinkDraws = LinkFaults::Draws;
   std::optional<Duration> throughLinkFaults(std::uint32_t from, std::uint32_t to, Duration delay,
                                             const LinkDraws& draws);
   Duration expectedTrip(std::uint32_t from, std::uint32_t to) const;
@@ -346,9 +347,8 @@ class World final : private ProbeTransport {
   std::vector<std::int16_t> link_lane_;  // per (from, to) region pair: its delay lane, or -1
   std::vector<std::vector<FaultOnHost>> faults_of_host_;
   std::vector<bool> fault_active_;
-  std::vector<FaultStep> fault_now_;                     // per fault: its current step
-  std::vector<std::vector<std::uint32_t>> link_faults_;  // per (from, to): active link faults
-  std::uint32_t active_link_faults_ = 0;
+  std::vector<FaultStep> fault_now_;  // per fault: its current step
+  LinkFaults link_faults_;
   std::optional<TierRouter> tier_;
   std::vector<std::uint32_t> instance_epoch_;    // per instance: changes of its liveness
   std::vector<std::uint32_t> instance_crashes_;  // per instance: crash faults striking it

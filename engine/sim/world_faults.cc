@@ -14,23 +14,6 @@ namespace faultline::sim {
 using metrics::RequestOutcome;
 using namespace std::chrono_literals;
 
-namespace {
-
-// Linux's minimum retransmission timeout, doubling on each further loss; after tcp_retries2
-// (15) the connection gives up (ip-sysctl.rst; RFC 6298 for the doubling).
-constexpr Duration kMinRetransmissionTimeout = 200ms;
-constexpr std::uint32_t kMaxRetransmissions = 15;
-
-// How many times in a row a trip's packet is lost: geometric, P(at least k) = p^k.
-std::uint32_t lossesInARow(double loss_probability, double u) {
-  if (loss_probability <= 0) return 0;
-  const double losses = std::floor(std::log(u) / std::log(loss_probability));
-  return losses >= kMaxRetransmissions + 1 ? kMaxRetransmissions + 1
-                                           : static_cast<std::uint32_t>(losses);
-}
-
-}  // namespace
-
 void World::onFaultStep(std::uint32_t fault, std::uint32_t step) {
   const FaultSpec& spec = spec_.faults[fault];
   const bool starting = step == 0;
@@ -87,17 +70,7 @@ void World::strikeInstances(std::uint32_t fault, const FaultStep& before, bool s
 }
 
 void World::setLinkFault(std::uint32_t fault, bool active) {
-  for (const LinkRef& link : spec_.faults[fault].links) {
-    auto& faults = link_faults_[std::size_t{link.from} * spec_.network.regionCount() + link.to];
-    if (active) {
-      faults.push_back(fault);
-      std::sort(faults.begin(), faults.end());
-      ++active_link_faults_;
-    } else {
-      faults.erase(std::find(faults.begin(), faults.end(), fault));
-      --active_link_faults_;
-    }
-  }
+  link_faults_.set(fault, active);
 }
 
 bool World::strikes(const FaultOnHost& entry) const {
@@ -312,50 +285,17 @@ Duration World::probeLatency(const Host& host, std::uint64_t probe) {
 
 std::optional<Duration> World::throughLinkFaults(std::uint32_t from, std::uint32_t to,
                                                  Duration delay, const LinkDraws& draws) {
-  for (std::uint32_t f : link_faults_[std::size_t{from} * spec_.network.regionCount() + to]) {
-    const FaultSpec& fault = spec_.faults[f];
-    if (fault.kind == FaultKind::kNetworkPartition) return std::nullopt;
-    const auto [loss_draw, jitter_draw] = draws(f);
-    const double intensity = fault.intensityAt(kernel_.now());
-    const std::uint32_t losses = lossesInARow(fault.loss_probability * intensity, loss_draw);
-    if (losses > kMaxRetransmissions) return std::nullopt;
-    delay += kMinRetransmissionTimeout * ((std::int64_t{1} << losses) - 1);
-    delay += fault.delay.sample(intensity, jitter_draw, 0.5);
-  }
-  return delay;
+  return link_faults_.trip(from, to, delay, kernel_.now(), draws);
 }
 
-// What a trip from one region to another takes on average now, as clients measuring round trips
-// would see it: the link's delay plus, for each fault on it, its added latency at its current
-// strength and the retransmissions its losses cost; a partitioned link is as good as infinitely
-// far (an hour here, far beyond any real path).
+// What a trip from one region to another takes on average now (LinkFaults::expectedTrip).
 Duration World::expectedTrip(std::uint32_t from, std::uint32_t to) const {
-  constexpr Duration kUnreachable = std::chrono::hours(1);
-  Duration trip = spec_.network.baseDelay(from, to);
-  for (std::uint32_t f : link_faults_[std::size_t{from} * spec_.network.regionCount() + to]) {
-    const FaultSpec& fault = spec_.faults[f];
-    if (fault.kind == FaultKind::kNetworkPartition) return kUnreachable;
-    const double intensity = fault.intensityAt(kernel_.now());
-    trip += Duration(std::llround(static_cast<double>(fault.delay.latency.count()) * intensity));
-    // Loss k times in a row costs 200 ms x (2^k - 1): the sum over k of P(at least k) x 200 ms
-    // x 2^(k-1).
-    const double loss = fault.loss_probability * intensity;
-    constexpr double kRetransmissionMs =
-        std::chrono::duration<double, std::milli>(kMinRetransmissionTimeout).count();
-    double expected_ms = 0;
-    double at_least = 1;
-    for (std::uint32_t k = 1; k <= kMaxRetransmissions; ++k) {
-      at_least *= loss;
-      expected_ms += at_least * kRetransmissionMs * static_cast<double>(std::int64_t{1} << (k - 1));
-    }
-    trip += Duration(std::llround(expected_ms * 1e6));
-  }
-  return trip;
+  return link_faults_.expectedTrip(from, to, spec_.network.baseDelay(from, to), kernel_.now());
 }
 
 std::optional<Duration> World::requestTrip(const Try& attempt, std::uint32_t from, std::uint32_t to,
                                            Duration delay, bool back) {
-  if (active_link_faults_ == 0) return delay;
+  if (!link_faults_.any()) return delay;
   return throughLinkFaults(from, to, delay, [&](std::uint32_t f) {
     const auto block = effectDraws(attempt, f);
     const std::size_t first = back ? 2 : 0;
@@ -365,7 +305,7 @@ std::optional<Duration> World::requestTrip(const Try& attempt, std::uint32_t fro
 
 std::optional<Duration> World::probeTrip(std::uint64_t probe, std::uint32_t from, std::uint32_t to,
                                          Duration delay, bool back) {
-  if (active_link_faults_ == 0) return delay;
+  if (!link_faults_.any()) return delay;
   return throughLinkFaults(from, to, delay, [&](std::uint32_t f) {
     const auto block = probeDraws(probe, f);
     const std::size_t first = back ? 2 : 0;

@@ -87,7 +87,7 @@ std::optional<Duration> World::tierTrip(const Request& request, bool back) {
   const Duration delay =
       back ? spec_.network.delay(from, balancer.zone(), to, client_zone, jitter[1])
            : spec_.network.delay(from, client_zone, to, balancer.zone(), jitter[0]);
-  if (active_link_faults_ == 0) return delay;
+  if (!link_faults_.any()) return delay;
   return throughLinkFaults(from, to, delay, [&](std::uint32_t f) {
     const auto block = client.fault_draws.draw(request.core.id, lane | spec_.faults[f].draw_key);
     const std::size_t first = back ? 2 : 0;

@@ -101,6 +101,76 @@ TEST(LiveRun, FailuresAreFiledByTheirCauseAsTheSimulatorFilesThem) {
   EXPECT_EQ(failures.rejected(), 0);
 }
 
+// Two regions: r0's hosts go dark and its traffic fails over to r1, then the link between them
+// is cut: what crosses it is lost (client timeouts) until the health checks take r1 out of use.
+constexpr const char* kPartition = R"(
+  name: "partition"
+  duration_s: 4
+  seed: 5
+  regions {
+    name: "r0"
+    backends { group: "api" count: 2 workers: 8 service_time { exponential { mean_ms: 5 } } }
+    clients { rate_rps: 200 timeout_ms: 300 }
+  }
+  regions {
+    name: "r1"
+    backends { group: "api" count: 2 workers: 8 service_time { exponential { mean_ms: 5 } } }
+  }
+  network { links { from: "r0" to: "r1" one_way_ms: 10 jitter_ms: 2 } }
+  balancer {
+    strategy: "round-robin"
+    health_check { interval_ms: 200 timeout_ms: 100 unhealthy_threshold: 2 healthy_threshold: 2 }
+    locality { failover: BY_ORDER order: ["r0", "r1"] }
+  }
+  faults { name: "r0 dark" region_outage { region: "r0" } start_s: 0.5 end_s: 4 }
+  faults { name: "cut" network_partition { from: "r0" to: "r1" both_directions: true }
+           start_s: 2 end_s: 3 }
+)";
+
+TEST(LiveRun, APartitionLosesWhatCrossesItAsInTheSimulator) {
+  const sim::WorldSpec spec = world(kPartition);
+  const results::RunResult result = live(spec, 2);
+  metrics::ResultRecorder recorder;
+  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
+  const results::RunResult simulated = recorder.takeResult();
+  const auto& lost = result.summary().failures();
+  // About a second of r0's traffic is lost in the outage and the partition each, less what the
+  // checks save: hundreds of timeouts in both runs, their share within 4 points of each other
+  // (a window of 200 requests per second moves it by half a point per request).
+  EXPECT_GT(lost.timeout(), 100);
+  EXPECT_GT(simulated.summary().failures().timeout(), 100);
+  EXPECT_NEAR(result.summary().availability(), simulated.summary().availability(), 0.04);
+  // The partition's requests took the link's delay both ways before it: slower than loopback.
+  EXPECT_GT(result.summary().latency_ms().p50(), 20.0);
+}
+
+// A fault on a ramp grows as in the simulator: an errors fault of probability 1 that ramps up
+// across its first two seconds fails about a quarter of the first second's requests, three
+// quarters of the next's, then all.
+TEST(LiveRun, AFaultOnARampGrowsAsInTheSimulator) {
+  std::string text = kSmall;
+  text.replace(text.find("faults {"), std::string::npos,
+               R"(faults { name: "errors" errors { hosts { region: "r0" } probability: 1 }
+                           start_s: 0 end_s: 4 ramp_up_s: 2 })");
+  const sim::WorldSpec spec = world(text);
+  const results::RunResult result = live(spec, 2);
+  metrics::ResultRecorder recorder;
+  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
+  const results::RunResult simulated = recorder.takeResult();
+  const auto live_errors = result.summary().failures().injected_error();
+  const auto sim_errors = simulated.summary().failures().injected_error();
+  // Half of the first two seconds' and all of the last two's: about 3/4 of some 800 requests.
+  // Binomial spread about 12 requests; live's ramp moves in ticks of 40 ms: within 8%.
+  EXPECT_GT(sim_errors, 500);
+  EXPECT_NEAR(static_cast<double>(live_errors), static_cast<double>(sim_errors), 0.08 * sim_errors);
+  ASSERT_GE(result.windows_size(), 2);
+  const auto failed = [](const results::Window& window) {
+    return static_cast<double>(window.failed()) / static_cast<double>(window.requests());
+  };
+  EXPECT_NEAR(failed(result.windows(0)), 0.25, 0.1);
+  EXPECT_NEAR(failed(result.windows(1)), 0.75, 0.1);
+}
+
 TEST(LiveRun, RatesScaleInTheLayoutToo) {
   sim::WorldSpec spec = world(kSmall);
   scaleRates(spec, 0.5);
@@ -117,19 +187,25 @@ TEST(LiveRun, WhatOnlyTheSimulatorModelsIsRefusedByItsField) {
   const auto tier = refused("dns-failover");
   ASSERT_TRUE(tier);
   EXPECT_EQ(tier->path, "balancer.tier");
-  const auto partition = refused("cross-region-partition");
-  ASSERT_TRUE(partition);
-  EXPECT_EQ(partition->path, "faults");
-  EXPECT_THAT(partition->message, HasSubstr("network_partition"));
-  EXPECT_THAT(partition->message, HasSubstr("fault \""));  // named: its place may have moved
+  std::string text = kSmall;
+  text.replace(text.find("faults {"), std::string::npos,
+               R"(faults { name: "no entry" connection_refused { hosts { region: "r0" } }
+                           start_s: 1 end_s: 2 })");
+  const auto refusals = liveSupport(world(text));
+  ASSERT_TRUE(refusals);
+  EXPECT_EQ(refusals->path, "faults");
+  EXPECT_THAT(refusals->message, HasSubstr("connection_refused"));
+  EXPECT_THAT(refusals->message, HasSubstr("fault \"no entry\""));  // by name: places move
   const auto zones = refused("zone-outage");
   ASSERT_TRUE(zones);
   EXPECT_EQ(zones->path, "balancer.zone_routing");
   const auto retries = refused("retry-storm");
   ASSERT_TRUE(retries);
   EXPECT_THAT(retries->path, HasSubstr("clients.retry"));
-  EXPECT_FALSE(refused("region-outage"));
-  EXPECT_FALSE(refused("bench-3region"));
+  for (const char* runs : {"region-outage", "bench-3region", "cross-region-partition",
+                           "zone-brownout", "slow-outlier", "gray-failure", "flash-crowd"}) {
+    EXPECT_FALSE(refused(runs)) << runs;
+  }
 }
 
 }  // namespace

@@ -413,6 +413,84 @@ TEST_F(ProxyTest, ABackendsNetworkDelayIsWaitedBothWaysOnTheScaledClock) {
   EXPECT_LT(took, std::chrono::seconds(5));
 }
 
+// A network that loses every trip to (or from) one backend, and counts what it was asked.
+class LossyPaths final : public NetworkPaths {
+ public:
+  LossyPaths(std::size_t lossy, bool back) : lossy_(lossy), back_(back) {}
+
+  std::optional<balancer::Duration> trip(std::size_t backend, std::optional<std::uint32_t> zone,
+                                         bool back) override {
+    (zone ? requests_ : probes_) += 1;
+    zones_.push_back(zone.value_or(99));
+    if (backend == lossy_ && back == back_) return std::nullopt;
+    return balancer::Duration::zero();
+  }
+
+  int requests_ = 0;
+  int probes_ = 0;
+  std::vector<std::uint32_t> zones_;
+
+ private:
+  std::size_t lossy_;
+  bool back_;
+};
+
+// A try lost on the way (a partition) is never answered: the per-try timeout ends it, and the
+// retry goes to the other backend. Lost on the way out, the backend never sees the request; lost
+// on the way back, it did the work.
+TEST_F(ProxyTest, ATryLostOnTheWayEndsAtItsPerTryTimeoutAndIsRetried) {
+  for (const bool back : {false, true}) {
+    SCOPED_TRACE(back ? "lost on the way back" : "lost on the way out");
+    backends_.clear();
+    addBackends(2);
+    scenario::Balancer balancer;
+    balancer.mutable_retry()->set_num_retries(1);
+    balancer.mutable_retry()->set_retry_other_hosts(true);
+    balancer.mutable_retry()->set_per_try_timeout_ms(100);
+    ProxyConfig config = configFor("round-robin", balancer);
+    auto paths = std::make_shared<LossyPaths>(0, back);
+    config.network = paths;
+    startProxy(config);
+    EXPECT_THAT(spread(4), (std::map<std::string, int>{{"b1", 4}}));
+    EXPECT_GE(proxy_->counters().retries, 1u);
+    EXPECT_EQ(backends_[0]->stats().requests, back ? proxy_->counters().retries : 0u);
+    EXPECT_GT(paths->requests_, 0);
+    proxy_.reset();
+  }
+}
+
+// A probe lost on the way fails: health checks take a partitioned backend out of use.
+TEST_F(ProxyTest, ProbesLostOnTheWayFailAndEjectTheBackend) {
+  addBackends(2);
+  scenario::Balancer balancer;
+  auto* check = balancer.mutable_health_check();
+  check->set_interval_ms(20);
+  check->set_timeout_ms(10);
+  check->set_unhealthy_threshold(2);
+  ProxyConfig config = configFor("round-robin", balancer);
+  auto paths = std::make_shared<LossyPaths>(0, false);
+  config.network = paths;
+  startProxy(config);
+  ASSERT_TRUE(runUntil(io_, [&] { return !proxy_->balancer().hosts().isHealthy(0); }));
+  EXPECT_GT(paths->probes_, 0);
+  EXPECT_THAT(spread(4), (std::map<std::string, int>{{"b1", 4}}));
+}
+
+// The zone a request says it comes from reaches the balancer (and the network), when the proxy
+// is told to read it; unreadable, it is zone 0.
+TEST_F(ProxyTest, TheZoneHeaderSaysWhereARequestComesFrom) {
+  addBackends(1);
+  ProxyConfig config = configFor("round-robin");
+  config.zone_header = "x-faultline-zone";
+  auto paths = std::make_shared<LossyPaths>(99, false);
+  config.network = paths;
+  startProxy(config);
+  EXPECT_EQ(request({{"x-faultline-zone", "2"}}).status(), 200u);
+  EXPECT_EQ(request({{"x-faultline-zone", "two"}}).status(), 200u);
+  EXPECT_EQ(request().status(), 200u);
+  EXPECT_THAT(paths->zones_, ::testing::ElementsAre(2u, 2u, 0u, 0u, 0u, 0u));
+}
+
 // The proxy in front of one scripted server (no synthetic backend).
 Proxy& scriptedProxy(asio::io_context& io, std::unique_ptr<Proxy>& slot, std::uint16_t port) {
   scenario::Balancer balancer;

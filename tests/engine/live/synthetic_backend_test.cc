@@ -415,7 +415,7 @@ TEST_F(SyntheticBackendTest, ResetAfterAHold) {
 
 TEST_F(SyntheticBackendTest, ExtraLatencyDelaysAnswersAndProbes) {
   SyntheticBackend backend(io_, withService(0ms));
-  backend.setExtraLatency(100ms, 1.0);
+  backend.setLatencyFaults({LatencyFault{.delay = {.latency = 100ms}, .probability = 1.0}});
   auto request = client(backend);
   request->get("/work");
   auto probe = client(backend);
@@ -425,6 +425,21 @@ TEST_F(SyntheticBackendTest, ExtraLatencyDelaysAnswersAndProbes) {
   EXPECT_EQ(probe->reply().status, 200u);
   EXPECT_GE(request->elapsed(), 100ms);
   EXPECT_GE(probe->elapsed(), 100ms);
+}
+
+// On a ramp, a latency fault adds its delay at its strength; overlapping faults add up; a fault
+// that strikes no share delays nothing.
+TEST_F(SyntheticBackendTest, LatencyFaultsScaleWithTheirStrengthAndAddUp) {
+  SyntheticBackend backend(io_, withService(0ms));
+  backend.setLatencyFaults({LatencyFault{.delay = {.latency = 400ms}, .intensity = 0.25},
+                            LatencyFault{.delay = {.latency = 40ms}},
+                            LatencyFault{.delay = {.latency = 10s}, .probability = 0}});
+  auto request = client(backend);
+  request->get("/work");
+  ASSERT_TRUE(runUntilDone({request}));
+  EXPECT_EQ(request->reply().status, 200u);
+  EXPECT_GE(request->elapsed(), 140ms);
+  EXPECT_LT(request->elapsed(), 400ms);  // not the full 440 ms, nor the 10 s of the third
 }
 
 TEST_F(SyntheticBackendTest, MalformedRequestGets400AndTheConnectionCloses) {
@@ -517,7 +532,7 @@ TEST_F(SyntheticBackendTest, ClientsAndFaultsInAnyOrderLeaveNothingBehind) {
   backend.setDark(false);
   sendMore();
   backend.setResetProbability(0.3);
-  backend.setExtraLatency(5ms, 0.5);
+  backend.setLatencyFaults({LatencyFault{.delay = {.latency = 5ms}, .probability = 0.5}});
   backend.setInjectedErrors(0.2, 503);
   sendMore();
   backend.crash();
