@@ -1,10 +1,12 @@
 #include "cli/proxy_command.h"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <string_view>
 
 #include "cli/exit_codes.h"
 #include "cli/scenario_errors.h"
@@ -17,6 +19,61 @@ namespace faultline::cli {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
+
+namespace {
+
+// How a default reads in --help, as parseDuration reads it back: "15s", "500ms".
+std::string durationText(balancer::Duration duration) {
+  using std::chrono::duration_cast;
+  const auto millis = duration_cast<std::chrono::milliseconds>(duration);
+  if (millis.count() % 1000 == 0) return std::to_string(millis.count() / 1000) + "s";
+  return std::to_string(millis.count()) + "ms";
+}
+
+// The limits and timeouts in a group of their own, each with ProxyLimits' default shown (the
+// default is not applied here: an option not given leaves the field as ProxyLimits has it).
+void addLimitOptions(CLI::App& proxy, ProxyLimitArguments& given) {
+  const live::ProxyLimits defaults;
+  const auto add = [&](const char* name, std::optional<std::string>& into, const char* type,
+                       std::string shown, const char* what) {
+    proxy.add_option(name, into, what)
+        ->type_name(type)
+        ->default_str(std::move(shown))
+        ->group("Limits and timeouts (SIZE: bytes, k or M, 1k = 1024; DURATION: 500ms, 15s, 1m)");
+  };
+  using scenarios::formatByteSize;
+  add("--max-connections", given.max_connections, "N", std::to_string(defaults.max_connections),
+      "Client connections open at once; beyond, new ones wait in the backlog (HAProxy's maxconn)");
+  add("--max-header-size", given.max_header_size, "SIZE", formatByteSize(defaults.max_header_bytes),
+      "Largest request head; beyond, 431");
+  add("--max-body-size", given.max_body_size, "SIZE", formatByteSize(defaults.max_body_bytes),
+      "Largest request body; beyond, 413");
+  add("--max-response-header-size", given.max_response_header_size, "SIZE",
+      formatByteSize(defaults.max_response_header_bytes),
+      "Largest response head from a backend; beyond, 502");
+  add("--max-response-body-size", given.max_response_body_size, "SIZE",
+      formatByteSize(defaults.max_response_body_bytes),
+      "Largest response body from a backend (buffered whole); beyond, 502");
+  add("--timeout-head", given.timeout_head, "DURATION", durationText(defaults.request_head_timeout),
+      "The request, head and body, must arrive within this; beyond, 408 (HAProxy's timeout "
+      "http-request)");
+  add("--timeout-client-idle", given.timeout_client_idle, "DURATION",
+      durationText(defaults.client_idle_timeout),
+      "A client connection without a request is closed after this");
+  add("--timeout-connect", given.timeout_connect, "DURATION",
+      durationText(defaults.connect_timeout),
+      "Connecting to a backend; beyond, a connect failure (Envoy's connect_timeout)");
+  add("--timeout-request", given.timeout_request, "DURATION",
+      durationText(defaults.request_timeout),
+      "The whole request, retries included; beyond, 504 (Envoy's route timeout); 0: none");
+  add("--timeout-upstream-idle", given.timeout_upstream_idle, "DURATION",
+      durationText(defaults.upstream_idle_timeout),
+      "An idle pooled backend connection is closed after this");
+  add("--timeout-drain", given.timeout_drain, "DURATION", durationText(defaults.drain_timeout),
+      "On SIGTERM, requests in flight get this long to finish");
+}
+
+}  // namespace
 
 void addProxyCommand(CLI::App& app, ProxyArguments& arguments) {
   auto* proxy = app.add_subcommand(
@@ -49,6 +106,112 @@ void addProxyCommand(CLI::App& app, ProxyArguments& arguments) {
       ->capture_default_str();
   proxy->add_option("--seed", arguments.seed, "Seed of the balancer's random draws")
       ->capture_default_str();
+  addLimitOptions(*proxy, arguments.limits);
+}
+
+namespace {
+
+// Bounds beyond which a value is a typo rather than a wish. Connections: Linux's default
+// fs.nr_open, the most descriptors one process may have. Heads: Envoy's ceiling for
+// max_request_headers_kb (8 MiB; Beast counts them in 32 bits). Bodies are buffered whole, so a
+// gigabyte per request is already more than a proxy should hold.
+constexpr std::uint64_t kMostConnections = 1024 * 1024;
+constexpr std::uint64_t kMostHeadBytes = 8 * 1024 * 1024;
+constexpr std::uint64_t kMostBodyBytes = 1024 * 1024 * 1024;
+
+Unexpected<std::string> optionError(std::string_view option, std::string_view why) {
+  std::string message(option);
+  message += ": ";
+  message += why;
+  return Unexpected(std::move(message));
+}
+
+std::string inQuotes(std::string_view text) {
+  std::string shown = "\"";
+  shown.append(text).append("\"");
+  return shown;
+}
+
+template <typename Field>
+Expected<void, std::string> readCount(const std::optional<std::string>& given,
+                                      std::string_view option, std::uint64_t most, Field& field) {
+  if (!given) return {};
+  auto count = scenarios::parseSeed(*given);  // a plain decimal number, as a seed is
+  if (!count || *count == 0 || *count > most) {
+    return optionError(
+        option, inQuotes(*given) + " must be a whole number from 1 to " + std::to_string(most));
+  }
+  field = static_cast<Field>(*count);
+  return {};
+}
+
+template <typename Field>
+Expected<void, std::string> readSize(const std::optional<std::string>& given,
+                                     std::string_view option, std::uint64_t most, Field& field) {
+  if (!given) return {};
+  auto size = scenarios::parseByteSize(*given);
+  if (!size) return optionError(option, size.error());
+  if (*size == 0) return optionError(option, inQuotes(*given) + " must be at least 1 byte");
+  if (*size > most) {
+    return optionError(option,
+                       inQuotes(*given) + " is larger than " + scenarios::formatByteSize(most));
+  }
+  field = static_cast<Field>(*size);
+  return {};
+}
+
+// "0", "0s", "0ms": zero in a unit parseDuration knows (which refuses zero itself).
+bool isZeroDuration(std::string_view text) {
+  if (text.empty() || text.front() != '0') return false;
+  const std::size_t unit = std::min(text.find_first_not_of("0."), text.size());
+  if (std::count(text.begin(), text.begin() + unit, '.') > 1) return false;
+  std::string one = "1";
+  one += text.substr(unit);
+  return scenarios::parseDuration(one).hasValue();
+}
+
+Expected<void, std::string> readDuration(const std::optional<std::string>& given,
+                                         std::string_view option, bool zero_is_none,
+                                         balancer::Duration& field) {
+  if (!given) return {};
+  if (zero_is_none && isZeroDuration(*given)) {
+    field = balancer::Duration::zero();
+    return {};
+  }
+  auto duration = scenarios::parseDuration(*given);
+  if (!duration && zero_is_none) return optionError(option, duration.error() + " (or 0: none)");
+  if (!duration) return optionError(option, duration.error());
+  field = *duration;
+  return {};
+}
+
+}  // namespace
+
+Expected<live::ProxyLimits, std::string> proxyLimitsOf(const ProxyLimitArguments& given) {
+  live::ProxyLimits limits;
+  const Expected<void, std::string> read[] = {
+      readCount(given.max_connections, "--max-connections", kMostConnections,
+                limits.max_connections),
+      readSize(given.max_header_size, "--max-header-size", kMostHeadBytes, limits.max_header_bytes),
+      readSize(given.max_body_size, "--max-body-size", kMostBodyBytes, limits.max_body_bytes),
+      readSize(given.max_response_header_size, "--max-response-header-size", kMostHeadBytes,
+               limits.max_response_header_bytes),
+      readSize(given.max_response_body_size, "--max-response-body-size", kMostBodyBytes,
+               limits.max_response_body_bytes),
+      readDuration(given.timeout_head, "--timeout-head", false, limits.request_head_timeout),
+      readDuration(given.timeout_client_idle, "--timeout-client-idle", false,
+                   limits.client_idle_timeout),
+      readDuration(given.timeout_connect, "--timeout-connect", false, limits.connect_timeout),
+      readDuration(given.timeout_request, "--timeout-request", /*zero_is_none=*/true,
+                   limits.request_timeout),
+      readDuration(given.timeout_upstream_idle, "--timeout-upstream-idle", false,
+                   limits.upstream_idle_timeout),
+      readDuration(given.timeout_drain, "--timeout-drain", false, limits.drain_timeout),
+  };
+  for (const auto& result : read) {
+    if (!result) return Unexpected(result.error());  // the first, in the order --help lists them
+  }
+  return limits;
 }
 
 namespace {
@@ -69,6 +232,9 @@ Expected<ProxyPlan, std::string> commonPlan(const ProxyArguments& arguments) {
   }
   plan.config.health_check_path = arguments.health_path;
   plan.config.seed = arguments.seed;
+  auto limits = proxyLimitsOf(arguments.limits);
+  if (!limits) return Unexpected(limits.error());
+  plan.config.limits = *limits;
   return plan;
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace faultline::scenarios {
 namespace {
@@ -14,6 +15,17 @@ double unitSeconds(std::string_view unit) {
   if (unit == "m" || unit == "min") return 60;
   if (unit == "h") return 3600;
   if (unit == "d") return 86400;
+  return 0;
+}
+
+constexpr std::uint64_t kKibibyte = 1024;
+constexpr std::uint64_t kMebibyte = 1024 * kKibibyte;
+
+// 0 for a unit it does not know. No G: a proxy's limits are kilobytes and megabytes.
+std::uint64_t unitBytes(std::string_view unit) {
+  if (unit.empty()) return 1;
+  if (unit == "k" || unit == "K") return kKibibyte;
+  if (unit == "m" || unit == "M") return kMebibyte;
   return 0;
 }
 
@@ -39,6 +51,37 @@ Expected<balancer::Duration, std::string> parseDuration(std::string_view text) {
   const auto nanos = std::llround(seconds * 1e9);
   if (nanos <= 0) return Unexpected("must be positive: " + quoted(text));
   return balancer::Duration(nanos);
+}
+
+Expected<std::uint64_t, std::string> parseByteSize(std::string_view text) {
+  std::uint64_t value = 0;
+  const char* const last = text.data() + text.size();
+  const auto [end, error] = std::from_chars(text.data(), last, value);
+  if (error == std::errc::result_out_of_range) {
+    return Unexpected(std::string("too large: ") + quoted(text));
+  }
+  if (error != std::errc() || end == text.data()) {
+    return Unexpected(std::string("not a size: ") + quoted(text) + " (try 16384, 16k or 1M)");
+  }
+  const std::string_view unit_text(end, last - end);
+  if (unit_text.starts_with('.')) {  // a fraction: "1.5k"
+    return Unexpected(std::string("not a size: ") + quoted(text) +
+                      " (a whole number of bytes, k or M: 1536 rather than 1.5k)");
+  }
+  const std::uint64_t unit = unitBytes(unit_text);
+  if (unit == 0) {
+    return Unexpected(std::string("unknown unit in ") + quoted(text) + " (use k or M; 1k = 1024)");
+  }
+  if (value > std::numeric_limits<std::uint64_t>::max() / unit) {
+    return Unexpected(std::string("too large: ") + quoted(text));
+  }
+  return value * unit;
+}
+
+std::string formatByteSize(std::uint64_t bytes) {
+  if (bytes != 0 && bytes % kMebibyte == 0) return std::to_string(bytes / kMebibyte) + "M";
+  if (bytes != 0 && bytes % kKibibyte == 0) return std::to_string(bytes / kKibibyte) + "k";
+  return std::to_string(bytes);
 }
 
 Expected<std::uint64_t, std::string> parseSeed(std::string_view text) {

@@ -13,6 +13,14 @@ namespace faultline::scenarios {
 // number of seconds. At least 1 ns once rounded, at most 30 days (the longest scenario).
 Expected<balancer::Duration, std::string> parseDuration(std::string_view text);
 
+// A size in bytes as people write it on a command line: "16384", "16k" or "16K", "8m" or "8M",
+// with the binary meaning (1k = 1024, 1M = 1024 * 1024), as HAProxy's and nginx's sizes. A whole
+// number, no sign, no spaces; 0 is a size (the caller says whether it makes sense).
+Expected<std::uint64_t, std::string> parseByteSize(std::string_view text);
+
+// A size as parseByteSize reads it back, in the largest unit that divides it: "16k", "8M", "1000".
+std::string formatByteSize(std::uint64_t bytes);
+
 // A seed: a decimal number from 0 to 2^64 - 1, nothing else (no sign, no octal or hex prefix:
 // "010" is ten).
 Expected<std::uint64_t, std::string> parseSeed(std::string_view text);

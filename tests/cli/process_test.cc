@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -114,6 +115,50 @@ std::string readLine(int fd, int deadline_ms) {
   }
 }
 
+// The real binary as a proxy, `faultline proxy ARGS`, its stdout on a pipe.
+struct ProxyProcess {
+  pid_t pid = 0;
+  int out = -1;  // the read end of its stdout
+};
+
+ProxyProcess spawnProxy(const std::vector<std::string>& args) {
+  ProxyProcess proxy;
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return proxy;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  std::vector<char*> argv = {const_cast<char*>(FAULTLINE_BINARY), const_cast<char*>("proxy")};
+  for (const auto& arg : args)
+    argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  if (posix_spawn(&proxy.pid, FAULTLINE_BINARY, &actions, nullptr, argv.data(), environ) != 0) {
+    proxy.pid = 0;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  proxy.out = pipe_fds[0];
+  return proxy;
+}
+
+// The port at the end of a line the proxy printed ("... on 127.0.0.1:PORT, ..."), 0 if none.
+std::uint16_t portIn(const std::string& line, const std::string& after) {
+  const auto at = line.find(after);
+  if (at == std::string::npos) return 0;
+  return static_cast<std::uint16_t>(std::stoi(line.substr(at + after.size())));
+}
+
+// SIGTERM, then its exit status once it drained; `io` keeps turning (a backend may run on it).
+int terminate(boost::asio::io_context& io, const ProxyProcess& proxy) {
+  int status = 0;
+  if (kill(proxy.pid, SIGTERM) != 0) return -1;
+  faultline::live::testing::runUntil(
+      io, [&] { return waitpid(proxy.pid, &status, WNOHANG) == proxy.pid; });
+  close(proxy.out);
+  return status;
+}
+
 // The real binary as a proxy: it says where it listens, forwards, and drains on SIGTERM with
 // exit code 0.
 TEST(CliProcessTest, TheProxyServesAndDrainsOnSigterm) {
@@ -124,28 +169,15 @@ TEST(CliProcessTest, TheProxyServesAndDrainsOnSigterm) {
   live::SyntheticBackend backend(io, config);
   const std::string backend_address = "127.0.0.1:" + std::to_string(backend.port());
 
-  int pipe_fds[2];
-  ASSERT_EQ(pipe(pipe_fds), 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  const char* argv[] = {FAULTLINE_BINARY, "proxy",       "--listen",  "127.0.0.1:0",
-                        "--admin",        "127.0.0.1:0", "--backend", backend_address.c_str(),
-                        nullptr};
-  pid_t child = 0;
-  ASSERT_EQ(posix_spawn(&child, FAULTLINE_BINARY, &actions, nullptr, const_cast<char* const*>(argv),
-                        environ),
-            0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(pipe_fds[1]);
-  const std::string line = readLine(pipe_fds[0], 10'000);
+  const ProxyProcess proxy = spawnProxy(
+      {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--backend", backend_address});
+  ASSERT_NE(proxy.pid, 0);
+  const std::string line = readLine(proxy.out, 10'000);
   ASSERT_THAT(line, HasSubstr("faultline proxy listening on 127.0.0.1:"));
-  const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
-  const std::string admin_line = readLine(pipe_fds[0], 10'000);
+  const auto port = portIn(line, "127.0.0.1:");
+  const std::string admin_line = readLine(proxy.out, 10'000);
   ASSERT_THAT(admin_line, HasSubstr("admin on 127.0.0.1:"));
-  const auto admin_port =
-      static_cast<std::uint16_t>(std::stoi(admin_line.substr(admin_line.rfind(':') + 1)));
+  const auto admin_port = portIn(admin_line, "127.0.0.1:");
 
   const auto answer = live::testing::send(io, port, live::testing::get("/hello"));
   EXPECT_FALSE(answer.error) << answer.error.message();
@@ -155,11 +187,37 @@ TEST(CliProcessTest, TheProxyServesAndDrainsOnSigterm) {
   EXPECT_EQ(metrics.status(), 200u);
   EXPECT_THAT(metrics.response.body(), HasSubstr("faultline_proxy_requests_total 1\n"));
 
-  ASSERT_EQ(kill(child, SIGTERM), 0);
-  int status = 0;
-  // The backend runs on this thread's io_context: keep it turning while the child drains.
-  live::testing::runUntil(io, [&] { return waitpid(child, &status, WNOHANG) == child; });
-  close(pipe_fds[0]);
+  // The backend runs on this thread's io_context: it keeps turning while the child drains.
+  const int status = terminate(io, proxy);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), kExitOk);
+}
+
+// A limit given on the command line is the one the proxy applies: a 2 KiB header is too large
+// under --max-header-size 1k (and would pass the 16 KiB default).
+TEST(CliProcessTest, TheProxyAppliesALimitGivenOnTheCommandLine) {
+  namespace live = faultline::live;
+  boost::asio::io_context io;
+  live::SyntheticBackendConfig config;
+  config.name = "only";
+  live::SyntheticBackend backend(io, config);
+  const std::string backend_address = "127.0.0.1:" + std::to_string(backend.port());
+
+  const ProxyProcess proxy = spawnProxy({"--listen", "127.0.0.1:0", "--admin", "none", "--backend",
+                                         backend_address, "--max-header-size", "1k"});
+  ASSERT_NE(proxy.pid, 0);
+  const std::string line = readLine(proxy.out, 10'000);
+  ASSERT_THAT(line, HasSubstr("faultline proxy listening on 127.0.0.1:"));
+  const auto port = portIn(line, "127.0.0.1:");
+
+  const auto small = live::testing::send(io, port, live::testing::get("/small"));
+  EXPECT_EQ(small.status(), 200u) << small.error.message();
+  const auto large = live::testing::send(
+      io, port, live::testing::get("/large", {{"x-padding", std::string(2048, 'a')}}));
+  EXPECT_EQ(large.status(), 431u) << large.error.message();
+  EXPECT_EQ(large.header("x-faultline-host"), "");  // the proxy's own answer, not the backend's
+
+  const int status = terminate(io, proxy);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), kExitOk);
 }

@@ -1,9 +1,11 @@
-// Durations and seeds as people write them on a command line or in the desktop app.
+// Durations, sizes and seeds as people write them on a command line or in the desktop app.
 #include "scenarios/user_input.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -38,6 +40,50 @@ TEST(UserInputDuration, RefusesWhatIsNotADuration) {
 TEST(UserInputDuration, RefusesDurationsThatRoundToZero) {
   EXPECT_FALSE(parseDuration("1e-12").hasValue());
   EXPECT_FALSE(parseDuration("0.0000000001s").hasValue());
+}
+
+TEST(UserInputByteSize, ParsesBytesAndBinaryUnits) {
+  const std::vector<std::pair<const char*, std::uint64_t>> cases = {
+      {"0", 0},
+      {"16384", 16384},
+      {"1k", 1024},
+      {"1K", 1024},
+      {"16k", 16 * 1024},
+      {"1m", 1024 * 1024},
+      {"8M", 8 * 1024 * 1024},
+      {"010", 10},
+      {"18446744073709551615", 18446744073709551615u},
+      {"17592186044415M", 17592186044415u * 1024 * 1024}};  // the largest that fits
+  for (const auto& [text, expected] : cases) {
+    auto parsed = parseByteSize(text);
+    ASSERT_TRUE(parsed.hasValue()) << text << ": " << parsed.error();
+    EXPECT_EQ(*parsed, expected) << text;
+  }
+}
+
+TEST(UserInputByteSize, RefusesWhatIsNotASize) {
+  for (const char* text : {"", "k", "abc", "-1", "+1", "-1k", " 1k", "1k ", "1 k", "1.5k", "1kb",
+                           "1KiB", "1g", "1G", "0x10", "1e3"}) {
+    EXPECT_FALSE(parseByteSize(text).hasValue()) << text;
+  }
+}
+
+TEST(UserInputByteSize, RefusesSizesThatOverflow) {
+  for (const char* text : {"18446744073709551616", "17592186044416M", "18014398509481984k"}) {
+    auto parsed = parseByteSize(text);
+    ASSERT_FALSE(parsed.hasValue()) << text;
+    EXPECT_NE(parsed.error().find("too large"), std::string::npos) << parsed.error();
+  }
+}
+
+TEST(UserInputByteSize, FormatsWhatItParsesBack) {
+  EXPECT_EQ(formatByteSize(16 * 1024), "16k");
+  EXPECT_EQ(formatByteSize(8 * 1024 * 1024), "8M");
+  EXPECT_EQ(formatByteSize(1536), "1536");  // 1.5k: no fractions
+  EXPECT_EQ(formatByteSize(0), "0");
+  for (std::uint64_t bytes : {0ull, 1ull, 1000ull, 1024ull, 3ull << 20, 1ull << 40}) {
+    EXPECT_EQ(*parseByteSize(formatByteSize(bytes)), bytes) << bytes;
+  }
 }
 
 TEST(UserInputSeed, DecimalFromZeroToTheLargest64BitNumber) {
