@@ -113,6 +113,9 @@ void LiveWorld::buildBackends() {
     config.error_probability = group.error_probability;
     config.seed = spec_.seed * 0x9e3779b97f4a7c15ULL + h;
     config.time_scale = options_.time_scale;
+    config.on_service_start = [this](Duration wait) {
+      metrics_.recordQueueWait(advanceTo(clock_.now()), wait);
+    };
     backends_.push_back(std::make_unique<SyntheticBackend>(io_, config));
     host_by_name_.emplace(config.name, h);
   }

@@ -200,7 +200,15 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   const Request& request() const { return request_; }
 
   void readRequest();
-  void queue() { stage_ = Stage::kQueued; }
+  void queue() {
+    stage_ = Stage::kQueued;
+    queued_at_ = Clock::now();
+  }
+  // How long it waited for a worker (zero if it never queued).
+  Duration queueWait() const {
+    return queued_at_ ? std::chrono::duration_cast<Duration>(Clock::now() - *queued_at_)
+                      : Duration::zero();
+  }
   void serve(Duration service);
   void freeze();
   void resume() { serve(service_left_); }
@@ -231,6 +239,7 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   std::uint64_t id_;
   Duration idle_timeout_;
   Stage stage_ = Stage::kReading;
+  std::optional<Clock::time_point> queued_at_;  // the request's, while it waits for a worker
   std::uint64_t work_epoch_ = 0;
   std::uint64_t deadline_epoch_ = 0;
   beast::flat_buffer buffer_;
@@ -255,6 +264,7 @@ BackendConnection::BackendConnection(std::shared_ptr<BackendCore> core, tcp::soc
 
 void BackendConnection::readRequest() {
   stage_ = Stage::kReading;
+  queued_at_.reset();
   parser_.emplace();  // Beast's default limits: 8 KiB of header, 1 MiB of body
   armDeadline(idle_timeout_);
   http::async_read(
@@ -620,6 +630,9 @@ void BackendCore::swallow(BackendConnection& connection) {
 
 void BackendCore::startService(BackendConnection& connection) {
   ++busy_;
+  if (config_.on_service_start) {
+    config_.on_service_start(config_.time_scale.toScenario(connection.queueWait()));
+  }
   connection.serve(drawServiceTime());
 }
 

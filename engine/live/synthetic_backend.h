@@ -4,6 +4,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ struct SyntheticBackendConfig {
   // A live run's clock (time_scale.h): service times, the latency fault's delay and the reset
   // fault's hold are scenario durations, waited shrunk by it. The idle timeout is real time.
   TimeScale time_scale;
+  // Told as each request goes into service, of how long it waited for a worker, in scenario time
+  // (the simulator's queue waits); may be empty.
+  std::function<void(balancer::Duration queue_wait)> on_service_start;
 };
 
 // A latency fault as it strikes a backend now: its share of answers, its delay, its strength

@@ -66,6 +66,13 @@ TEST(LiveRun, ASmallScenarioRunsLiveWithTheSimulatorsArrivalsAndEvents) {
   // Failures only from the crash; a loose bound: a handful of requests either way.
   EXPECT_NEAR(result.summary().availability(), simulated.summary().availability(), 0.02);
   EXPECT_GT(result.summary().latency_ms().p50(), 2.0);  // 5 ms mean service: not instant
+  // Queue waits are measured at the backends, as the simulator measures them: four workers at a
+  // quarter of their capacity rarely queue.
+  EXPECT_NEAR(static_cast<double>(result.summary().queue_wait_ms().count()),
+              static_cast<double>(simulated.summary().queue_wait_ms().count()),
+              0.02 * static_cast<double>(simulated.summary().queue_wait_ms().count()));
+  EXPECT_GT(result.summary().queue_wait_ms().count(), 700);
+  EXPECT_LT(result.summary().queue_wait_ms().p50(), 1.0);
   // One window per second of scenario time, the last one ending at the drain.
   ASSERT_GE(result.windows_size(), 4);
   EXPECT_EQ(result.windows(0).end_s(), 1.0);

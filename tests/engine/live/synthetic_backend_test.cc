@@ -216,6 +216,8 @@ TEST_F(SyntheticBackendTest, ServiceTimeIsRespected) {
 TEST_F(SyntheticBackendTest, OneWorkerOneQueueSlotServesQueuesAndRejects) {
   SyntheticBackendConfig config = withService(100ms);
   config.queue_limit = 1;
+  std::vector<balancer::Duration> waits;
+  config.on_service_start = [&](balancer::Duration wait) { waits.push_back(wait); };
   SyntheticBackend backend(io_, config);
   const auto start = Clock::now();
   std::vector<std::shared_ptr<TestClient>> clients;
@@ -238,6 +240,10 @@ TEST_F(SyntheticBackendTest, OneWorkerOneQueueSlotServesQueuesAndRejects) {
   EXPECT_LT(rejected[0], served[0]);  // at once, while the first is still in service
   EXPECT_GE(served[0], 100ms);
   EXPECT_GE(served[1], 200ms);  // waited for the first, then served
+  // The queue waits the simulator would record: none for the first, a service for the second.
+  ASSERT_EQ(waits.size(), 2u);
+  EXPECT_LT(waits[0], 50ms);
+  EXPECT_GE(waits[1], 100ms);
   EXPECT_EQ(backend.stats().rejected, 1u);
   EXPECT_EQ(backend.stats().ok, 2u);
 }
