@@ -85,6 +85,10 @@ Fidelity compareFidelity(const results::RunResult& sim, const results::RunResult
                       withThousands(b.requests_failed()),
                       fmt::format("{:+d}", b.requests_failed() - a.requests_failed())});
   latencyRows(a.latency_ms(), b.latency_ms(), out.rows);
+  // Where the time goes at the backends: a queue that builds in one and not the other explains
+  // a latency gap.
+  out.rows.push_back({"queue wait p99", ms(a.queue_wait_ms().p99()), ms(b.queue_wait_ms().p99()),
+                      relative(a.queue_wait_ms().p99(), b.queue_wait_ms().p99())});
   faultRows(a, b, out.rows);
   out.checks.push_back(
       {fmt::format("success rate within {:.0f} percentage point", kSuccessTolerancePp),
