@@ -74,6 +74,8 @@ const char* kindName(UpstreamFault::Kind kind) {
       return "errors";
     case UpstreamFault::Kind::kReset:
       return "reset";
+    case UpstreamFault::Kind::kRefused:
+      return "refused";
   }
   return "unknown";
 }
@@ -107,7 +109,7 @@ Expected<UpstreamFault, std::string> faultOf(const std::string& body, const Prox
   UpstreamFault fault;
   const auto kind = parsed.find("kind");
   if (kind == parsed.end() || !kind->is_string()) {
-    return Unexpected(std::string("kind: required, one of latency, errors, reset"));
+    return Unexpected(std::string("kind: required, one of latency, errors, reset, refused"));
   }
   const std::string name = kind->get<std::string>();
   if (name == "latency") {
@@ -116,8 +118,10 @@ Expected<UpstreamFault, std::string> faultOf(const std::string& body, const Prox
     fault.kind = UpstreamFault::Kind::kErrors;
   } else if (name == "reset") {
     fault.kind = UpstreamFault::Kind::kReset;
+  } else if (name == "refused") {
+    fault.kind = UpstreamFault::Kind::kRefused;
   } else {
-    return Unexpected("kind: \"" + name + "\" is not one of latency, errors, reset");
+    return Unexpected("kind: \"" + name + "\" is not one of latency, errors, reset, refused");
   }
   if (const auto backend = parsed.find("backend"); backend != parsed.end()) {
     if (!backend->is_string()) return Unexpected(std::string("backend: must be a string"));

@@ -25,6 +25,7 @@ bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
   double gray_share = 0;
   unsigned gray_status = 500;
   double reset_share = 0;
+  double refused_share = 0;
   balancer::Duration reset_after{};
   for (const std::uint32_t index : striking) {
     const sim::FaultSpec& fault = faults[index];
@@ -58,6 +59,9 @@ bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
         if (gray_share == 0) gray_status = fault.status;
         gray_share = either(gray_share, fault.probability * intensity);
         break;
+      case sim::FaultKind::kConnectionRefused:
+        refused_share = either(refused_share, fault.probability * intensity);
+        break;
       case sim::FaultKind::kConnectionReset:
         reset_share = either(reset_share, fault.probability * intensity);
         reset_after = std::max(reset_after, fault.reset_after);
@@ -79,6 +83,7 @@ bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
   backend_.setSlowdown(slowdown);
   backend_.setGrayErrors(gray_share, gray_status);
   backend_.setResetProbability(reset_share, reset_after);
+  refused_ = refused_share;
   return serving();
 }
 

@@ -23,12 +23,17 @@ class HostFaults {
              balancer::TimePoint now);
 
   bool serving() const { return !crashed_ && !dark_ && !paused_; }
+  // The share of connections the host refuses (connection_refused faults). A listener cannot
+  // refuse a share of connections, and a pooled connection is never refused: the proxies in
+  // front of it inject the refusals per try instead (LiveWorld), as the simulator strikes tries.
+  double refused() const { return refused_; }
 
  private:
   SyntheticBackend& backend_;
   bool crashed_ = false;
   bool dark_ = false;
   bool paused_ = false;
+  double refused_ = 0;
 };
 
 }  // namespace faultline::live

@@ -20,7 +20,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
  public:
   ProbeExchange(asio::io_context& io, tcp::endpoint endpoint, const std::string& path,
                 balancer::Duration timeout, std::optional<balancer::Duration> trip_out,
-                PendingTrip trip_back, std::function<void(bool)> report)
+                PendingTrip trip_back, bool broken, std::function<void(bool)> report)
       : socket_(io),
         deadline_(io),
         trip_timer_(io),
@@ -28,6 +28,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
         timeout_(timeout),
         trip_out_(trip_out),
         trip_back_(trip_back),
+        broken_(broken),
         report_(std::move(report)) {
     request_.method(http::verb::get);
     request_.target(path);
@@ -59,7 +60,13 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   }
 
  private:
+  // Past the way out: an injected refusal or reset fails the probe there, as the host's answer.
   void connect() {
+    if (broken_) return answerBack(false);
+    connectNow();
+  }
+
+  void connectNow() {
     socket_.async_connect(endpoint_, [self = shared_from_this()](boost::system::error_code e) {
       if (e) return self->answerBack(false);
       http::async_write(self->socket_, self->request_,
@@ -110,6 +117,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   balancer::Duration timeout_;
   std::optional<balancer::Duration> trip_out_;
   PendingTrip trip_back_;
+  bool broken_;
   std::function<void(bool)> report_;
   http::request<http::empty_body> request_;
   boost::beast::flat_buffer buffer_;
@@ -149,12 +157,13 @@ void HttpProber::probe(balancer::HostIndex host, std::uint64_t probe_id) {
     back = PendingTrip{
         .paths = network_, .backend = host, .zone = std::nullopt, .back = true, .scale = scale_};
   }
-  auto exchange =
-      std::make_shared<ProbeExchange>(io_, hosts_[host], path_, timeout_, out, back,
-                                      [this, alive = alive_, host, probe_id](bool passed) {
-                                        if (*alive && balancer_ != nullptr)
-                                          balancer_->onProbeResult(host, probe_id, passed);
-                                      });
+  const TryEffect effect = faults_ ? faults_(host) : TryEffect{};
+  if (out) *out += effect.delay;
+  auto exchange = std::make_shared<ProbeExchange>(
+      io_, hosts_[host], path_, timeout_, out, back, effect.reset || effect.refused,
+      [this, alive = alive_, host, probe_id](bool passed) {
+        if (*alive && balancer_ != nullptr) balancer_->onProbeResult(host, probe_id, passed);
+      });
   in_flight_.push_back(exchange);
   exchange->start();
 }

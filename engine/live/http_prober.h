@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "balancer/load_balancer.h"
 #include "balancer/prober.h"
 #include "engine/live/network_paths.h"
+#include "engine/live/upstream_faults.h"
 
 namespace faultline::live {
 
@@ -25,6 +27,10 @@ class HttpProber final : public balancer::Prober {
   HttpProber(boost::asio::io_context& io, std::vector<boost::asio::ip::tcp::endpoint> hosts,
              std::string path, balancer::Duration timeout, NetworkPaths* network = nullptr,
              TimeScale scale = TimeScale());
+
+  // What injected faults do to a probe of a host (UpstreamFaults::drawForProbe); none by default.
+  using Faults = std::function<TryEffect(balancer::HostIndex)>;
+  void setFaults(Faults faults) { faults_ = std::move(faults); }
   ~HttpProber() override;
 
   // The balancer that hears the answers; set once it exists (it needs the prober first).
@@ -41,6 +47,7 @@ class HttpProber final : public balancer::Prober {
   balancer::Duration timeout_;
   NetworkPaths* network_;
   TimeScale scale_;
+  Faults faults_;
   balancer::LoadBalancer* balancer_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::vector<std::weak_ptr<ProbeExchange>> in_flight_;

@@ -36,9 +36,8 @@ struct LiveError {
 // does not), so a comparison runs the simulator on the same scaled world.
 void scaleRates(sim::WorldSpec& spec, double factor);
 
-// Whether live mode can run the scenario: a balancer tier, closed-loop clients, clients that
-// retry, and faults on DNS, the balancer tier or refusing connections are the simulator's alone
-// for now.
+// Whether live mode can run the scenario: a balancer tier (and the faults that need one: DNS,
+// balancer crashes), closed-loop clients and clients that retry are the simulator's alone for now.
 std::optional<LiveError> liveSupport(const sim::WorldSpec& spec);
 
 // Runs a scenario on loopback, in (scaled) real time: every backend host a SyntheticBackend,

@@ -21,7 +21,8 @@ struct LiveWorld::ClientRegion {
   std::unique_ptr<BalancerListener> listener;
   std::unique_ptr<Proxy> proxy;
   std::unique_ptr<LoadGenerator> load;
-  std::unordered_map<std::uint64_t, std::uint32_t> sent_in_epoch;  // arrival -> fault epoch
+  std::unordered_map<std::uint64_t, std::uint32_t> sent_in_epoch;    // arrival -> fault epoch
+  std::unordered_map<std::uint32_t, std::uint64_t> refusal_of_host;  // its injected fault's id
 };
 
 // A proxy's balancer events, told to the observer as a simulated balancer's are.
@@ -243,7 +244,7 @@ void LiveWorld::strikeHosts(std::uint32_t fault, bool ending) {
       faults.erase(found);
     }
     const bool was_serving = host_faults_[host].serving();
-    const bool serving = host_faults_[host].apply(faults, spec_.faults, now);
+    const bool serving = applyHostFaults(host, now);
     if (serving != was_serving) {
       observer_.onHostStateChanged(
           metrics::HostStateEvent{.time = now, .host = host, .serving = serving});
@@ -290,9 +291,30 @@ void LiveWorld::refreshRamps() {
   };
   for (std::uint32_t host = 0; host < striking_.size(); ++host) {
     const auto& faults = striking_[host];
-    if (std::any_of(faults.begin(), faults.end(), ramping))
-      host_faults_[host].apply(faults, spec_.faults, now);
+    if (std::any_of(faults.begin(), faults.end(), ramping)) applyHostFaults(host, now);
   }
+}
+
+// The faults striking a host, applied to its backend, and its refusals to every proxy in front of
+// it (HostFaults::refused). Whether it serves.
+bool LiveWorld::applyHostFaults(std::uint32_t host, TimePoint now) {
+  const double refused_before = host_faults_[host].refused();
+  const bool serving = host_faults_[host].apply(striking_[host], spec_.faults, now);
+  const double refused = host_faults_[host].refused();
+  if (refused == refused_before) return serving;
+  for (auto& client : clients_) {
+    UpstreamFaults& injected = client->proxy->upstreamFaults();
+    std::uint64_t& id = client->refusal_of_host[host];
+    if (id != 0) injected.remove(std::exchange(id, 0));
+    if (refused > 0) {
+      id = injected
+               .add(UpstreamFault{.kind = UpstreamFault::Kind::kRefused,
+                                  .backend = spec_.layout.hosts[host].name,
+                                  .probability = refused})
+               .id;
+    }
+  }
+  return serving;
 }
 
 // Windows close on their timer when nothing else happens, and before any arrival or completion

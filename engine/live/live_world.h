@@ -37,6 +37,7 @@ class LiveWorld {
   void scheduleFaults();
   void onFaultStep(std::uint32_t fault, std::size_t step);
   void strikeHosts(std::uint32_t fault, bool ending);
+  bool applyHostFaults(std::uint32_t host, balancer::TimePoint now);
   void scheduleRampRefresh();
   void rampTick(balancer::TimePoint when);
   void refreshRamps();

@@ -108,6 +108,9 @@ Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint
         io, endpoint, limits.connect_timeout, limits.upstream_idle_timeout, kMostIdlePerBackend));
   }
   prober_.attach(*balancer_);
+  prober_.setFaults([this](balancer::HostIndex host) {
+    return faults_.empty() ? TryEffect{} : faults_.drawForProbe(config_.backends[host].name);
+  });
 }
 
 Proxy::~Proxy() {

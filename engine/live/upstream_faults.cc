@@ -15,6 +15,14 @@ bool UpstreamFaults::remove(std::uint64_t id) {
 }
 
 TryEffect UpstreamFaults::draw(const std::string& backend) {
+  return draw(backend, /*probe=*/false);
+}
+
+TryEffect UpstreamFaults::drawForProbe(const std::string& backend) {
+  return draw(backend, /*probe=*/true);
+}
+
+TryEffect UpstreamFaults::draw(const std::string& backend, bool probe) {
   TryEffect effect;
   for (const UpstreamFault& fault : faults_) {
     if (!fault.backend.empty() && fault.backend != backend) continue;
@@ -24,10 +32,13 @@ TryEffect UpstreamFaults::draw(const std::string& backend) {
         effect.delay += fault.latency;
         break;
       case UpstreamFault::Kind::kErrors:
-        if (!effect.status && !effect.reset) effect.status = fault.status;
+        if (!effect.decided() && !probe) effect.status = fault.status;
         break;
       case UpstreamFault::Kind::kReset:
-        if (!effect.status && !effect.reset) effect.reset = true;
+        if (!effect.decided()) effect.reset = true;
+        break;
+      case UpstreamFault::Kind::kRefused:
+        if (!effect.decided()) effect.refused = true;
         break;
     }
   }

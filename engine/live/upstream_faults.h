@@ -19,6 +19,7 @@ struct UpstreamFault {
     kLatency,  // the try waits `latency` before it is sent (Toxiproxy's latency toxic, upstream)
     kErrors,   // the try is answered `status` at once, by the proxy, as if by the backend
     kReset,    // the try's connection breaks before an answer (Toxiproxy's reset_peer)
+    kRefused,  // the try's connection is refused (a Toxiproxy proxy turned off)
   };
   std::uint64_t id = 0;
   Kind kind = Kind::kLatency;
@@ -36,6 +37,9 @@ struct TryEffect {
   PendingTrip trip_back;       // what its answer's way back takes, drawn as it leaves the backend
   std::optional<unsigned> status;
   bool reset = false;
+  bool refused = false;
+  // Answered or broken by the faults, rather than sent.
+  bool decided() const { return status || reset || refused; }
 };
 
 // The faults in force, and the draws that decide which tries they strike. Draws come from a
@@ -51,13 +55,18 @@ class UpstreamFaults {
   const std::vector<UpstreamFault>& faults() const { return faults_; }
   bool empty() const { return faults_.empty(); }
 
-  // The effect on a try to `backend`: every latency fault that strikes adds up; the first error
-  // or reset that strikes, in the order they were added, decides its fate.
+  // The effect on a try to `backend`: every latency fault that strikes adds up; the first error,
+  // reset or refusal that strikes, in the order they were added, decides its fate.
   TryEffect draw(const std::string& backend);
+  // The effect on a health probe: latencies, resets and refusals strike it as they strike a try
+  // (the network cannot tell them apart); injected errors do not (they are answers).
+  TryEffect drawForProbe(const std::string& backend);
 
  private:
   std::vector<UpstreamFault> faults_;
   std::uint64_t next_id_ = 1;
+  TryEffect draw(const std::string& backend, bool probe);
+
   SplitMix64 random_;
 };
 

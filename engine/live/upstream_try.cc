@@ -65,7 +65,7 @@ void UpstreamTry::start() {
     });
     return;
   }
-  if (!effect_.reset && !effect_.status) return acquire(/*fresh=*/false);  // the usual case
+  if (!effect_.decided()) return acquire(/*fresh=*/false);  // the usual case
   // Never inside start(): the caller is still setting the try up.
   asio::post(io_, [self = shared_from_this()] { self->afterInjectedDelay(); });
 }
@@ -74,6 +74,7 @@ void UpstreamTry::start() {
 void UpstreamTry::afterInjectedDelay() {
   if (finished_) return;
   if (effect_.reset) return finish({balancer::Outcome::kReset, std::nullopt});
+  if (effect_.refused) return finish({balancer::Outcome::kConnectFailure, std::nullopt});
   if (effect_.status) {
     HttpResponse injected = proxyAnswer(static_cast<http::status>(*effect_.status),
                                         "injected upstream fault", request_->version(), true);

@@ -384,6 +384,13 @@ TEST_F(ProxyTest, FaultsInjectedThroughTheAdminEndpointStrikeTheUpstreamCalls) {
                 .result_int(),
             200u);
   EXPECT_EQ(proxy_->upstreamFaults().faults().size(), 1u);  // the latency stays
+  const HttpResponse refused = post(R"({"kind": "refused", "backend": ")" + b1 + R"("})");
+  ASSERT_EQ(refused.result_int(), 201u) << refused.body();
+  EXPECT_EQ(nlohmann::json::parse(refused.body())["kind"], "refused");
+  std::map<std::string, int> reasons;
+  for (int i = 0; i < 4; ++i)
+    ++reasons[request().header("x-faultline-reason")];
+  EXPECT_EQ(reasons, (std::map<std::string, int>{{"", 2}, {"upstream connect failure", 2}}));
   EXPECT_EQ((*admin)->handle(adminRequest(http::verb::delete_, "/faults/999")).result_int(), 404u);
   for (const auto& [json, field] : std::vector<std::pair<std::string, std::string>>{
            {"not json", "JSON object"},
@@ -474,6 +481,25 @@ TEST_F(ProxyTest, ProbesLostOnTheWayFailAndEjectTheBackend) {
   ASSERT_TRUE(runUntil(io_, [&] { return !proxy_->balancer().hosts().isHealthy(0); }));
   EXPECT_GT(paths->probes_, 0);
   EXPECT_THAT(spread(4), (std::map<std::string, int>{{"b1", 4}}));
+}
+
+// Refusals and resets injected on the upstream calls strike the health probes too (the network
+// cannot tell them apart): the backend is taken out of use; injected errors do not (answers).
+TEST_F(ProxyTest, InjectedRefusalsFailTheProbesAndInjectedErrorsDoNot) {
+  addBackends(2);
+  scenario::Balancer balancer;
+  auto* check = balancer.mutable_health_check();
+  check->set_interval_ms(20);
+  check->set_timeout_ms(10);
+  check->set_unhealthy_threshold(2);
+  startProxy(configFor("round-robin", balancer));
+  const std::string b0 = proxy_->config().backends[0].name;
+  const std::string b1 = proxy_->config().backends[1].name;
+  proxy_->upstreamFaults().add(
+      UpstreamFault{.kind = UpstreamFault::Kind::kErrors, .backend = b0, .status = 500});
+  proxy_->upstreamFaults().add(UpstreamFault{.kind = UpstreamFault::Kind::kRefused, .backend = b1});
+  ASSERT_TRUE(runUntil(io_, [&] { return !proxy_->balancer().hosts().isHealthy(1); }));
+  EXPECT_TRUE(proxy_->balancer().hosts().isHealthy(0));
 }
 
 // The zone a request says it comes from reaches the balancer (and the network), when the proxy
