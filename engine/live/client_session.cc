@@ -233,6 +233,12 @@ void ClientSession::drain() {
   if (!busy()) close();
 }
 
+void ClientSession::reset() {
+  boost::system::error_code ignored;
+  socket_.set_option(boost::asio::socket_base::linger(true, 0), ignored);
+  close();
+}
+
 void ClientSession::close() {
   if (closed_) return;
   closed_ = true;

@@ -44,6 +44,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void drain();
   // Closes at once, whatever is in flight.
   void close();
+  // As a dying process's connections end: the client sees a reset (RST), not a close.
+  void reset();
   // Forwarding, writing, or with a request partly read: a drain waits for it.
   bool busy() const {
     return forwarding_ != nullptr || writing_ || buffer_.size() > 0 ||

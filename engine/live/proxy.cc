@@ -143,6 +143,32 @@ void Proxy::start() {
   accept();
 }
 
+void Proxy::crash() {
+  if (crashed_ || draining_) return;
+  crashed_ = true;
+  accepting_ = false;
+  boost::system::error_code ignored;
+  bound_ = acceptor_.local_endpoint(ignored);
+  acceptor_.close(ignored);
+  accept_pause_.cancel();
+  std::vector<std::shared_ptr<ClientSession>> open;
+  for (auto& [raw, session] : sessions_)
+    open.push_back(session);
+  for (auto& session : open)  // each reset() leaves sessions_
+    session->reset();
+  if (log_) log_("crashed");
+}
+
+std::optional<std::string> Proxy::restart() {
+  if (!crashed_) return std::nullopt;
+  if (auto error = listenOn(acceptor_, bound_)) return error;
+  crashed_ = false;
+  accepting_ = true;
+  accept();
+  if (log_) log_("restarted");
+  return std::nullopt;
+}
+
 std::uint16_t Proxy::port() const {
   boost::system::error_code error;
   const auto endpoint = acceptor_.local_endpoint(error);
@@ -189,7 +215,7 @@ void Proxy::sessionClosed(ClientSession& session) {
     if (sessions_.empty()) finishDrain();
     return;
   }
-  if (!accepting_) {
+  if (!accepting_ && !crashed_) {
     accepting_ = true;
     accept();
   }

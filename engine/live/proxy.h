@@ -44,6 +44,14 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   // once everything is closed; the proxy is then inert and may be destroyed.
   void drain(std::function<void()> done);
 
+  // The process dies (a tier instance's balancer_crash): the listener closes, so connections are
+  // refused, and every client connection is reset with its requests abandoned. Its balancer and
+  // health checks carry on (the simulator's crashed instance keeps its view too).
+  void crash();
+  // Back after a crash, listening on the same port; the error when it cannot.
+  std::optional<std::string> restart();
+  bool crashed() const { return crashed_; }
+
   std::uint16_t port() const;
   const ProxyCounters& counters() const { return counters_; }
   const balancer::LoadBalancer& balancer() const { return *balancer_; }
@@ -95,6 +103,8 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   std::unordered_map<ClientSession*, std::shared_ptr<ClientSession>> sessions_;
   bool accepting_ = false;
   bool draining_ = false;
+  bool crashed_ = false;
+  boost::asio::ip::tcp::endpoint bound_;  // where it listens, kept across a crash
   Timer drain_timer_;
   std::function<void()> drained_;
   std::vector<bool> host_usable_;  // as last told, so a second reason to avoid a host is not news

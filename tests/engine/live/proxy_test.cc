@@ -311,6 +311,27 @@ TEST_F(ProxyTest, ADrainLetsTheRequestInFlightFinishAndRefusesNewConnections) {
   EXPECT_EQ(proxy_->openConnections(), 0u);
 }
 
+// A tier instance dies: the request in flight through it is reset, new connections are refused;
+// back, it serves on the same port, with the balancer's view it kept.
+TEST_F(ProxyTest, ACrashResetsWhatIsInFlightAndRefusesUntilTheRestart) {
+  addBackends(1, std::chrono::milliseconds(200));
+  startProxy(configFor("round-robin"));
+  const std::uint16_t port = proxy_->port();
+  auto client = std::make_shared<Client>(io_, port, get("/slow"));
+  client->start();
+  ASSERT_TRUE(runUntil(io_, [&] { return backends_[0]->stats().busy == 1; }));
+  proxy_->crash();
+  EXPECT_TRUE(proxy_->crashed());
+  ASSERT_TRUE(runUntil(io_, [&] { return client->result().done; }));
+  EXPECT_EQ(client->result().error, asio::error::connection_reset);
+  EXPECT_EQ(proxy_->openConnections(), 0u);
+  EXPECT_EQ(send(io_, port, get("/refused")).error, asio::error::connection_refused);
+  ASSERT_FALSE(proxy_->restart());
+  EXPECT_FALSE(proxy_->crashed());
+  EXPECT_EQ(proxy_->port(), port);
+  EXPECT_EQ(send(io_, port, get("/back")).status(), 200u);
+}
+
 HttpRequest adminRequest(http::verb method, const std::string& target, std::string body = {}) {
   HttpRequest request{method, target, 11};
   request.set(http::field::host, "admin");
@@ -384,9 +405,9 @@ TEST_F(ProxyTest, FaultsInjectedThroughTheAdminEndpointStrikeTheUpstreamCalls) {
                 .result_int(),
             200u);
   EXPECT_EQ(proxy_->upstreamFaults().faults().size(), 1u);  // the latency stays
-  const HttpResponse refused = post(R"({"kind": "refused", "backend": ")" + b1 + R"("})");
-  ASSERT_EQ(refused.result_int(), 201u) << refused.body();
-  EXPECT_EQ(nlohmann::json::parse(refused.body())["kind"], "refused");
+  const HttpResponse refusing = post(R"({"kind": "refused", "backend": ")" + b1 + R"("})");
+  ASSERT_EQ(refusing.result_int(), 201u) << refusing.body();
+  EXPECT_EQ(nlohmann::json::parse(refusing.body())["kind"], "refused");
   std::map<std::string, int> reasons;
   for (int i = 0; i < 4; ++i)
     ++reasons[request().header("x-faultline-reason")];
