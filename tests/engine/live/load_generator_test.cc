@@ -453,7 +453,7 @@ TEST_F(LoadGeneratorTest, RequestsCarryTheirKeysOnTheWire) {
   EXPECT_LT(low->key, high->key);
 }
 
-TEST(LoadPlanFor, TakesAScenarioClientsRateTimeoutAndKeys) {
+TEST(LoadPlanFor, TakesAScenarioClientsRateTimeoutKeysRetriesAndZones) {
   sim::WorldSpec world;
   world.layout.duration = 30s;
   world.seed = 9;
@@ -462,13 +462,16 @@ TEST(LoadPlanFor, TakesAScenarioClientsRateTimeoutAndKeys) {
   open.rate = {sim::RateSegment{TimePoint{}, 500, 1}};
   open.timeout = 750ms;
   open.request_keys = sim::RequestKeySpec{1000, 1.1};
+  open.retry.max_retries = 3;
+  open.retry.only_timeouts = true;
+  open.zone_shares = {0.25, 0.75};
   sim::ClientSpec closed;
   closed.closed_loop = sim::ClosedLoopSpec{10, 1s};
   world.clients = {closed, open};
 
-  EXPECT_FALSE(loadPlanFor(world, 0).has_value());
   const auto plan = loadPlanFor(world, 1);
   ASSERT_TRUE(plan.has_value());
+  EXPECT_FALSE(plan->closed_loop.has_value());
   ASSERT_EQ(plan->rate.size(), 1u);
   EXPECT_EQ(plan->rate[0].rate_per_s, 500);
   EXPECT_EQ(plan->rate[0].slope_per_s2, 1);
@@ -479,6 +482,19 @@ TEST(LoadPlanFor, TakesAScenarioClientsRateTimeoutAndKeys) {
   EXPECT_EQ(plan->stream_index, 1u);
   ASSERT_TRUE(plan->request_keys.has_value());
   EXPECT_EQ(plan->request_keys->distinct, 1000u);
+  EXPECT_EQ(plan->retry.max_retries, 3u);
+  EXPECT_TRUE(plan->retry.only_timeouts);
+  EXPECT_EQ(plan->zone_shares, (std::vector<double>{0.25, 0.75}));
+  EXPECT_EQ(plan->zone_header, "x-faultline-zone");
+
+  // A closed loop is a plan too: its users and think time, the same stream index.
+  const auto users = loadPlanFor(world, 0);
+  ASSERT_TRUE(users.has_value());
+  ASSERT_TRUE(users->closed_loop.has_value());
+  EXPECT_EQ(users->closed_loop->users, 10u);
+  EXPECT_EQ(users->closed_loop->mean_think_time, 1s);
+  EXPECT_EQ(users->stream_index, 0u);
+  EXPECT_EQ(users->retry.max_retries, 0u);
 }
 
 // Thousands a second with the backend on the same thread: everything answered, in time.
