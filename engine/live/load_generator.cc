@@ -320,7 +320,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     if (keys_) request.key = drawKey(request.index);
     request.zone = drawZone(request.index);
     if (on_arrival_) on_arrival_(request.index, intended);
-    launch(request);
+    if (!stopped_) launch(request);
   }
 
   // An attempt of a request, first or retry: its timeout runs from its intended send.
@@ -625,7 +625,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     request.attempt_at = at;
     ++stats_.client_retries;
     if (on_client_retry_) on_client_retry_(request.index, at);
-    launch(request);
+    if (!stopped_) launch(request);
   }
 
   // The traffic ended while the request waited for its retry: it ends now, with the failure it

@@ -148,9 +148,9 @@ class LoadCore;
 // Client retries (World::retriedByClient): an attempt that fails (anything but an HTTP answer
 // below 400; LoadResult::succeeded) is sent again after the ClientRetry's backoff, drawn from the
 // simulated client's stream, while the duration has not passed; a request whose backoff would
-// end after it ends then with its failed attempt's result. Each attempt has its own timeout;
-// the request's latency runs from its first intended time; the callback hears of the request
-// once, with its last attempt's result. A retry keeps the request's key and zone.
+// end at or after the duration ends then, with its failed attempt's result. Each attempt has its
+// own timeout; the request's latency runs from its first intended time; the callback hears of the
+// request once, with its last attempt's result. A retry keeps the request's key and zone.
 //
 // Arrivals, users' next requests and retries are scheduled by one timer re-armed to the next
 // intended time (not one per request); each connection carries one request at a time and has one
