@@ -99,8 +99,6 @@ class World final : private ProbeTransport {
   // Draw keys per client attempt: more than the first try, 10 retries and 3 hedges of one.
   static constexpr std::uint32_t kTriesPerAttempt = 32;
   static constexpr std::uint32_t kNoUser = UINT32_MAX;
-  // The least a closed-loop user waits after a request refused at once.
-  static constexpr Duration kMinUserPause = std::chrono::milliseconds(1);
 
   struct SlotRef {
     std::uint32_t slot = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ struct ClosedLoopSpec {
   std::uint32_t users = 1;
   Duration mean_think_time{};  // exponential; zero: none
 };
+
+// The least a closed-loop user waits after a request refused at once (so that a user without
+// think time cannot send again in the same instant forever); the live load generator's too.
+inline constexpr Duration kMinUserPause = std::chrono::milliseconds(1);
 
 // The clients of one region.
 struct ClientSpec {
