@@ -177,15 +177,17 @@ void LiveWorld::buildClients() {
                                options_.log, client->listener.get());
     if (!proxy) throw std::runtime_error(proxy.error());
     client->proxy = std::move(*proxy);
-    auto plan = loadPlanFor(spec_, c);
-    if (!plan) throw std::runtime_error("a closed-loop client");  // liveSupport() refused it
-    plan->time_scale = options_.time_scale;
+    LoadPlan plan = loadPlanFor(spec_, c);
+    plan.time_scale = options_.time_scale;
     ClientRegion& ref = *client;
     client->load = std::make_unique<LoadGenerator>(
-        io_, clock_, LoadTarget{"127.0.0.1", client->proxy->port()}, std::move(*plan),
+        io_, clock_, LoadTarget{"127.0.0.1", client->proxy->port()}, std::move(plan),
         [this, &ref](const LoadResult& result) { onResult(ref, result); });
     client->load->onArrival(
         [this, &ref](std::uint64_t index, TimePoint intended) { onArrival(ref, index, intended); });
+    client->load->onClientRetry([this](std::uint64_t, TimePoint intended) {
+      metrics_.recordClientRetry(advanceTo(std::min(intended, clock_.now())));
+    });
     clients_.push_back(std::move(client));
   }
 }
@@ -398,7 +400,9 @@ void LiveWorld::onResult(ClientRegion& client, const LoadResult& result) {
   done.outcome = outcomeOf(result);
   done.latency = result.latency();
   if (const auto host = host_by_name_.find(result.served_by); host != host_by_name_.end()) {
-    done.serving_region = spec_.hosts[host->second].region;
+    const sim::HostSpec& served = spec_.hosts[host->second];
+    done.serving_region = served.region;
+    done.cross_zone = served.region == client.region && served.zone != result.zone;
   }
   metrics_.recordCompletion(done);
   finishIfDone();

@@ -33,7 +33,7 @@ std::vector<sim::RateSegment> constantRate(double requests_per_s) {
   return {sim::RateSegment{TimePoint{}, requests_per_s, 0}};
 }
 
-std::optional<LoadPlan> loadPlanFor(const sim::WorldSpec& world, std::uint32_t client) {
+LoadPlan loadPlanFor(const sim::WorldSpec& world, std::uint32_t client) {
   const sim::ClientSpec& spec = world.clients.at(client);
   LoadPlan plan;
   plan.rate = spec.rate;

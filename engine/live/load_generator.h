@@ -76,9 +76,8 @@ struct LoadPlan {
 std::vector<sim::RateSegment> constantRate(double requests_per_s);
 
 // The plan of a scenario's client `client` (its rate or closed loop, timeout, retries, keys and
-// zone shares, the run's duration, drain limit and seed). Always a plan now (closed-loop clients
-// included); the optional stays so that callers written when it could be empty still compile.
-std::optional<LoadPlan> loadPlanFor(const sim::WorldSpec& world, std::uint32_t client);
+// zone shares, the run's duration, drain limit and seed).
+LoadPlan loadPlanFor(const sim::WorldSpec& world, std::uint32_t client);
 
 // One request's fate, handed to the callback as it ends: its last attempt's (the first, or the
 // client's last retry).

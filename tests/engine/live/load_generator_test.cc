@@ -475,31 +475,29 @@ TEST(LoadPlanFor, TakesAScenarioClientsRateTimeoutKeysRetriesAndZones) {
   world.clients = {closed, open};
 
   const auto plan = loadPlanFor(world, 1);
-  ASSERT_TRUE(plan.has_value());
-  EXPECT_FALSE(plan->closed_loop.has_value());
-  ASSERT_EQ(plan->rate.size(), 1u);
-  EXPECT_EQ(plan->rate[0].rate_per_s, 500);
-  EXPECT_EQ(plan->rate[0].slope_per_s2, 1);
-  EXPECT_EQ(plan->duration, 30s);
-  EXPECT_EQ(plan->timeout, 750ms);
-  EXPECT_EQ(plan->drain_limit, 2s);
-  EXPECT_EQ(plan->seed, 9u);
-  EXPECT_EQ(plan->stream_index, 1u);
-  ASSERT_TRUE(plan->request_keys.has_value());
-  EXPECT_EQ(plan->request_keys->distinct, 1000u);
-  EXPECT_EQ(plan->retry.max_retries, 3u);
-  EXPECT_TRUE(plan->retry.only_timeouts);
-  EXPECT_EQ(plan->zone_shares, (std::vector<double>{0.25, 0.75}));
-  EXPECT_EQ(plan->zone_header, "x-faultline-zone");
+  EXPECT_FALSE(plan.closed_loop.has_value());
+  ASSERT_EQ(plan.rate.size(), 1u);
+  EXPECT_EQ(plan.rate[0].rate_per_s, 500);
+  EXPECT_EQ(plan.rate[0].slope_per_s2, 1);
+  EXPECT_EQ(plan.duration, 30s);
+  EXPECT_EQ(plan.timeout, 750ms);
+  EXPECT_EQ(plan.drain_limit, 2s);
+  EXPECT_EQ(plan.seed, 9u);
+  EXPECT_EQ(plan.stream_index, 1u);
+  ASSERT_TRUE(plan.request_keys.has_value());
+  EXPECT_EQ(plan.request_keys->distinct, 1000u);
+  EXPECT_EQ(plan.retry.max_retries, 3u);
+  EXPECT_TRUE(plan.retry.only_timeouts);
+  EXPECT_EQ(plan.zone_shares, (std::vector<double>{0.25, 0.75}));
+  EXPECT_EQ(plan.zone_header, "x-faultline-zone");
 
   // A closed loop is a plan too: its users and think time, the same stream index.
   const auto users = loadPlanFor(world, 0);
-  ASSERT_TRUE(users.has_value());
-  ASSERT_TRUE(users->closed_loop.has_value());
-  EXPECT_EQ(users->closed_loop->users, 10u);
-  EXPECT_EQ(users->closed_loop->mean_think_time, 1s);
-  EXPECT_EQ(users->stream_index, 0u);
-  EXPECT_EQ(users->retry.max_retries, 0u);
+  ASSERT_TRUE(users.closed_loop.has_value());
+  EXPECT_EQ(users.closed_loop->users, 10u);
+  EXPECT_EQ(users.closed_loop->mean_think_time, 1s);
+  EXPECT_EQ(users.stream_index, 0u);
+  EXPECT_EQ(users.retry.max_retries, 0u);
 }
 
 // --- client retries, closed-loop users and request zones, as the simulator has them ---
