@@ -47,11 +47,6 @@ Expected<sim::WorldSpec, int> worldOf(const FidelityArguments& arguments, std::o
       loadWorld({arguments.scenario, arguments.strategy, arguments.seed, arguments.duration},
                 "fidelity", err);
   if (!world) return Unexpected(world.error());
-  if (auto unsupported = live::liveSupport(world->spec)) {
-    printConfigError({unsupported->path, unsupported->message}, world->loaded.source_map,
-                     "fidelity", err);
-    return Unexpected(kExitBadInput);
-  }
   live::scaleRates(world->spec, arguments.rate_scale);
   return std::move(world->spec);
 }

@@ -194,8 +194,7 @@ int runLiveScenario(const RunArguments& arguments, std::ostream& out, std::ostre
         live::scaleRates(scaled, arguments.rate_scale);
         auto ran = live::runLive(scaled, options, observer, stop);
         if (!ran) {
-          return Unexpected(
-              EngineError{{ran.error().path, ran.error().message}, ran.error().unsupported});
+          return Unexpected(EngineError{{"", ran.error().message}, /*bad_input=*/false});
         }
         return *ran;
       },

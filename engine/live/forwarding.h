@@ -42,7 +42,8 @@ struct ForwardingContext {
   UpstreamFaults& faults;  // injected through the admin endpoint
   TimeScale scale;
   NetworkPaths& network;
-  const std::string& zone_header;  // empty: every request comes from zone 0
+  std::uint32_t zone;              // the proxy's own: where requests come from
+  const std::string& zone_header;  // where they say they come from instead, when not empty
   std::uint64_t next_request_id = 0;
 };
 

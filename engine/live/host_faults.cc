@@ -67,7 +67,7 @@ bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
         reset_after = std::max(reset_after, fault.reset_after);
         break;
       default:
-        break;  // not on hosts, or refused by liveSupport()
+        break;  // not on hosts
     }
   }
   // The order matters as in the simulator: dark over crashed over paused.

@@ -2,20 +2,27 @@
 
 namespace faultline::live {
 
+std::vector<LinkEnd> hostEnds(const sim::WorldSpec& spec, const std::vector<std::uint32_t>& hosts) {
+  std::vector<LinkEnd> ends;
+  for (const std::uint32_t host : hosts)
+    ends.push_back(LinkEnd{spec.hosts[host].region, spec.hosts[host].zone});
+  return ends;
+}
+
 LiveLinks::LiveLinks(const sim::WorldSpec& spec, const sim::LinkFaults& faults,
-                     balancer::Runtime& clock, std::uint32_t region,
-                     std::vector<std::uint32_t> host_of_backend, std::uint64_t seed)
+                     balancer::Runtime& clock, std::uint32_t region, std::vector<LinkEnd> ends,
+                     std::uint64_t seed)
     : spec_(spec),
       faults_(faults),
       clock_(clock),
       region_(region),
-      host_of_backend_(std::move(host_of_backend)),
+      ends_(std::move(ends)),
       random_(seed) {}
 
 std::optional<balancer::Duration> LiveLinks::trip(std::size_t backend,
                                                   std::optional<std::uint32_t> zone, bool back) {
-  if (backend >= host_of_backend_.size()) return balancer::Duration::zero();
-  const sim::HostSpec& host = spec_.hosts[host_of_backend_[backend]];
+  if (backend >= ends_.size()) return balancer::Duration::zero();
+  const LinkEnd& host = ends_[backend];
   const std::uint32_t from = back ? host.region : region_;
   const std::uint32_t to = back ? region_ : host.region;
   // A request crosses between its client's zone and the host's; a probe takes the regions' link.

@@ -21,14 +21,10 @@ struct LiveOptions {
   std::function<void(const std::string&)> log;
 };
 
-// A part of a scenario live mode cannot run yet, named by its field path as the loader names
-// scenario errors.
+// Why a live run failed on this machine (a port taken, out of descriptors): not the scenario's
+// fault, which the loader and validator have refused before.
 struct LiveError {
-  std::string path;
   std::string message;
-  // The scenario asks for what live mode lacks (bad input, exit 2), rather than the run failing
-  // on this machine (a port taken, out of descriptors).
-  bool unsupported = true;
 };
 
 // Multiplies every client's rate (and what the layout says of it): below 1 to keep a run within
@@ -36,14 +32,11 @@ struct LiveError {
 // does not), so a comparison runs the simulator on the same scaled world.
 void scaleRates(sim::WorldSpec& spec, double factor);
 
-// Whether live mode can run the scenario: a balancer tier (and the faults that need one: DNS,
-// balancer crashes), closed-loop clients and clients that retry are the simulator's alone for now.
-std::optional<LiveError> liveSupport(const sim::WorldSpec& spec);
-
 // Runs a scenario on loopback, in (scaled) real time: every backend host a SyntheticBackend,
-// every client region's balancer a Proxy with the real balancer core (the scenario's network
-// trips waited on loopback), every client region's traffic a LoadGenerator; host faults applied
-// on their timeline. The observer hears what it hears from a simulated run (the layout, windows
+// every client region's balancer (or every instance of the balancer tier, reached through a
+// TierFront per client region) a Proxy with the real balancer core (the scenario's network trips
+// waited on loopback), every client region's traffic a LoadGenerator; faults applied on their
+// timeline. The observer hears what it hears from a simulated run (the layout, windows
 // with the same counts and views, host and failover events, faults, the summary), so the results
 // file, the reports and the desktop app read a live run unchanged. Blocks until the run and its
 // drain end, or `stop` is set (checked ten times a second).

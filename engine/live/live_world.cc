@@ -4,6 +4,7 @@
 
 #include "engine/live/live_links.h"
 #include "engine/sim/balancer_view.h"
+#include "engine/sim/regional_balancer.h"
 
 namespace faultline::live {
 
@@ -13,42 +14,48 @@ using balancer::TimePoint;
 using namespace std::chrono_literals;
 using metrics::RequestOutcome;
 
-struct LiveWorld::ClientRegion {
+struct LiveWorld::Balancer {
   std::uint32_t region = 0;
-  std::uint32_t index = 0;                     // in spec.clients
+  std::optional<std::uint32_t> instance;       // of the tier
   std::vector<std::uint32_t> level_region;     // the failover order: priority level -> region
   std::vector<std::uint32_t> host_of_backend;  // proxy backend index -> world host
   std::unique_ptr<BalancerListener> listener;
   std::unique_ptr<Proxy> proxy;
-  std::unique_ptr<LoadGenerator> load;
-  std::unordered_map<std::uint64_t, std::uint32_t> sent_in_epoch;    // arrival -> fault epoch
   std::unordered_map<std::uint32_t, std::uint64_t> refusal_of_host;  // its injected fault's id
+};
+
+struct LiveWorld::ClientRegion {
+  std::uint32_t region = 0;
+  std::uint32_t index = 0;           // in spec.clients
+  std::unique_ptr<TierFront> front;  // with a tier: how its clients reach the instances
+  std::unique_ptr<LoadGenerator> load;
+  std::unordered_map<std::uint64_t, std::uint32_t> sent_in_epoch;  // arrival -> fault epoch
 };
 
 // A proxy's balancer events, told to the observer as a simulated balancer's are.
 class LiveWorld::BalancerListener final : public balancer::BalancerEvents {
  public:
-  BalancerListener(LiveWorld& world, ClientRegion& client) : world_(world), client_(client) {}
+  BalancerListener(LiveWorld& world, Balancer& balancer) : world_(world), balancer_(balancer) {}
 
   void onHostHealthChanged(balancer::HostIndex host, bool healthy) override {
     world_.observer_.onHostHealthChanged(
         metrics::HostHealthEvent{.time = world_.clock_.now(),
-                                 .balancer_region = client_.region,
-                                 .host = client_.host_of_backend[host],
+                                 .balancer_region = balancer_.region,
+                                 .host = balancer_.host_of_backend[host],
                                  .healthy = healthy});
   }
   void onActiveLevelChanged(std::optional<std::uint32_t> from,
                             std::optional<std::uint32_t> to) override {
     world_.observer_.onFailover(
         metrics::FailoverEvent{.time = world_.clock_.now(),
-                               .balancer_region = client_.region,
-                               .from_region = sim::regionOfLevel(client_.level_region, from),
-                               .to_region = sim::regionOfLevel(client_.level_region, to)});
+                               .balancer_region = balancer_.region,
+                               .from_region = sim::regionOfLevel(balancer_.level_region, from),
+                               .to_region = sim::regionOfLevel(balancer_.level_region, to)});
   }
 
  private:
   LiveWorld& world_;
-  ClientRegion& client_;
+  Balancer& balancer_;
 };
 
 namespace {
@@ -74,6 +81,7 @@ RequestOutcome outcomeOf(const LoadResult& result) {
   if (why == "circuit_open") return RequestOutcome::kCircuitOpen;
   if (why == "rate_limited") return RequestOutcome::kRateLimited;
   if (why == "load_shed") return RequestOutcome::kLoadShed;
+  if (why == "dns failure") return RequestOutcome::kDnsFailure;
   if (why == "upstream connect failure") return RequestOutcome::kConnectionRefused;
   if (why == "upstream reset before response") return RequestOutcome::kConnectionReset;
   if (why == "upstream timeout") return RequestOutcome::kTimeout;
@@ -97,6 +105,8 @@ LiveWorld::LiveWorld(const sim::WorldSpec& spec, const LiveOptions& options,
       fault_now_(spec.faults.size()),
       link_faults_(spec.faults, spec.network.regionCount()) {
   buildBackends();
+  buildBalancers();
+  buildTier();
   buildClients();
 }
 
@@ -124,64 +134,134 @@ void LiveWorld::buildBackends() {
     host_faults_.emplace_back(*backend);
 }
 
-ProxyConfig LiveWorld::proxyConfigFor(const sim::ClientSpec& client) const {
+// The scenario's balancer for one region, in front of the hosts in its failover order (as
+// priority levels), configured as the simulator configures it (sim::regionalBalancerConfig).
+ProxyConfig LiveWorld::proxyConfigFor(std::uint32_t region) const {
   ProxyConfig config;
   config.strategy = spec_.balancer.strategy;
   config.strategy_options = spec_.balancer.options;
-  config.balancer = spec_.balancer.config;
-  if (config.balancer.zone_aware) {  // as the simulator's client-side balancer learns its zones
-    config.balancer.zone_aware->local_region = client.region;
-    config.balancer.zone_aware->local_zone_shares = client.zone_shares;
-  }
+  config.balancer = sim::regionalBalancerConfig(spec_, region);
   config.health_check_path = "/healthz";
-  config.zone_header = "x-faultline-zone";  // said by the run's own load generator
-  config.seed = spec_.seed + client.region;
   config.time_scale = options_.time_scale;
   config.epoch = epoch_;
   config.limits.request_timeout = Duration::zero();  // the clients' own timeouts decide
-  const auto& order = spec_.layout.regions[client.region].failover_order;
+  const auto& order = spec_.layout.regions[region].failover_order;
   for (std::uint32_t level = 0; level < order.size(); ++level) {
     for (std::uint32_t h = 0; h < spec_.hosts.size(); ++h) {
       const sim::HostSpec& host = spec_.hosts[h];
       if (host.region != order[level]) continue;
-      config.backends.push_back(
-          BackendAddress{.name = spec_.layout.hosts[h].name,
-                         .host = "127.0.0.1",
-                         .port = backends_[h]->port(),
-                         .weight = spec_.groups[host.group].weight,
-                         .level = level,
-                         .region = host.region,
-                         .zone = host.zone,
-                         .one_way_delay = spec_.network.baseDelay(client.region, host.region)});
+      config.backends.push_back(BackendAddress{.name = spec_.layout.hosts[h].name,
+                                               .host = "127.0.0.1",
+                                               .port = backends_[h]->port(),
+                                               .weight = spec_.groups[host.group].weight,
+                                               .level = level,
+                                               .region = host.region,
+                                               .zone = host.zone});
     }
   }
   return config;
 }
 
+// A client-side balancer per client region, or an instance of the tier each (World's
+// buildClientsAndBalancers).
+void LiveWorld::buildBalancers() {
+  if (spec_.tier) {
+    for (std::uint32_t i = 0; i < spec_.tier->instances.size(); ++i) {
+      const sim::TierInstanceSpec& instance = spec_.tier->instances[i];
+      addBalancer(instance.region, instance.zone, i);
+    }
+    return;
+  }
+  for (const sim::ClientSpec& client : spec_.clients) {
+    if (balancerOf(client.region) == nullptr) addBalancer(client.region, 0, std::nullopt);
+  }
+}
+
+LiveWorld::Balancer* LiveWorld::balancerOf(std::uint32_t region) const {
+  for (const auto& balancer : balancers_) {
+    if (balancer->region == region && !balancer->instance) return balancer.get();
+  }
+  return nullptr;
+}
+
+void LiveWorld::addBalancer(std::uint32_t region, std::uint32_t zone,
+                            std::optional<std::uint32_t> instance) {
+  auto added = std::make_unique<Balancer>();
+  added->region = region;
+  added->instance = instance;
+  added->level_region = spec_.layout.regions[region].failover_order;
+  ProxyConfig config = proxyConfigFor(region);
+  for (const auto& backend : config.backends)
+    added->host_of_backend.push_back(host_by_name_.at(backend.name));
+  config.zone = zone;
+  // A client-side balancer stands for its region's clients, who say their zone; an instance
+  // routes from where it runs.
+  if (!instance) config.zone_header = "x-faultline-zone";
+  const std::uint64_t stream = instance ? (1u << 16) + *instance : region;
+  config.seed = spec_.seed + stream;
+  config.network = std::make_shared<LiveLinks>(spec_, link_faults_, clock_, region,
+                                               hostEnds(spec_, added->host_of_backend),
+                                               spec_.seed * 31 + stream);
+  added->listener = std::make_unique<BalancerListener>(*this, *added);
+  auto proxy = Proxy::create(io_, std::move(config),
+                             asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
+                             options_.log, added->listener.get());
+  if (!proxy) throw std::runtime_error(proxy.error());
+  added->proxy = std::move(*proxy);
+  balancers_.push_back(std::move(added));
+}
+
+// The clients' way to the tier: the simulator's router, with the network as clients measure it.
+void LiveWorld::buildTier() {
+  if (!spec_.tier) return;
+  std::vector<std::uint32_t> client_regions;
+  for (const sim::ClientSpec& client : spec_.clients)
+    client_regions.push_back(client.region);
+  const auto regions = static_cast<std::uint32_t>(spec_.layout.regions.size());
+  const auto trip = [this](std::uint32_t from, std::uint32_t to) {
+    return link_faults_.expectedTrip(from, to, spec_.network.baseDelay(from, to), clock_.now());
+  };
+  tier_.emplace(
+      *spec_.tier, std::move(client_regions), regions, spec_.seed,
+      [this](std::uint32_t from, std::uint32_t to) { return spec_.network.baseDelay(from, to); },
+      [trip](std::uint32_t from, std::uint32_t to) { return trip(from, to) + trip(to, from); });
+  instance_crashes_.assign(spec_.tier->instances.size(), 0);
+  instance_epoch_.assign(spec_.tier->instances.size(), 0);
+}
+
+// A load generator per client region: at its region's proxy, or at a front to the tier.
 void LiveWorld::buildClients() {
+  std::vector<asio::ip::tcp::endpoint> instances;
+  std::vector<LinkEnd> instance_ends;
+  if (spec_.tier) {
+    for (std::uint32_t i = 0; i < spec_.tier->instances.size(); ++i) {
+      instances.emplace_back(asio::ip::make_address("127.0.0.1"), balancers_[i]->proxy->port());
+      instance_ends.push_back(
+          LinkEnd{spec_.tier->instances[i].region, spec_.tier->instances[i].zone});
+    }
+  }
   for (std::uint32_t c = 0; c < spec_.clients.size(); ++c) {
     const sim::ClientSpec& spec_client = spec_.clients[c];
     auto client = std::make_unique<ClientRegion>();
     client->region = spec_client.region;
     client->index = c;
-    client->level_region = spec_.layout.regions[spec_client.region].failover_order;
-    ProxyConfig config = proxyConfigFor(spec_client);
-    for (const auto& backend : config.backends)
-      client->host_of_backend.push_back(host_by_name_.at(backend.name));
-    config.network =
-        std::make_shared<LiveLinks>(spec_, link_faults_, clock_, spec_client.region,
-                                    client->host_of_backend, spec_.seed * 31 + spec_client.region);
-    client->listener = std::make_unique<BalancerListener>(*this, *client);
-    auto proxy = Proxy::create(io_, std::move(config),
-                               asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
-                               options_.log, client->listener.get());
-    if (!proxy) throw std::runtime_error(proxy.error());
-    client->proxy = std::move(*proxy);
+    std::uint16_t target = 0;
+    if (tier_) {
+      client->front = std::make_unique<TierFront>(
+          io_, *tier_, clock_, c, instances,
+          std::make_shared<LiveLinks>(spec_, link_faults_, clock_, spec_client.region,
+                                      instance_ends, spec_.seed * 37 + c),
+          options_.time_scale, 0, "x-faultline-zone");
+      if (auto error = client->front->listen()) throw std::runtime_error(*error);
+      target = client->front->port();
+    } else {
+      target = balancerOf(spec_client.region)->proxy->port();
+    }
     LoadPlan plan = loadPlanFor(spec_, c);
     plan.time_scale = options_.time_scale;
     ClientRegion& ref = *client;
     client->load = std::make_unique<LoadGenerator>(
-        io_, clock_, LoadTarget{"127.0.0.1", client->proxy->port()}, std::move(plan),
+        io_, clock_, LoadTarget{"127.0.0.1", target}, std::move(plan),
         [this, &ref](const LoadResult& result) { onResult(ref, result); });
     client->load->onArrival(
         [this, &ref](std::uint64_t index, TimePoint intended) { onArrival(ref, index, intended); });
@@ -213,7 +293,8 @@ void LiveWorld::scheduleFaults() {
 // strike them now, and the links it cuts or degrades change (World::onFaultStep, live).
 void LiveWorld::onFaultStep(std::uint32_t fault, std::size_t step) {
   const sim::FaultSpec& spec = spec_.faults[fault];
-  const TimePoint now = clock_.now();
+  // A window that ends when the fault steps closes first, as the simulator orders them.
+  const TimePoint now = advanceTo(clock_.now());
   const bool starting = step == 0;
   const bool ending = step + 1 == spec.steps.size();
   if (starting || ending) {
@@ -224,9 +305,56 @@ void LiveWorld::onFaultStep(std::uint32_t fault, std::size_t step) {
                    spec_.layout.faults[fault].name);
     }
     if (sim::onLinks(spec.kind)) link_faults_.set(fault, starting);
+    const bool dns =
+        spec.kind == sim::FaultKind::kDnsFailure || spec.kind == sim::FaultKind::kDnsStale;
+    if (dns && tier_) {
+      const int delta = starting ? 1 : -1;
+      if (spec.kind == sim::FaultKind::kDnsFailure) tier_->changeDnsFailure(spec.region, delta);
+      if (spec.kind == sim::FaultKind::kDnsStale) tier_->changeDnsStale(spec.region, delta);
+    }
   }
+  const sim::FaultStep before = fault_now_[fault];
   fault_now_[fault] = spec.steps[step];
+  if (spec.kind == sim::FaultKind::kBalancerCrash) strikeInstances(fault, before, starting, ending);
   strikeHosts(fault, ending);
+}
+
+// The instances a balancer crash strikes move from the range it struck before to the one it
+// strikes now; an instance is dead while any crash strikes it (World::strikeInstances).
+void LiveWorld::strikeInstances(std::uint32_t fault, const sim::FaultStep& before, bool starting,
+                                bool ending) {
+  const sim::FaultSpec& spec = spec_.faults[fault];
+  const sim::FaultStep& now = fault_now_[fault];
+  for (std::uint32_t position = 0; position < spec.instances.size(); ++position) {
+    const bool was = !starting && before.first_struck <= position && position < before.end_struck;
+    const bool is = !ending && now.first_struck <= position && position < now.end_struck;
+    if (was == is) continue;
+    const std::uint32_t instance = spec.instances[position];
+    instance_crashes_[instance] += is ? 1 : -1;
+    setInstanceAlive(instance, instance_crashes_[instance] == 0);
+  }
+}
+
+// An instance's process dies (its connections reset, connections refused) or comes back on its
+// port; the global layer's checks see the change some checks later (World::setInstanceAlive).
+void LiveWorld::setInstanceAlive(std::uint32_t instance, bool alive) {
+  if (tier_->alive(instance) == alive) return;
+  tier_->setAlive(instance, alive);
+  Proxy& proxy = *balancers_[instance]->proxy;
+  if (alive) {
+    if (auto error = proxy.restart()) throw std::runtime_error(*error);
+  } else {
+    proxy.crash();
+  }
+  const std::uint32_t epoch = ++instance_epoch_[instance];
+  at(tier_->detectionTime(instance, clock_.now()), [this, instance, epoch] {
+    if (epoch != instance_epoch_[instance]) return;  // it changed again before the checks saw it
+    const bool up = tier_->alive(instance);
+    if (tier_->seenUp(instance) == up) return;
+    tier_->setSeenUp(instance, up);
+    observer_.onInstanceHealthChanged(
+        metrics::InstanceHealthEvent{.time = clock_.now(), .instance = instance, .healthy = up});
+  });
 }
 
 // The hosts a fault strikes at its current step gain it, those it no longer strikes lose it.
@@ -304,9 +432,9 @@ bool LiveWorld::applyHostFaults(std::uint32_t host, TimePoint now) {
   const bool serving = host_faults_[host].apply(striking_[host], spec_.faults, now);
   const double refused = host_faults_[host].refused();
   if (refused == refused_before) return serving;
-  for (auto& client : clients_) {
-    UpstreamFaults& injected = client->proxy->upstreamFaults();
-    std::uint64_t& id = client->refusal_of_host[host];
+  for (auto& balancer : balancers_) {
+    UpstreamFaults& injected = balancer->proxy->upstreamFaults();
+    std::uint64_t& id = balancer->refusal_of_host[host];
     if (id != 0) injected.remove(std::exchange(id, 0));
     if (refused > 0) {
       id = injected
@@ -343,10 +471,10 @@ void LiveWorld::recordTries(TimePoint at) {
   std::uint64_t tries = 0;
   std::uint64_t retries = 0;
   std::uint64_t hedges = 0;
-  for (const auto& client : clients_) {
-    tries += client->proxy->counters().tries;
-    retries += client->proxy->counters().retries;
-    hedges += client->proxy->counters().hedges;
+  for (const auto& balancer : balancers_) {
+    tries += balancer->proxy->counters().tries;
+    retries += balancer->proxy->counters().retries;
+    hedges += balancer->proxy->counters().hedges;
   }
   // Within the window that closes at `at`, not in the next (a window ending at the warm-up's end
   // keeps its tries out of the summary).
@@ -372,9 +500,13 @@ void LiveWorld::closeWindow(TimePoint end) {
     ++state.hosts;
     if (host_faults_[h].serving()) ++state.hosts_up;
   }
-  for (const auto& client : clients_) {
-    window.balancers.push_back(sim::balancerView(client->proxy->balancer(), client->level_region,
-                                                 client->region, regions));
+  for (const auto& balancer : balancers_) {
+    window.balancers.push_back(sim::balancerView(
+        balancer->proxy->balancer(), balancer->level_region, balancer->region, regions));
+    if (balancer->instance) {  // as RegionalBalancer::view and World::closeWindow tell it
+      window.balancers.back().instance = spec_.tier->instances[*balancer->instance].name;
+      window.balancers.back().down = !tier_->alive(*balancer->instance);
+    }
   }
   observer_.onWindowClosed(window);
   observer_.onProgress(
@@ -425,8 +557,11 @@ void LiveWorld::finishIfDone() {
 
 sim::RunStatus LiveWorld::run(const std::atomic<bool>* stop) {
   observer_.onRunStarted(spec_.layout);
-  for (auto& client : clients_)
-    client->proxy->start();
+  for (auto& balancer : balancers_)
+    balancer->proxy->start();
+  for (auto& client : clients_) {
+    if (client->front) client->front->start();
+  }
   scheduleFaults();
   scheduleRampRefresh();
   next_window_end_ = balancer::kRunStart + spec_.layout.window;
@@ -461,13 +596,11 @@ sim::RunStatus LiveWorld::run(const std::atomic<bool>* stop) {
 Expected<sim::RunStatus, LiveError> runLive(const sim::WorldSpec& spec, const LiveOptions& options,
                                             metrics::Observer& observer,
                                             const std::atomic<bool>* stop) {
-  if (auto unsupported = liveSupport(spec)) return Unexpected(std::move(*unsupported));
   try {
     LiveWorld world(spec, options, observer);
     return world.run(stop);
   } catch (const std::exception& error) {
-    return Unexpected(
-        LiveError{"", std::string("the live run failed: ") + error.what(), /*unsupported=*/false});
+    return Unexpected(LiveError{std::string("the live run failed: ") + error.what()});
   }
 }
 

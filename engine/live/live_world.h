@@ -12,13 +12,16 @@
 #include "engine/live/load_generator.h"
 #include "engine/live/proxy.h"
 #include "engine/live/synthetic_backend.h"
+#include "engine/live/tier_front.h"
 #include "engine/metrics/metrics_collector.h"
 #include "engine/sim/link_faults.h"
 
 namespace faultline::live {
 
-// One live run (live_run.h): the backends, a proxy and a load generator per client region, the
-// faults' timeline and the windows, all on one io_context. Built whole, then run once.
+// One live run (live_run.h): the backends, a proxy per client region (or per instance of the
+// balancer tier, with a front per client region through which its clients reach them), a load
+// generator per client region, the faults' timeline and the windows, all on one io_context.
+// Built whole, then run once.
 class LiveWorld {
  public:
   LiveWorld(const sim::WorldSpec& spec, const LiveOptions& options, metrics::Observer& observer);
@@ -27,13 +30,23 @@ class LiveWorld {
   sim::RunStatus run(const std::atomic<bool>* stop);
 
  private:
-  // A client region: its proxy, its traffic, and what its requests were sent into.
+  // A proxy: a client region's balancer, or an instance of the tier.
+  struct Balancer;
+  // A client region: its traffic, the way it reaches the tier if there is one, and what its
+  // requests were sent into.
   struct ClientRegion;
   class BalancerListener;
 
   void buildBackends();
+  void buildBalancers();
+  void buildTier();
   void buildClients();
-  ProxyConfig proxyConfigFor(const sim::ClientSpec& client) const;
+  void addBalancer(std::uint32_t region, std::uint32_t zone, std::optional<std::uint32_t> instance);
+  ProxyConfig proxyConfigFor(std::uint32_t region) const;
+  Balancer* balancerOf(std::uint32_t region) const;  // a client region's client-side balancer
+  void strikeInstances(std::uint32_t fault, const sim::FaultStep& before, bool starting,
+                       bool ending);
+  void setInstanceAlive(std::uint32_t instance, bool alive);
   void scheduleFaults();
   void onFaultStep(std::uint32_t fault, std::size_t step);
   void strikeHosts(std::uint32_t fault, bool ending);
@@ -65,7 +78,11 @@ class LiveWorld {
   sim::LinkFaults link_faults_;
   std::unique_ptr<Timer> ramp_timer_;  // while faults that slow or fail hosts ramp
   balancer::Duration ramp_tick_{};
+  std::vector<std::unique_ptr<Balancer>> balancers_;  // with a tier, in instance order
   std::vector<std::unique_ptr<ClientRegion>> clients_;
+  std::optional<sim::TierRouter> tier_;
+  std::vector<std::uint32_t> instance_crashes_;  // per instance: the crash faults striking it
+  std::vector<std::uint32_t> instance_epoch_;    // per instance: changes of its life so far
   std::unordered_map<std::string, std::uint32_t> host_by_name_;
   std::vector<std::unique_ptr<Timer>> timers_;
   balancer::TimePoint last_event_{};  // the latest time handed to the metrics

@@ -96,8 +96,8 @@ Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint
       pools_(),
       balancer_(makeBalancer()),
       faults_(config_.seed),
-      context_{io,        runtime_, *balancer_,         pools_,    config_.limits,
-               counters_, faults_,  config_.time_scale, *network_, config_.zone_header},
+      context_{io,      runtime_,           *balancer_, pools_,       config_.limits,     counters_,
+               faults_, config_.time_scale, *network_,  config_.zone, config_.zone_header},
       acceptor_(io),
       accept_pause_(io),
       drain_timer_(io) {

@@ -76,9 +76,13 @@ struct ProxyConfig {
   // The header whose value is a request's key for the hashing strategies (ring-hash, maglev),
   // as Envoy's hash_policy header; a request without it is placed at random, as in Envoy.
   std::string hash_key_header = "x-faultline-key";
-  // The header that says which zone of the proxy's region a request comes from (a decimal zone
-  // index), for zone-aware routing; empty: every request comes from zone 0. Only a live run's own
-  // load generator says it: a proxy in front of real clients has no reason to trust it.
+  // The zone the proxy runs in (an index among its region's zones): where its requests come from
+  // for zone-aware routing, as Envoy's local zone.
+  std::uint32_t zone = 0;
+  // The header that says which zone of the proxy's region a request comes from instead (a
+  // decimal zone index), for a proxy that stands for a region's client-side balancers; empty:
+  // none. Only a live run's own load generator says it: a proxy in front of real clients has no
+  // reason to trust it.
   std::string zone_header;
   // The network to the backends (a live run's stand-in for the scenario's links, faults
   // included); null: each backend's fixed one_way_delay.

@@ -7,10 +7,13 @@
 namespace faultline::sim {
 namespace {
 
-// The scenario's balancer configuration for the balancer of `region`: zone-aware routing learns
-// where its traffic comes from, as Envoy learns it from its local cluster: the region's clients
-// for a client-side balancer, the region's tier instances for a tier.
-balancer::LoadBalancerConfig configFor(const WorldSpec& spec, std::uint32_t region) {
+// A client-side balancer draws from its region's stream (as it always has); tier instances from
+// streams of their own.
+constexpr std::uint32_t kInstanceStreams = 1u << 16;
+
+}  // namespace
+
+balancer::LoadBalancerConfig regionalBalancerConfig(const WorldSpec& spec, std::uint32_t region) {
   balancer::LoadBalancerConfig config = spec.balancer.config;
   if (!config.zone_aware) return config;
   config.zone_aware->local_region = region;
@@ -27,12 +30,6 @@ balancer::LoadBalancerConfig configFor(const WorldSpec& spec, std::uint32_t regi
   }
   return config;
 }
-
-// A client-side balancer draws from its region's stream (as it always has); tier instances from
-// streams of their own.
-constexpr std::uint32_t kInstanceStreams = 1u << 16;
-
-}  // namespace
 
 RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, const WorldSpec& spec,
                                    Kernel& kernel, ProbeTransport& transport,
@@ -66,7 +63,7 @@ RegionalBalancer::RegionalBalancer(std::uint32_t index, std::uint32_t region, co
   balancer::BalancerEvents& events = *this;
   core_ = std::make_unique<balancer::LoadBalancer>(
       runtime_, prober, balancer::PrioritySet(std::move(hosts), std::move(levels)),
-      std::move(*strategy), configFor(spec, region), &events);
+      std::move(*strategy), regionalBalancerConfig(spec, region), &events);
 }
 
 metrics::BalancerWindowView RegionalBalancer::view(std::uint32_t region_count) const {

@@ -14,6 +14,12 @@
 
 namespace faultline::sim {
 
+// The scenario's balancer configuration for a balancer (client-side, or an instance of the tier)
+// in `region`: zone-aware routing learns where its traffic comes from, as Envoy learns it from its
+// local cluster: the region's clients, or the region's tier instances. Live runs configure their
+// proxies with it too.
+balancer::LoadBalancerConfig regionalBalancerConfig(const WorldSpec& spec, std::uint32_t region);
+
 // Carries a balancer's health probes into the simulated world.
 class ProbeTransport {
  public:

@@ -29,14 +29,17 @@ TEST(LiveCommandTest, RunsATinyScenarioLiveAndWritesTheSameResultsShape) {
   EXPECT_GE(read->windows_size(), 3);
 }
 
-TEST(LiveCommandTest, WhatOnlyTheSimulatorModelsExitsTwoNamingItsPlace) {
-  const auto tier = runCommand({"live", "dns-failover"});
-  EXPECT_EQ(tier.exit_code, kExitBadInput);
-  EXPECT_THAT(tier.err, HasSubstr("dns-failover"));
-  EXPECT_THAT(tier.err, HasSubstr("balancer tier"));
-  const auto retries = runCommand({"fidelity", "retry-storm"});
-  EXPECT_EQ(retries.exit_code, kExitBadInput);
-  EXPECT_THAT(retries.err, HasSubstr("do not retry"));
+TEST(LiveCommandTest, ABadScenarioExitsTwoNamingItsPlaceBeforeAnythingRuns) {
+  const TempDir dir;
+  std::string text(kTinyScenario);
+  text.replace(text.find("workers: 2"), 10, "workers: 0");
+  const auto scenario = dir.write("bad.textproto", text);
+  for (const char* command : {"live", "fidelity"}) {
+    const auto result = runCommand({command, scenario.string()});
+    EXPECT_EQ(result.exit_code, kExitBadInput) << command;
+    EXPECT_THAT(result.err, HasSubstr("bad.textproto:7:")) << command;
+    EXPECT_THAT(result.err, HasSubstr("workers")) << command;
+  }
 }
 
 TEST(LiveCommandTest, BadScalesExitTwo) {

@@ -40,7 +40,7 @@ class LiveLinksTest : public ::testing::Test {
         faults_(spec_.faults, spec_.network.regionCount()) {}
 
   // The proxy of r0 in front of hosts 0 and 1 (r0, zones a and b) and 2 (r1).
-  LiveLinks links() { return LiveLinks(spec_, faults_, clock_, 0, {0, 1, 2}, 7); }
+  LiveLinks links() { return LiveLinks(spec_, faults_, clock_, 0, hostEnds(spec_, {0, 1, 2}), 7); }
 
   sim::WorldSpec spec_;
   sim::LinkFaults faults_;
