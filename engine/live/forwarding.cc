@@ -1,7 +1,6 @@
 #include "engine/live/forwarding.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace faultline::live {
 
@@ -22,16 +21,7 @@ Forwarding::Forwarding(ForwardingContext& context, HttpRequest request,
   upstream_request_ = std::make_shared<HttpRequest>(std::move(request));
   core_request_.id = ++context_.next_request_id;
   core_request_.hash_key = hash_key;
-  core_request_.zone = context_.zone_header.empty() ? context_.zone : zoneOf(*upstream_request_);
-}
-
-// The zone the request says it comes from; the proxy's own when it says nothing readable
-// (zone-aware routing ignores a zone it does not know).
-std::uint32_t Forwarding::zoneOf(const HttpRequest& request) const {
-  const auto said = request[context_.zone_header];
-  std::uint32_t zone = 0;
-  const auto [end, error] = std::from_chars(said.data(), said.data() + said.size(), zone);
-  return error == std::errc() && end == said.data() + said.size() ? zone : context_.zone;
+  core_request_.zone = zoneFromHeader(*upstream_request_, context_.zone_header, context_.zone);
 }
 
 // The trip to the backend before the try is sent (or its loss), and the trip back to take when

@@ -76,7 +76,6 @@ class Forwarding : public std::enable_shared_from_this<Forwarding> {
   };
   enum class TryKind { kFirst, kRetry, kHedge };
 
-  std::uint32_t zoneOf(const HttpRequest& request) const;
   void addNetwork(TryEffect& effect, std::size_t backend) const;
   bool sendTry(TryKind kind);
   void onTryEnded(std::uint64_t try_id, TryResult result);

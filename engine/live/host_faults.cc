@@ -83,7 +83,8 @@ bool HostFaults::apply(const std::vector<std::uint32_t>& striking,
   backend_.setSlowdown(slowdown);
   backend_.setGrayErrors(gray_share, gray_status);
   backend_.setResetProbability(reset_share, reset_after);
-  refused_ = refused_share;
+  // A dark host loses a try before any fault of its own acts (World::onReachHost).
+  refused_ = dark ? 0 : refused_share;
   return serving();
 }
 

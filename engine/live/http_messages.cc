@@ -3,6 +3,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/rfc7230.hpp>
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,15 @@ void removeHopByHop(Fields& fields) {
 }
 
 }  // namespace
+
+std::uint32_t zoneFromHeader(const HttpRequest& request, const std::string& header,
+                             std::uint32_t fallback) {
+  if (header.empty()) return fallback;
+  const auto said = request[header];
+  std::uint32_t zone = 0;
+  const auto [end, error] = std::from_chars(said.data(), said.data() + said.size(), zone);
+  return error == std::errc() && end == said.data() + said.size() ? zone : fallback;
+}
 
 HttpResponse proxyAnswer(http::status status, std::string_view why, unsigned version,
                          bool keep_alive) {

@@ -21,6 +21,11 @@ using HttpResponse = http::response<http::string_body>;
 // A short text answer made by the proxy itself (a refusal, a bad gateway, a malformed request).
 // `why` goes in the body and in the x-faultline-reason header, so a client can tell the proxy's
 // answers from its backends'.
+// The zone a request says it comes from in `header` (a decimal zone index); `fallback` when it
+// says nothing readable (zone-aware routing ignores a zone it does not know).
+std::uint32_t zoneFromHeader(const HttpRequest& request, const std::string& header,
+                             std::uint32_t fallback);
+
 HttpResponse proxyAnswer(http::status status, std::string_view why, unsigned version,
                          bool keep_alive);
 

@@ -144,7 +144,7 @@ ProxyConfig LiveWorld::proxyConfigFor(std::uint32_t region) const {
   config.health_check_path = "/healthz";
   config.time_scale = options_.time_scale;
   config.epoch = epoch_;
-  config.limits.request_timeout = Duration::zero();  // the clients' own timeouts decide
+
   const auto& order = spec_.layout.regions[region].failover_order;
   for (std::uint32_t level = 0; level < order.size(); ++level) {
     for (std::uint32_t h = 0; h < spec_.hosts.size(); ++h) {
@@ -162,6 +162,31 @@ ProxyConfig LiveWorld::proxyConfigFor(std::uint32_t region) const {
   return config;
 }
 
+// The longest timeout of the clients a proxy serves (those of `region`, or all for the tier);
+// zero when one of them has none (its requests are given up only at the drain's end).
+Duration LiveWorld::clientTimeout(std::optional<std::uint32_t> region) const {
+  Duration longest{};
+  for (const sim::ClientSpec& client : spec_.clients) {
+    if (region && client.region != *region) continue;
+    if (!client.timeout) return Duration::zero();
+    longest = std::max(longest, *client.timeout);
+  }
+  return longest;
+}
+
+// The zone a region's clients are all in, when they do not say theirs (a client in one zone:
+// World::setZones); zone 0 when they are spread.
+std::uint32_t LiveWorld::onlyZone(const std::vector<double>& shares) {
+  std::uint32_t only = 0;
+  std::uint32_t with_clients = 0;
+  for (std::uint32_t zone = 0; zone < shares.size(); ++zone) {
+    if (shares[zone] <= 0) continue;
+    only = zone;
+    ++with_clients;
+  }
+  return with_clients == 1 ? only : 0;
+}
+
 // A client-side balancer per client region, or an instance of the tier each (World's
 // buildClientsAndBalancers).
 void LiveWorld::buildBalancers() {
@@ -173,7 +198,9 @@ void LiveWorld::buildBalancers() {
     return;
   }
   for (const sim::ClientSpec& client : spec_.clients) {
-    if (balancerOf(client.region) == nullptr) addBalancer(client.region, 0, std::nullopt);
+    if (balancerOf(client.region) == nullptr) {
+      addBalancer(client.region, onlyZone(client.zone_shares), std::nullopt);
+    }
   }
 }
 
@@ -197,7 +224,12 @@ void LiveWorld::addBalancer(std::uint32_t region, std::uint32_t zone,
   // A client-side balancer stands for its region's clients, who say their zone; an instance
   // routes from where it runs.
   if (!instance) config.zone_header = "x-faultline-zone";
-  const std::uint64_t stream = instance ? (1u << 16) + *instance : region;
+  // A client that gives up closes its connection, which the proxy does not watch while it
+  // forwards: it ends the request itself when the clients it serves have given up on it, and the
+  // balancer hears the tries still out time out, as the simulator's does at the client's timeout.
+  config.limits.request_timeout =
+      options_.time_scale.toReal(clientTimeout(instance ? std::nullopt : std::optional(region)));
+  const std::uint64_t stream = instance ? sim::kInstanceStreams + *instance : region;
   config.seed = spec_.seed + stream;
   config.network = std::make_shared<LiveLinks>(spec_, link_faults_, clock_, region,
                                                hostEnds(spec_, added->host_of_backend),
@@ -251,7 +283,10 @@ void LiveWorld::buildClients() {
           io_, *tier_, clock_, c, instances,
           std::make_shared<LiveLinks>(spec_, link_faults_, clock_, spec_client.region,
                                       instance_ends, spec_.seed * 37 + c),
-          options_.time_scale, 0, "x-faultline-zone");
+          TierFront::Options{.scale = options_.time_scale,
+                             .zone = onlyZone(spec_client.zone_shares),
+                             .zone_header = "x-faultline-zone",
+                             .timeout = spec_client.timeout.value_or(Duration::zero())});
       if (auto error = client->front->listen()) throw std::runtime_error(*error);
       target = client->front->port();
     } else {
@@ -404,7 +439,7 @@ void LiveWorld::scheduleRampRefresh() {
 void LiveWorld::rampTick(TimePoint when) {
   ramp_timer_->expires_at(epoch_ + options_.time_scale.toReal(when - balancer::kRunStart));
   ramp_timer_->async_wait([this, when](const boost::system::error_code& error) {
-    if (error || finished_ || traffic_over_) return;
+    if (error || finished_) return;  // through the drain too: the faults go on
     refreshRamps();
     rampTick(when + ramp_tick_);
   });

@@ -44,6 +44,8 @@ class LiveWorld {
   void addBalancer(std::uint32_t region, std::uint32_t zone, std::optional<std::uint32_t> instance);
   ProxyConfig proxyConfigFor(std::uint32_t region) const;
   Balancer* balancerOf(std::uint32_t region) const;  // a client region's client-side balancer
+  balancer::Duration clientTimeout(std::optional<std::uint32_t> region) const;
+  static std::uint32_t onlyZone(const std::vector<double>& shares);
   void strikeInstances(std::uint32_t fault, const sim::FaultStep& before, bool starting,
                        bool ending);
   void setInstanceAlive(std::uint32_t instance, bool alive);

@@ -99,6 +99,7 @@ Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint
       context_{io,      runtime_,           *balancer_, pools_,       config_.limits,     counters_,
                faults_, config_.time_scale, *network_,  config_.zone, config_.zone_header},
       acceptor_(io),
+      reserved_(io),
       accept_pause_(io),
       drain_timer_(io) {
   const ProxyLimits& limits = config_.limits;
@@ -150,6 +151,11 @@ void Proxy::crash() {
   boost::system::error_code ignored;
   bound_ = acceptor_.local_endpoint(ignored);
   acceptor_.close(ignored);
+  // The port stays taken, bound but not listening (connections to it are refused), so that no
+  // outgoing connection is given it before the restart.
+  reserved_.open(bound_.protocol(), ignored);
+  reserved_.set_option(Acceptor::reuse_address(true), ignored);
+  reserved_.bind(bound_, ignored);
   accept_pause_.cancel();
   std::vector<std::shared_ptr<ClientSession>> open;
   for (auto& [raw, session] : sessions_)
@@ -161,6 +167,8 @@ void Proxy::crash() {
 
 std::optional<std::string> Proxy::restart() {
   if (!crashed_) return std::nullopt;
+  boost::system::error_code ignored;
+  reserved_.close(ignored);
   if (auto error = listenOn(acceptor_, bound_)) return error;
   crashed_ = false;
   accepting_ = true;
@@ -182,7 +190,7 @@ void Proxy::accept() {
     return;
   }
   acceptor_.async_accept([this, alive = alive_](boost::system::error_code error, Socket socket) {
-    if (!*alive || draining_) return;
+    if (!*alive || draining_ || crashed_) return;  // a connection accepted as it died closes
     if (!error) {
       SessionOwner& owner = *this;
       auto session = std::make_shared<ClientSession>(std::move(socket), owner);

@@ -97,6 +97,7 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   UpstreamFaults faults_;
   ForwardingContext context_;
   Acceptor acceptor_;
+  Acceptor reserved_;  // a crashed proxy's port, bound but not listening
   Timer accept_pause_;
   // False once the proxy is gone: handlers still queued on the io_context find it so.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -4,7 +4,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <charconv>
 
 namespace faultline::live {
 
@@ -90,17 +89,15 @@ class FrontSession : public std::enable_shared_from_this<FrontSession> {
 
 TierFront::TierFront(asio::io_context& io, sim::TierRouter& router, balancer::Runtime& clock,
                      std::uint32_t client, std::vector<tcp::endpoint> instances,
-                     std::shared_ptr<NetworkPaths> paths, TimeScale scale, std::uint32_t zone,
-                     std::string zone_header)
+                     std::shared_ptr<NetworkPaths> paths, Options options)
     : io_(io),
       router_(router),
       clock_(clock),
       client_(client),
       paths_(std::move(paths)),
-      scale_(scale),
-      zone_(zone),
-      zone_header_(std::move(zone_header)),
-      acceptor_(io) {
+      options_(std::move(options)),
+      acceptor_(io),
+      accept_pause_(io) {
   constexpr std::size_t kMostIdlePerInstance = 1024;
   for (const auto& endpoint : instances) {
     pools_.push_back(std::make_unique<UpstreamPool>(io, endpoint, limits_.connect_timeout,
@@ -111,6 +108,7 @@ TierFront::TierFront(asio::io_context& io, sim::TierRouter& router, balancer::Ru
 
 TierFront::~TierFront() {
   *alive_ = false;
+  accept_pause_.cancel();
   std::vector<std::shared_ptr<FrontSession>> open;
   for (auto& [raw, session] : sessions_)
     open.push_back(session);
@@ -135,11 +133,16 @@ void TierFront::start() {
 void TierFront::accept() {
   acceptor_.async_accept([this, alive = alive_](boost::system::error_code error, Socket socket) {
     if (!*alive || error == asio::error::operation_aborted) return;
-    if (!error) {
-      auto session = std::make_shared<FrontSession>(std::move(socket), *this);
-      sessions_.emplace(session.get(), session);
-      session->start();
+    if (error) {  // out of descriptors, say: again a little later, not in a loop that spins
+      accept_pause_.expires_after(std::chrono::milliseconds(100));
+      accept_pause_.async_wait([this, alive](const boost::system::error_code& e) {
+        if (!e && *alive) accept();
+      });
+      return;
     }
+    auto session = std::make_shared<FrontSession>(std::move(socket), *this);
+    sessions_.emplace(session.get(), session);
+    session->start();
     accept();
   });
 }
@@ -149,14 +152,6 @@ void TierFront::sessionClosed(FrontSession& session) {
   if (found == sessions_.end()) return;
   asio::post(io_, [keep = std::move(found->second)] {});  // it is still running its close()
   sessions_.erase(found);
-}
-
-std::uint32_t TierFront::zoneOf(const HttpRequest& request) const {
-  if (zone_header_.empty()) return zone_;
-  const auto said = request[zone_header_];
-  std::uint32_t zone = 0;
-  const auto [end, error] = std::from_chars(said.data(), said.data() + said.size(), zone);
-  return error == std::errc() && end == said.data() + said.size() ? zone : zone_;
 }
 
 void TierFront::forward(const std::shared_ptr<Exchange>& exchange) {
@@ -187,14 +182,14 @@ void TierFront::connectNext(const std::shared_ptr<Exchange>& exchange) {
   const std::uint32_t instance = *route.instance;
   TryEffect effect;
   if (const auto out = paths_->trip(instance, exchange->zone, /*back=*/false)) {
-    effect.delay = scale_.toReal(*out);
+    effect.delay = options_.scale.toReal(*out);
   } else {
     effect.lost = true;
   }
   effect.trip_back = PendingTrip{
-      .paths = paths_.get(), .backend = instance, .zone = exchange->zone, .scale = scale_};
+      .paths = paths_.get(), .backend = instance, .zone = exchange->zone, .scale = options_.scale};
   exchange->upstream = std::make_shared<UpstreamTry>(
-      io_, *pools_[instance], exchange->request, limits_, balancer::Duration::zero(),
+      io_, *pools_[instance], exchange->request, limits_, options_.scale.toReal(options_.timeout),
       [this, alive = alive_, exchange](TryResult result) {
         if (*alive) onTried(exchange, std::move(result));
       },
@@ -216,6 +211,8 @@ void TierFront::onTried(const std::shared_ptr<Exchange>& exchange, TryResult res
       return connectNext(exchange);
     case balancer::Outcome::kReset:
       return answer(*exchange, http::status::service_unavailable, "upstream reset before response");
+    case balancer::Outcome::kTimeout:  // the client has given up and gone: a formality
+      return answer(*exchange, http::status::gateway_timeout, "upstream timeout");
     default:
       return answer(*exchange, http::status::bad_gateway, "bad upstream response");
   }

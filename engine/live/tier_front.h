@@ -31,15 +31,21 @@ class FrontSession;
 // try, and a connection reset (an instance dying with the request) are answered 503 with the
 // reason the results file them under (`dns failure`, `upstream connect failure`, `upstream reset
 // before response`); an instance's own answer comes back as it is. A request lost on the way
-// waits for its client to give up. One io_context thread, as the rest of a live run.
+// is given up at the clients' timeout (they have closed their connection by then). One
+// io_context thread, as the rest of a live run.
 class TierFront {
  public:
-  // `client`: the client's index for the router; `instances`: where each instance listens;
-  // `zone`: the clients' zone when a request does not say it in `zone_header`.
+  struct Options {
+    TimeScale scale;
+    std::uint32_t zone = 0;        // the clients' zone when a request does not say it
+    std::string zone_header;       // where a request says it
+    balancer::Duration timeout{};  // the clients' timeout, in scenario time; zero: none
+  };
+
+  // `client`: the client's index for the router; `instances`: where each instance listens.
   TierFront(boost::asio::io_context& io, sim::TierRouter& router, balancer::Runtime& clock,
             std::uint32_t client, std::vector<boost::asio::ip::tcp::endpoint> instances,
-            std::shared_ptr<NetworkPaths> paths, TimeScale scale, std::uint32_t zone,
-            std::string zone_header);
+            std::shared_ptr<NetworkPaths> paths, Options options);
   ~TierFront();
   TierFront(const TierFront&) = delete;
   TierFront& operator=(const TierFront&) = delete;
@@ -52,7 +58,9 @@ class TierFront {
   // One request's way to an instance, from a session (FrontSession).
   struct Exchange;
   void forward(const std::shared_ptr<Exchange>& exchange);
-  std::uint32_t zoneOf(const HttpRequest& request) const;
+  std::uint32_t zoneOf(const HttpRequest& request) const {
+    return zoneFromHeader(request, options_.zone_header, options_.zone);
+  }
   void sessionClosed(FrontSession& session);
 
  private:
@@ -65,12 +73,11 @@ class TierFront {
   balancer::Runtime& clock_;
   std::uint32_t client_;
   std::shared_ptr<NetworkPaths> paths_;
-  TimeScale scale_;
-  std::uint32_t zone_;
-  std::string zone_header_;
+  Options options_;
   ProxyLimits limits_;
   std::vector<std::unique_ptr<UpstreamPool>> pools_;  // by instance
   Acceptor acceptor_;
+  Timer accept_pause_;
   std::unordered_map<FrontSession*, std::shared_ptr<FrontSession>> sessions_;
   std::uint64_t next_request_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

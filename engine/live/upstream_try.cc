@@ -192,15 +192,17 @@ void UpstreamTry::onRead(boost::system::error_code error) {
 // is the proxy's own verdict and is known at once.
 void UpstreamTry::finish(TryResult result) {
   if (!done_) return;  // told already, or cancelled
-  const bool timeout = result.outcome == balancer::Outcome::kTimeout;
-  if (finished_ && !timeout) return;  // its answer is on its way back already (or lost)
+  // The proxy's own verdicts (a timeout, its own want of resources) are known at once.
+  const bool own = result.outcome == balancer::Outcome::kTimeout ||
+                   result.outcome == balancer::Outcome::kCancelled;
+  if (finished_ && !own) return;  // its answer is on its way back already (or lost)
   finished_ = true;
   injected_delay_.cancel();
   if (connection_) {
     boost::system::error_code ignored;
     connection_->socket.close(ignored);
   }
-  if (timeout) return tell(std::move(result));
+  if (own) return tell(std::move(result));
   const auto back = effect_.trip_back.take();
   if (!back) return;  // lost on the way back: only a timeout (or the request's end) ends the try
   if (*back <= balancer::Duration::zero()) return tell(std::move(result));

@@ -26,7 +26,8 @@ struct TryResult {
 // before any byte of the response came back is replaced once by a new one, without the balancer
 // hearing of it (the race between reuse and a backend's keep-alive timeout is the pool's, not
 // the host's: HAProxy and Envoy retry such a request the same way). `done` runs once, unless the
-// try is cancelled first.
+// try is cancelled first; a try lost on the way (TryEffect) without a per-try timeout has no end
+// of its own, and its owner's timeout must cancel it.
 class UpstreamTry : public std::enable_shared_from_this<UpstreamTry> {
  public:
   using Done = std::function<void(TryResult)>;

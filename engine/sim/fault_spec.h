@@ -82,9 +82,11 @@ struct FaultSpec {
   // Traffic surge, DNS faults: the region whose clients it strikes, or all.
   std::uint32_t region = metrics::kNoRegion;
 
-  // Its strength at `now` (which must be within [start, end)): 1 at full strength, growing
-  // linearly from 0 across the ramp up and falling to 0 across the ramp down.
+  // Its strength at `now`: 1 at full strength, growing linearly from 0 across the ramp up and
+  // falling to 0 across the ramp down; 0 outside [start, end) (a live run's timer may read it a
+  // hair late).
   double intensityAt(TimePoint now) const {
+    if (now < start || now >= end) return 0.0;
     if (now - start < ramp_up) return static_cast<double>((now - start).count()) / ramp_up.count();
     if (end - now < ramp_down) return static_cast<double>((end - now).count()) / ramp_down.count();
     return 1.0;

@@ -5,14 +5,6 @@
 #include "engine/sim/balancer_view.h"
 
 namespace faultline::sim {
-namespace {
-
-// A client-side balancer draws from its region's stream (as it always has); tier instances from
-// streams of their own.
-constexpr std::uint32_t kInstanceStreams = 1u << 16;
-
-}  // namespace
-
 balancer::LoadBalancerConfig regionalBalancerConfig(const WorldSpec& spec, std::uint32_t region) {
   balancer::LoadBalancerConfig config = spec.balancer.config;
   if (!config.zone_aware) return config;

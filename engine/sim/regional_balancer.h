@@ -20,6 +20,10 @@ namespace faultline::sim {
 // proxies with it too.
 balancer::LoadBalancerConfig regionalBalancerConfig(const WorldSpec& spec, std::uint32_t region);
 
+// A client-side balancer draws from its region's streams (as it always has); tier instance i from
+// streams of its own, kInstanceStreams + i.
+inline constexpr std::uint32_t kInstanceStreams = 1u << 16;
+
 // Carries a balancer's health probes into the simulated world.
 class ProbeTransport {
  public:

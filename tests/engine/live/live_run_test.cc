@@ -330,11 +330,31 @@ TEST(LiveRun, ABalancerTierDiesAndIsFoundAgainAsInTheSimulator) {
   EXPECT_EQ(deaths, 2);
   EXPECT_EQ(returns, 2);
   // Three instances in every window; r0's down in the second.
-  ASSERT_GE(result.windows_size(), 3);
+  ASSERT_GE(result.windows_size(), 4);
   ASSERT_EQ(result.windows(1).balancers_size(), 3);
   EXPECT_TRUE(result.windows(1).balancers(0).down());
   EXPECT_FALSE(result.windows(0).balancers(0).down());
   EXPECT_FALSE(result.windows(3).balancers(0).down());
+}
+
+// The tier's name stops resolving for r0's clients for a second: each resolver fails as its
+// cached answer expires, so the failures grow across one TTL, as in the simulator.
+TEST(LiveRun, ADnsFailureFailsWhatItsResolversCannotAnswerAsInTheSimulator) {
+  std::string text = kTier;
+  text.replace(text.find("faults {"), std::string::npos,
+               R"(faults { name: "no names" dns_failure { region: "r0" } start_s: 1 end_s: 2 })");
+  const sim::WorldSpec spec = world(text);
+  const results::RunResult result = live(spec, 2);
+  metrics::ResultRecorder recorder;
+  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
+  const auto failed = [](const results::RunResult& run) {
+    return static_cast<double>(run.summary().failures().dns_failure());
+  };
+  const results::RunResult simulated = recorder.takeResult();
+  // r0's 150 requests a second, the failing share growing over the 0.5 s TTL: about 110.
+  EXPECT_GT(failed(simulated), 60);
+  EXPECT_NEAR(failed(result), failed(simulated), 0.2 * failed(simulated));
+  EXPECT_EQ(result.summary().failures().connection_refused(), 0);
 }
 
 }  // namespace

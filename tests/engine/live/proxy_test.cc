@@ -520,7 +520,11 @@ TEST_F(ProxyTest, InjectedRefusalsFailTheProbesAndInjectedErrorsDoNot) {
       UpstreamFault{.kind = UpstreamFault::Kind::kErrors, .backend = b0, .status = 500});
   proxy_->upstreamFaults().add(UpstreamFault{.kind = UpstreamFault::Kind::kRefused, .backend = b1});
   ASSERT_TRUE(runUntil(io_, [&] { return !proxy_->balancer().hosts().isHealthy(1); }));
+  // b0's probes still reach it (an injected error would have been the proxy's own answer).
+  const auto probes = backends_[0]->stats().probes;
+  ASSERT_TRUE(runUntil(io_, [&] { return backends_[0]->stats().probes >= probes + 4; }));
   EXPECT_TRUE(proxy_->balancer().hosts().isHealthy(0));
+  EXPECT_EQ(backends_[1]->stats().probes, 0u);
 }
 
 // The zone a request says it comes from reaches the balancer (and the network), when the proxy
