@@ -12,6 +12,7 @@
 #include "cli/scenario_errors.h"
 #include "cli/world_loading.h"
 #include "engine/live/admin_server.h"
+#include "engine/live/descriptor_limit.h"
 #include "engine/live/proxy.h"
 #include "engine/sim/balancer_spec_builder.h"
 
@@ -403,6 +404,9 @@ int runProxy(const ProxyArguments& arguments, std::ostream& out, std::ostream& e
   }
   const std::string strategy = plan->config.strategy;
   const std::size_t backends = plan->config.backends.size();
+  // Two descriptors per client connection at most (its own and its upstream one), and Linux's
+  // default soft limit of 1024 would cap --max-connections far below its default.
+  live::raiseDescriptorLimit();
   auto proxy =
       live::Proxy::create(io, std::move(plan->config), *endpoint, [&err](const std::string& line) {
         err << "faultline proxy: " << line << "\n" << std::flush;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/live/descriptor_limit.h"
 #include "engine/live/live_links.h"
 #include "engine/sim/balancer_view.h"
 #include "engine/sim/regional_balancer.h"
@@ -162,6 +163,18 @@ ProxyConfig LiveWorld::proxyConfigFor(std::uint32_t region) const {
   return config;
 }
 
+// Connections each client region's load generator may hold: as many as the descriptors allow
+// (four per request in flight, some kept for the listeners and the probes), so that its clients
+// are not held back where the simulator's are not; 64 at least, 65,536 at most.
+std::uint32_t LiveWorld::connectionsPerClient() const {
+  constexpr std::uint64_t kKept = 512;
+  const std::uint64_t limit = raiseDescriptorLimit();
+  const std::uint64_t spare =
+      limit > kKept + spec_.hosts.size() ? limit - kKept - spec_.hosts.size() : 0;
+  const std::uint64_t each = spare / (4 * std::max<std::size_t>(1, spec_.clients.size()));
+  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(each, 64, 65'536));
+}
+
 // The longest timeout of the clients a proxy serves (those of `region`, or all for the tier);
 // zero when one of them has none (its requests are given up only at the drain's end).
 Duration LiveWorld::clientTimeout(std::optional<std::uint32_t> region) const {
@@ -294,6 +307,7 @@ void LiveWorld::buildClients() {
     }
     LoadPlan plan = loadPlanFor(spec_, c);
     plan.time_scale = options_.time_scale;
+    plan.max_connections = connectionsPerClient();
     ClientRegion& ref = *client;
     client->load = std::make_unique<LoadGenerator>(
         io_, clock_, LoadTarget{"127.0.0.1", target}, std::move(plan),

@@ -45,6 +45,7 @@ class LiveWorld {
   ProxyConfig proxyConfigFor(std::uint32_t region) const;
   Balancer* balancerOf(std::uint32_t region) const;  // a client region's client-side balancer
   balancer::Duration clientTimeout(std::optional<std::uint32_t> region) const;
+  std::uint32_t connectionsPerClient() const;
   static std::uint32_t onlyZone(const std::vector<double>& shares);
   void strikeInstances(std::uint32_t fault, const sim::FaultStep& before, bool starting,
                        bool ending);
