@@ -387,7 +387,9 @@ int runProxy(const ProxyArguments& arguments, std::ostream& out, std::ostream& e
     err << "faultline proxy: " << quick.error() << "\n";
   }
   if (!plan) return plan.error();
-  asio::io_context io(1);
+  // One thread does everything (as HAProxy at nbthread 1): no locks in Asio's scheduler and
+  // reactor. Names are resolved synchronously, and the one signal_set is this io_context's.
+  asio::io_context io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE);
   auto endpoint = listenEndpoint(io, plan->listen, "--listen");
   if (!endpoint) {
     err << "faultline proxy: " << endpoint.error() << "\n";

@@ -98,7 +98,7 @@ LiveWorld::LiveWorld(const sim::WorldSpec& spec, const LiveOptions& options,
     : spec_(spec),
       options_(options),
       observer_(observer),
-      io_(1),
+      io_(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE),  // one thread does everything: no locks
       epoch_(std::chrono::steady_clock::now()),
       clock_(io_, spec.seed, options.time_scale, epoch_),
       metrics_(spec.layout),
