@@ -54,12 +54,16 @@ results::RunResult live(const sim::WorldSpec& spec, double time_scale) {
   return recorder.takeResult();
 }
 
+results::RunResult simulated(const sim::WorldSpec& spec) {
+  metrics::ResultRecorder recorder;
+  EXPECT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
+  return recorder.takeResult();
+}
+
 TEST(LiveRun, ASmallScenarioRunsLiveWithTheSimulatorsArrivalsAndEvents) {
   const sim::WorldSpec spec = world(kSmall);
   const results::RunResult result = live(spec, 2);  // 2 s of real time
-  metrics::ResultRecorder recorder;
-  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
-  const results::RunResult simulated = recorder.takeResult();
+  const results::RunResult simulated = live::simulated(spec);
   // The same Poisson arrivals, request for request (the generator draws them as the simulator).
   EXPECT_EQ(result.summary().requests_total(), simulated.summary().requests_total());
   EXPECT_GT(result.summary().requests_total(), 700);
@@ -137,9 +141,7 @@ constexpr const char* kPartition = R"(
 TEST(LiveRun, APartitionLosesWhatCrossesItAsInTheSimulator) {
   const sim::WorldSpec spec = world(kPartition);
   const results::RunResult result = live(spec, 2);
-  metrics::ResultRecorder recorder;
-  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
-  const results::RunResult simulated = recorder.takeResult();
+  const results::RunResult simulated = live::simulated(spec);
   const auto& lost = result.summary().failures();
   // About a second of r0's traffic is lost in the outage and the partition each, less what the
   // checks save: hundreds of timeouts in both runs, their share within 4 points of each other
@@ -161,9 +163,7 @@ TEST(LiveRun, AFaultOnARampGrowsAsInTheSimulator) {
                            start_s: 0 end_s: 4 ramp_up_s: 2 })");
   const sim::WorldSpec spec = world(text);
   const results::RunResult result = live(spec, 2);
-  metrics::ResultRecorder recorder;
-  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
-  const results::RunResult simulated = recorder.takeResult();
+  const results::RunResult simulated = live::simulated(spec);
   const auto live_errors = result.summary().failures().injected_error();
   const auto sim_errors = simulated.summary().failures().injected_error();
   // Half of the first two seconds' and all of the last two's: about 3/4 of some 800 requests.
@@ -189,10 +189,8 @@ TEST(LiveRun, RefusedConnectionsFailTheirShareAsInTheSimulator) {
                            probability: 0.5 } start_s: 1 end_s: 3 })");
   const sim::WorldSpec spec = world(text);
   const results::RunResult result = live(spec, 2);
-  metrics::ResultRecorder recorder;
-  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
   const auto live_refused = result.summary().failures().connection_refused();
-  const auto sim_refused = recorder.takeResult().summary().failures().connection_refused();
+  const auto sim_refused = simulated(spec).summary().failures().connection_refused();
   // Half of two hosts' quarter each of 400 requests: about 100, binomial spread about 9.
   EXPECT_GT(sim_refused, 60);
   EXPECT_NEAR(static_cast<double>(live_refused), static_cast<double>(sim_refused),
@@ -212,9 +210,7 @@ TEST(LiveRun, ClientRetriesAreSentAndCountedAsInTheSimulator) {
                            start_s: 1 end_s: 3 })");
   const sim::WorldSpec spec = world(text);
   const results::RunResult result = live(spec, 2);
-  metrics::ResultRecorder recorder;
-  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
-  const results::RunResult simulated = recorder.takeResult();
+  const results::RunResult simulated = live::simulated(spec);
   std::int64_t live_retries = 0;
   std::int64_t sim_retries = 0;
   for (const auto& window : result.windows())
@@ -248,9 +244,7 @@ TEST(LiveRun, ZoneAwareRoutingKeepsRequestsInTheirZoneAsInTheSimulator) {
   const sim::WorldSpec spec = world(kZones);
   ASSERT_TRUE(spec.balancer.config.zone_aware);
   const results::RunResult result = live(spec, 2);
-  metrics::ResultRecorder recorder;
-  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
-  const results::RunResult simulated = recorder.takeResult();
+  const results::RunResult simulated = live::simulated(spec);
   const auto crossed = [](const results::RunResult& run) {
     return static_cast<double>(run.summary().cross_zone_requests()) /
            static_cast<double>(run.summary().requests_total());
@@ -305,9 +299,7 @@ TEST(LiveRun, ABalancerTierDiesAndIsFoundAgainAsInTheSimulator) {
   const sim::WorldSpec spec = world(kTier);
   ASSERT_TRUE(spec.tier);
   const results::RunResult result = live(spec, 2);
-  metrics::ResultRecorder recorder;
-  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
-  const results::RunResult simulated = recorder.takeResult();
+  const results::RunResult simulated = live::simulated(spec);
   // r0's clients are refused from 1 s until DNS moves them, about 0.4 s of checks and up to
   // 0.5 s of TTL later: a hundred requests or so in both runs.
   const auto refused = [](const results::RunResult& run) {
@@ -345,12 +337,10 @@ TEST(LiveRun, ADnsFailureFailsWhatItsResolversCannotAnswerAsInTheSimulator) {
                R"(faults { name: "no names" dns_failure { region: "r0" } start_s: 1 end_s: 2 })");
   const sim::WorldSpec spec = world(text);
   const results::RunResult result = live(spec, 2);
-  metrics::ResultRecorder recorder;
-  ASSERT_TRUE(sim::simulate(spec, recorder, nullptr).finished());
   const auto failed = [](const results::RunResult& run) {
     return static_cast<double>(run.summary().failures().dns_failure());
   };
-  const results::RunResult simulated = recorder.takeResult();
+  const results::RunResult simulated = live::simulated(spec);
   // r0's 150 requests a second, the failing share growing over the 0.5 s TTL: about 110.
   EXPECT_GT(failed(simulated), 60);
   EXPECT_NEAR(failed(result), failed(simulated), 0.2 * failed(simulated));
