@@ -135,7 +135,8 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
         endpoint_(asio::ip::make_address(target.host), target.port),
         plan_(std::move(plan)),
         on_result_(std::move(on_result)),
-        arrivals_(plan_.rate,
+        // A closed loop's plan (or one without a schedule) has no open-loop arrivals.
+        arrivals_(plan_.rate.empty() ? constantRate(0) : plan_.rate,
                   sim::RandomStream(plan_.seed, sim::Component::kArrivals, plan_.stream_index),
                   TimePoint{} + plan_.duration),
         key_draws_(plan_.seed, sim::Component::kRequestKeys, plan_.stream_index),
