@@ -27,13 +27,14 @@ Forwarding::Forwarding(ForwardingContext& context, HttpRequest request,
 // The trip to the backend before the try is sent (or its loss), and the trip back to take when
 // the answer leaves.
 void Forwarding::addNetwork(TryEffect& effect, std::size_t backend) const {
+  if (context_.network == nullptr) return;
   const std::uint32_t zone = core_request_.zone;
-  if (const auto out = context_.network.trip(backend, zone, /*back=*/false)) {
+  if (const auto out = context_.network->trip(backend, zone, /*back=*/false)) {
     effect.delay += context_.scale.toReal(*out);
   } else {
     effect.lost = true;
   }
-  effect.trip_back = PendingTrip{.paths = &context_.network,
+  effect.trip_back = PendingTrip{.paths = context_.network,
                                  .backend = backend,
                                  .zone = zone,
                                  .back = true,

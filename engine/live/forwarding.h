@@ -41,7 +41,7 @@ struct ForwardingContext {
   ProxyCounters& counters;
   UpstreamFaults& faults;  // injected through the admin endpoint
   TimeScale scale;
-  NetworkPaths& network;
+  NetworkPaths* network;           // null: a real network, nothing to wait
   std::uint32_t zone;              // the proxy's own: where requests come from
   const std::string& zone_header;  // where they say they come from instead, when not empty
   std::uint64_t next_request_id = 0;

@@ -5,6 +5,7 @@
 #include "engine/live/descriptor_limit.h"
 #include "engine/live/live_links.h"
 #include "engine/sim/balancer_view.h"
+#include "engine/sim/client_zones.h"
 #include "engine/sim/regional_balancer.h"
 
 namespace faultline::live {
@@ -187,19 +188,6 @@ Duration LiveWorld::clientTimeout(std::optional<std::uint32_t> region) const {
   return longest;
 }
 
-// The zone a region's clients are all in, when they do not say theirs (a client in one zone:
-// World::setZones); zone 0 when they are spread.
-std::uint32_t LiveWorld::onlyZone(const std::vector<double>& shares) {
-  std::uint32_t only = 0;
-  std::uint32_t with_clients = 0;
-  for (std::uint32_t zone = 0; zone < shares.size(); ++zone) {
-    if (shares[zone] <= 0) continue;
-    only = zone;
-    ++with_clients;
-  }
-  return with_clients == 1 ? only : 0;
-}
-
 // A client-side balancer per client region, or an instance of the tier each (World's
 // buildClientsAndBalancers).
 void LiveWorld::buildBalancers() {
@@ -212,7 +200,7 @@ void LiveWorld::buildBalancers() {
   }
   for (const sim::ClientSpec& client : spec_.clients) {
     if (balancerOf(client.region) == nullptr) {
-      addBalancer(client.region, onlyZone(client.zone_shares), std::nullopt);
+      addBalancer(client.region, sim::ClientZones(client.zone_shares, 0, 0).only(), std::nullopt);
     }
   }
 }
@@ -297,7 +285,7 @@ void LiveWorld::buildClients() {
           std::make_shared<LiveLinks>(spec_, link_faults_, clock_, spec_client.region,
                                       instance_ends, spec_.seed * 37 + c),
           TierFront::Options{.scale = options_.time_scale,
-                             .zone = onlyZone(spec_client.zone_shares),
+                             .zone = sim::ClientZones(spec_client.zone_shares, 0, 0).only(),
                              .zone_header = "x-faultline-zone",
                              .timeout = spec_client.timeout.value_or(Duration::zero())});
       if (auto error = client->front->listen()) throw std::runtime_error(*error);

@@ -46,7 +46,6 @@ class LiveWorld {
   Balancer* balancerOf(std::uint32_t region) const;  // a client region's client-side balancer
   balancer::Duration clientTimeout(std::optional<std::uint32_t> region) const;
   std::uint32_t connectionsPerClient() const;
-  static std::uint32_t onlyZone(const std::vector<double>& shares);
   void strikeInstances(std::uint32_t fault, const sim::FaultStep& before, bool starting,
                        bool ending);
   void setInstanceAlive(std::uint32_t instance, bool alive);

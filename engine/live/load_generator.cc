@@ -1,5 +1,7 @@
 #include "engine/live/load_generator.h"
 
+#include "engine/sim/client_zones.h"
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/ip/address.hpp>
@@ -140,7 +142,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
                   sim::RandomStream(plan_.seed, sim::Component::kArrivals, plan_.stream_index),
                   TimePoint{} + plan_.duration),
         key_draws_(plan_.seed, sim::Component::kRequestKeys, plan_.stream_index),
-        zone_draws_(plan_.seed, sim::Component::kClientZones, plan_.stream_index),
+        zones_(plan_.zone_shares, plan_.seed, plan_.stream_index),
         retry_draws_(plan_.seed, sim::Component::kClientRetries, plan_.stream_index),
         think_draws_(plan_.seed, sim::Component::kThinkTimes, plan_.stream_index),
         retry_(plan_.retry),
@@ -150,7 +152,6 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     if (plan_.request_keys) {
       keys_.emplace(plan_.request_keys->distinct, plan_.request_keys->zipf_exponent);
     }
-    setZones();
     // Everything but the key and zone is the same for every request: written once.
     head_prefix_ = "GET " + plan_.target_path + " HTTP/1.1\r\nHost: " + hostHeader(target) +
                    "\r\nUser-Agent: faultline-load\r\n";
@@ -319,7 +320,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     request.user = user;
     retry_.onRequest(intended);
     if (keys_) request.key = drawKey(request.index);
-    request.zone = drawZone(request.index);
+    request.zone = zones_.of(request.index);
     if (on_arrival_) on_arrival_(request.index, intended);
     if (!stopped_) launch(request);
   }
@@ -345,32 +346,6 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
       }
       return sim::uniformOpen(block[used++]);
     });
-  }
-
-  // As World::setZones: a client in one zone draws nothing; otherwise by cumulative share.
-  void setZones() {
-    std::uint32_t zones_with_clients = 0;
-    for (std::uint32_t zone = 0; zone < plan_.zone_shares.size(); ++zone) {
-      if (plan_.zone_shares[zone] <= 0) continue;
-      only_zone_ = zone;
-      ++zones_with_clients;
-    }
-    if (zones_with_clients < 2) return;
-    double cumulative = 0;
-    for (double share : plan_.zone_shares) {
-      cumulative += share;
-      zone_cumulative_.push_back(cumulative);
-    }
-  }
-
-  // The zone of the request with this arrival number, drawn as World::requestZone draws it.
-  std::uint32_t drawZone(std::uint64_t index) const {
-    if (zone_cumulative_.empty()) return only_zone_;
-    const double point = sim::uniformOpen(zone_draws_.draw(index)) * zone_cumulative_.back();
-    const auto it = std::upper_bound(zone_cumulative_.begin(), zone_cumulative_.end(), point);
-    // A point past the last bound (rounding) belongs to the last zone with clients.
-    return it == zone_cumulative_.end() ? only_zone_
-                                        : static_cast<std::uint32_t>(it - zone_cumulative_.begin());
   }
 
   // A closed-loop user thinks (an exponential time, drawn by user and request number, as
@@ -450,7 +425,7 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
     std::string& out = connection.out;
     out.assign(head_prefix_);
     if (request.key) appendHeader(out, plan_.key_header, *request.key);
-    if (!zone_cumulative_.empty()) appendHeader(out, plan_.zone_header, request.zone);
+    if (zones_.spread()) appendHeader(out, plan_.zone_header, request.zone);
     out.append("\r\n");
     if (!connection.timer_armed) armDeadline(connection, now);
     asio::async_write(
@@ -687,13 +662,11 @@ class LoadCore : public std::enable_shared_from_this<LoadCore> {
  private:
   sim::ArrivalProcess arrivals_;
   sim::CounterRng key_draws_;
-  sim::HashRng zone_draws_;
+  sim::ClientZones zones_;  // as World::requestZone draws them
   sim::HashRng retry_draws_;
   sim::HashRng think_draws_;
   balancer::ClientRetry retry_;
   std::optional<sim::KeySampler> keys_;
-  std::uint32_t only_zone_ = 0;
-  std::vector<double> zone_cumulative_;  // empty: one zone, nothing drawn
   std::string head_prefix_;
   Timer timer_;
   TimePoint timer_at_ = kNever;

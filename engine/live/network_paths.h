@@ -13,7 +13,7 @@ namespace faultline::live {
 // The network between a proxy and its backends as a live run stands in for a scenario's links:
 // what each trip takes, in scenario time, or that it is lost on the way (a partition, or a
 // degraded link that gave up retransmitting). In front of real backends the network is real and
-// a trip adds nothing.
+// a proxy has none.
 class NetworkPaths {
  public:
   virtual ~NetworkPaths() = default;
@@ -23,20 +23,6 @@ class NetworkPaths {
   // (no zone) takes the link between the regions, as the simulator's probes do.
   virtual std::optional<balancer::Duration> trip(std::size_t backend,
                                                  std::optional<std::uint32_t> zone, bool back) = 0;
-};
-
-// The same trip every time, per backend: BackendAddress::one_way_delay.
-class FixedPaths final : public NetworkPaths {
- public:
-  explicit FixedPaths(std::vector<balancer::Duration> one_way) : one_way_(std::move(one_way)) {}
-
-  std::optional<balancer::Duration> trip(std::size_t backend, std::optional<std::uint32_t>,
-                                         bool) override {
-    return backend < one_way_.size() ? one_way_[backend] : balancer::Duration::zero();
-  }
-
- private:
-  std::vector<balancer::Duration> one_way_;
 };
 
 // A trip to take later (an answer's way back is drawn when the answer leaves, as the simulator

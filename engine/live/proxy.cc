@@ -38,14 +38,6 @@ Expected<std::vector<tcp::endpoint>, std::string> resolve(asio::io_context& io,
   return endpoints;
 }
 
-std::shared_ptr<NetworkPaths> networkOf(const ProxyConfig& config) {
-  if (config.network) return config.network;
-  std::vector<balancer::Duration> one_way;
-  for (const auto& backend : config.backends)
-    one_way.push_back(backend.one_way_delay);
-  return std::make_shared<FixedPaths>(std::move(one_way));
-}
-
 balancer::PrioritySet prioritySet(const std::vector<BackendAddress>& backends) {
   std::vector<balancer::HostDescriptor> hosts;
   std::uint32_t levels = 1;
@@ -89,15 +81,16 @@ Proxy::Proxy(asio::io_context& io, ProxyConfig config, std::vector<tcp::endpoint
       log_(std::move(log)),
       listener_(listener),
       runtime_(io, config_.seed, config_.time_scale, config_.epoch),
-      network_(networkOf(config_)),
       prober_(io, backends, config_.health_check_path,
-              config_.time_scale.toReal(config_.balancer.health_check.timeout), network_.get(),
-              config_.time_scale),
+              config_.time_scale.toReal(config_.balancer.health_check.timeout),
+              config_.network.get(), config_.time_scale),
       pools_(),
       balancer_(makeBalancer()),
       faults_(config_.seed),
-      context_{io,      runtime_,           *balancer_, pools_,       config_.limits,     counters_,
-               faults_, config_.time_scale, *network_,  config_.zone, config_.zone_header},
+      context_{io,           runtime_,           *balancer_,
+               pools_,       config_.limits,     counters_,
+               faults_,      config_.time_scale, config_.network.get(),
+               config_.zone, config_.zone_header},
       acceptor_(io),
       reserved_(io),
       accept_pause_(io),

@@ -89,7 +89,6 @@ class Proxy final : private SessionOwner, private balancer::BalancerEvents {
   Log log_;
   balancer::BalancerEvents* listener_;
   LiveRuntime runtime_;
-  std::shared_ptr<NetworkPaths> network_;  // config_.network, or the backends' fixed delays
   HttpProber prober_;
   std::vector<std::unique_ptr<UpstreamPool>> pools_;  // in the balancer's host order
   std::unique_ptr<balancer::LoadBalancer> balancer_;

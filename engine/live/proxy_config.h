@@ -25,9 +25,6 @@ struct BackendAddress {
   // Where it runs, as zone-aware routing compares it with the proxy's own region and zones.
   std::uint32_t region = 0;
   std::uint32_t zone = 0;
-  // A network trip each way between the proxy and this backend, in scenario time (0 in front of
-  // real backends); ProxyConfig::network, when set, decides instead.
-  balancer::Duration one_way_delay{};
 };
 
 // Limits and timeouts on both sides of the proxy. Defaults follow HAProxy's and Envoy's where
@@ -85,7 +82,7 @@ struct ProxyConfig {
   // reason to trust it.
   std::string zone_header;
   // The network to the backends (a live run's stand-in for the scenario's links, faults
-  // included); null: each backend's fixed one_way_delay.
+  // included); null in front of real backends, where the network is real and nothing is waited.
   std::shared_ptr<NetworkPaths> network;
   std::uint64_t seed = 1;
   // A live run's clock (time_scale.h): the balancer's timers, the network trips and the retry

@@ -117,26 +117,8 @@ void World::buildClientsAndBalancers() {
       added.key_draws = CounterRng(spec_.seed, Component::kRequestKeys, c);
     }
     added.fault_draws = CounterRng(spec_.seed, Component::kFaultEffects, c);
-    setZones(added, client.zone_shares, c);
+    added.zones = ClientZones(client.zone_shares, spec_.seed, c);
   }
-}
-
-// A client in one zone draws nothing for it; otherwise each request's zone is drawn from the
-// client's own stream by arrival number, the same whatever the strategy.
-void World::setZones(Client& client, const std::vector<double>& shares, std::uint32_t index) {
-  std::uint32_t zones_with_clients = 0;
-  for (std::uint32_t zone = 0; zone < shares.size(); ++zone) {
-    if (shares[zone] <= 0) continue;
-    client.only_zone = zone;
-    ++zones_with_clients;
-  }
-  if (zones_with_clients < 2) return;
-  double cumulative = 0;
-  for (double share : shares) {
-    cumulative += share;
-    client.zone_cumulative.push_back(cumulative);
-  }
-  client.zone_draws = HashRng(spec_.seed, Component::kClientZones, index);
 }
 
 World::~World() = default;

@@ -12,6 +12,7 @@
 #include "engine/metrics/metrics_collector.h"
 #include "engine/metrics/observer.h"
 #include "engine/sim/arrival_process.h"
+#include "engine/sim/client_zones.h"
 #include "engine/sim/kernel.h"
 #include "engine/sim/key_sampler.h"
 #include "engine/sim/link_faults.h"
@@ -201,10 +202,7 @@ class World final : private ProbeTransport {
     std::optional<KeySampler> keys;            // when requests carry keys
     CounterRng key_draws{0, Component::kRequestKeys, 0};
     CounterRng fault_draws{0, Component::kFaultEffects, 0};
-    // Where requests come from: one zone, or several by cumulative share (then drawn).
-    std::uint32_t only_zone = 0;
-    std::vector<double> zone_cumulative;
-    HashRng zone_draws{0, Component::kClientZones, 0};
+    ClientZones zones;           // where its requests come from
     std::uint32_t balancer = 0;  // client-side balancing: its region's balancer
     std::uint64_t sent = 0;
     RingQueue<TimeoutEntry> deadlines;  // FIFO: one timeout per client, so deadlines are sorted
@@ -253,8 +251,9 @@ class World final : private ProbeTransport {
   bool retriedByClient(std::uint32_t request_slot, metrics::RequestOutcome outcome);
   void onClientRetry(std::uint32_t request_slot);
   std::optional<std::uint64_t> requestKey(const Client& client, std::uint64_t index) const;
-  std::uint32_t requestZone(const Client& client, std::uint64_t index) const;
-  void setZones(Client& client, const std::vector<double>& shares, std::uint32_t index);
+  std::uint32_t requestZone(const Client& client, std::uint64_t index) const {
+    return client.zones.of(index);
+  }
   bool sendTry(std::uint32_t request_slot, metrics::TryKind kind);
   void onTryEnded(std::uint32_t try_slot, metrics::RequestOutcome outcome);
   void afterFailedTry(std::uint32_t request_slot, metrics::RequestOutcome outcome);

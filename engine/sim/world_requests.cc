@@ -117,17 +117,6 @@ std::optional<std::uint64_t> World::requestKey(const Client& client, std::uint64
   });
 }
 
-std::uint32_t World::requestZone(const Client& client, std::uint64_t index) const {
-  if (client.zone_cumulative.empty()) return client.only_zone;
-  const double point = uniformOpen(client.zone_draws.draw(index)) * client.zone_cumulative.back();
-  const auto it =
-      std::upper_bound(client.zone_cumulative.begin(), client.zone_cumulative.end(), point);
-  // A point past the last bound (rounding) belongs to the last zone with clients.
-  return it == client.zone_cumulative.end()
-             ? client.only_zone
-             : static_cast<std::uint32_t>(it - client.zone_cumulative.begin());
-}
-
 // Asks the request's balancer for a host and sends a try there. A refusal answers the request
 // when no other try of it is still out; returns whether a try went out.
 bool World::sendTry(std::uint32_t request_slot, metrics::TryKind kind) {

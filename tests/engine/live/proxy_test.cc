@@ -427,11 +427,23 @@ TEST_F(ProxyTest, FaultsInjectedThroughTheAdminEndpointStrikeTheUpstreamCalls) {
   }
 }
 
+// The same trip every time.
+class FixedPaths final : public NetworkPaths {
+ public:
+  explicit FixedPaths(balancer::Duration one_way) : one_way_(one_way) {}
+  std::optional<balancer::Duration> trip(std::size_t, std::optional<std::uint32_t>, bool) override {
+    return one_way_;
+  }
+
+ private:
+  balancer::Duration one_way_;
+};
+
 // A live run's links: each try waits the one-way delay out and back, shrunk by the time scale.
 TEST_F(ProxyTest, ABackendsNetworkDelayIsWaitedBothWaysOnTheScaledClock) {
   addBackends(1);
   ProxyConfig config = configFor("round-robin");
-  config.backends[0].one_way_delay = std::chrono::milliseconds(60);
+  config.network = std::make_shared<FixedPaths>(std::chrono::milliseconds(60));
   config.time_scale = TimeScale(2);  // 30 ms of real time each way
   startProxy(config);
   const auto started = std::chrono::steady_clock::now();
