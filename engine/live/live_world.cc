@@ -273,6 +273,7 @@ void LiveWorld::buildClients() {
           LinkEnd{spec_.tier->instances[i].region, spec_.tier->instances[i].zone});
     }
   }
+  const std::uint32_t connections = connectionsPerClient();
   for (std::uint32_t c = 0; c < spec_.clients.size(); ++c) {
     const sim::ClientSpec& spec_client = spec_.clients[c];
     auto client = std::make_unique<ClientRegion>();
@@ -295,7 +296,7 @@ void LiveWorld::buildClients() {
     }
     LoadPlan plan = loadPlanFor(spec_, c);
     plan.time_scale = options_.time_scale;
-    plan.max_connections = connectionsPerClient();
+    plan.max_connections = connections;
     ClientRegion& ref = *client;
     client->load = std::make_unique<LoadGenerator>(
         io_, clock_, LoadTarget{"127.0.0.1", target}, std::move(plan),

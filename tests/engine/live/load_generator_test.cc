@@ -385,12 +385,21 @@ TEST_F(LoadGeneratorTest, NoAnswerAndNoTimeoutEndsAtTheDrainLimit) {
   EXPECT_EQ(generator.stats().open_connections, 0u);
 }
 
-// A server that answers every request with an empty 200 and keeps each request's head, to see
-// what went on the wire.
-class RecordingServer {
+// A server answering each request as a script says (a status after a delay, or never), and
+// keeping each request's head.
+class ScriptedServer {
  public:
-  explicit RecordingServer(asio::io_context& io)
-      : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  struct Answer {
+    unsigned status = 200;
+    Duration delay{};
+    bool hang = false;  // no answer: the client's timeout ends it
+  };
+  using Script = std::function<Answer(const std::string& head)>;
+
+  ScriptedServer(asio::io_context& io, Script script)
+      : io_(io),
+        script_(std::move(script)),
+        acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     accept();
   }
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
@@ -401,6 +410,7 @@ class RecordingServer {
     explicit Connection(tcp::socket accepted) : socket(std::move(accepted)) {}
     tcp::socket socket;
     std::string in;
+    std::string out;
   };
 
   void accept() {
@@ -415,23 +425,35 @@ class RecordingServer {
     asio::async_read_until(connection->socket, asio::dynamic_buffer(connection->in), "\r\n\r\n",
                            [this, connection](boost::system::error_code error, std::size_t n) {
                              if (error) return;
-                             heads_.push_back(connection->in.substr(0, n));
+                             std::string head = connection->in.substr(0, n);
                              connection->in.erase(0, n);
-                             asio::async_write(
-                                 connection->socket, asio::buffer(kAnswer),
-                                 [this, connection](boost::system::error_code e, std::size_t) {
-                                   if (!e) read(connection);
-                                 });
+                             heads_.push_back(head);
+                             respond(connection, script_(head));
                            });
   }
 
-  static constexpr std::string_view kAnswer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+  void respond(const std::shared_ptr<Connection>& connection, const Answer& answer) {
+    // A hung request: the read that follows waits for the client to give up and close.
+    if (answer.hang) return read(connection);
+    connection->out =
+        "HTTP/1.1 " + std::to_string(answer.status) + " Scripted\r\nContent-Length: 0\r\n\r\n";
+    auto timer = std::make_shared<asio::steady_timer>(io_, answer.delay);
+    timer->async_wait([this, connection, timer](const boost::system::error_code&) {
+      asio::async_write(connection->socket, asio::buffer(connection->out),
+                        [this, connection](boost::system::error_code e, std::size_t) {
+                          if (!e) read(connection);
+                        });
+    });
+  }
+
+  asio::io_context& io_;
+  Script script_;
   tcp::acceptor acceptor_;
   std::vector<std::string> heads_;
 };
 
 TEST_F(LoadGeneratorTest, RequestsCarryTheirKeysOnTheWire) {
-  RecordingServer server(io_);
+  ScriptedServer server(io_, [](const std::string&) { return ScriptedServer::Answer{}; });
   LoadPlan plan = planOf(1000, 50ms);
   plan.target_path = "/items";
   plan.request_keys = sim::RequestKeySpec{50, 0};
@@ -510,73 +532,6 @@ std::optional<std::string> headerIn(const std::string& head, std::string_view na
   const auto from = at + field.size();
   return head.substr(from, head.find("\r\n", from) - from);
 }
-
-// A server answering each request as a script says (a status after a delay, or never), and
-// keeping each request's head.
-class ScriptedServer {
- public:
-  struct Answer {
-    unsigned status = 200;
-    Duration delay{};
-    bool hang = false;  // no answer: the client's timeout ends it
-  };
-  using Script = std::function<Answer(const std::string& head)>;
-
-  ScriptedServer(asio::io_context& io, Script script)
-      : io_(io),
-        script_(std::move(script)),
-        acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    accept();
-  }
-  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
-  const std::vector<std::string>& heads() const { return heads_; }
-
- private:
-  struct Connection {
-    explicit Connection(tcp::socket accepted) : socket(std::move(accepted)) {}
-    tcp::socket socket;
-    std::string in;
-    std::string out;
-  };
-
-  void accept() {
-    acceptor_.async_accept([this](boost::system::error_code error, tcp::socket socket) {
-      if (error) return;
-      read(std::make_shared<Connection>(std::move(socket)));
-      accept();
-    });
-  }
-
-  void read(std::shared_ptr<Connection> connection) {
-    asio::async_read_until(connection->socket, asio::dynamic_buffer(connection->in), "\r\n\r\n",
-                           [this, connection](boost::system::error_code error, std::size_t n) {
-                             if (error) return;
-                             std::string head = connection->in.substr(0, n);
-                             connection->in.erase(0, n);
-                             heads_.push_back(head);
-                             respond(connection, script_(head));
-                           });
-  }
-
-  void respond(const std::shared_ptr<Connection>& connection, const Answer& answer) {
-    // A hung request: the read that follows waits for the client to give up and close.
-    if (answer.hang) return read(connection);
-    connection->out =
-        "HTTP/1.1 " + std::to_string(answer.status) + " Scripted\r\nContent-Length: 0\r\n\r\n";
-    auto timer = std::make_shared<asio::steady_timer>(io_, answer.delay);
-    timer->async_wait([this, connection, timer](const boost::system::error_code&) {
-      asio::async_write(connection->socket, asio::buffer(connection->out),
-                        [this, connection](boost::system::error_code e, std::size_t) {
-                          if (!e) read(connection);
-                        });
-    });
-  }
-
-  asio::io_context& io_;
-  Script script_;
-  tcp::acceptor acceptor_;
-  std::vector<std::string> heads_;
-};
 
 // Keys from so many that two requests of one test never share one: a request's attempts are
 // told apart from other requests' by their key.
